@@ -1,0 +1,42 @@
+# Every target sets itself up from nothing: the first one you run creates .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+# The strict build: every page re-executed, any warning or cell error fails.
+JB_FLAGS := --all -W -n --keep-going
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book test lint serve clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, this is " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
+
+book: $(STAMP) ## Strict build of the site into _build/html
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "The site is in _build/html/index.html (preview it with: make serve)"
+
+lint: $(STAMP) ## ruff: lint and formatting check
+	$(BIN)/ruff check lessons_code tests
+	$(BIN)/ruff format --check lessons_code tests
+
+test: lint ## Lint, unit tests, then a strict build of the book checked page by page
+	$(BIN)/python -m pytest
+
+serve: ## Preview the built site on http://127.0.0.1:$(PORT) (builds it first if needed)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis .ruff_cache .jupyter_cache
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,194 @@
+"""The general 2-D convolution layer on batches, with stride, padding and dilation.
+
+Shapes:
+
+* ``x``    -- ``(N, C_in, H, W)``         a batch of images
+* ``w``    -- ``(C_out, C_in, kh, kw)``   one kernel per (output, input) channel pair
+* ``b``    -- ``(C_out,)``                one bias per output channel
+* ``out``, ``dout`` -- ``(N, C_out, H_out, W_out)``
+
+with, per spatial axis (:func:`output_size`)::
+
+    H_out = floor((H + 2 * padding - dilation * (kh - 1) - 1) / stride) + 1
+
+Forward (valid cross-correlation of the zero-padded input ``xp``)::
+
+    out[n, o, i, j] = b[o] + sum_{c, p, q} xp[n, c, i*s + p*d, j*s + q*d] * w[o, c, p, q]
+
+Backward (each term of the sum sends ``dout[n, o, i, j]`` back to its two factors)::
+
+    dw[o, c, p, q]                   = sum_{n, i, j} dout[n, o, i, j] * xp[n, c, i*s + p*d, j*s + q*d]
+    dxp[n, c, i*s + p*d, j*s + q*d] += sum_o dout[n, o, i, j] * w[o, c, p, q]
+    db[o]                            = sum_{n, i, j} dout[n, o, i, j]
+
+and ``dx`` is ``dxp`` with the padding cut off. The API follows the
+forward/backward pair of CS231n: ``conv_forward`` returns ``(out, cache)`` and
+``conv_backward(dout, cache)`` returns ``(dx, dw, db)``. ``conv_forward_loop``
+and ``conv_backward_loop`` are the same sums as plain loops, kept for reading
+and for the tests.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._checks import as_float_array, as_pair, check_shape
+
+
+class ConvCache(NamedTuple):
+    """What :func:`conv_backward` needs from the forward pass."""
+
+    x: np.ndarray
+    w: np.ndarray
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+
+
+def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+    """Output length along one axis: ``floor((n + 2p - d(k - 1) - 1) / s) + 1``.
+
+    Raises ``ValueError`` when the dilated kernel does not fit in the padded input.
+    """
+    span = dilation * (k - 1) + 1
+    if n + 2 * padding < span:
+        raise ValueError(
+            f"the kernel spans {span} pixels (k={k}, dilation={dilation}) but the padded input "
+            f"has only {n + 2 * padding} (n={n}, padding={padding})"
+        )
+    return (n + 2 * padding - span) // stride + 1
+
+
+def _validate(x, w, b, stride, padding, dilation):
+    x = as_float_array("x", x, 4)
+    w = as_float_array("w", w, 4)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
+            f"(w is (C_out, C_in, kh, kw)), got w of shape {w.shape}"
+        )
+    if min(w.shape) == 0 or min(x.shape) == 0:
+        raise ValueError(f"x and w must not be empty, got x {x.shape} and w {w.shape}")
+    stride = as_pair("stride", stride, 1)
+    padding = as_pair("padding", padding, 0)
+    dilation = as_pair("dilation", dilation, 1)
+    out_hw = tuple(
+        output_size(x.shape[2 + a], w.shape[2 + a], stride[a], padding[a], dilation[a]) for a in range(2)
+    )
+    if b is None:
+        b = np.zeros(w.shape[0])
+    else:
+        b = as_float_array("b", b, 1)
+        check_shape("b", b, (w.shape[0],))
+    return x, w, b, stride, padding, dilation, out_hw
+
+
+def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
+    ph, pw = padding
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+
+
+def _windows(xp: np.ndarray, kshape, stride, dilation) -> np.ndarray:
+    """View of every receptive field: ``(N, C, H_out, W_out, kh, kw)``, no copy."""
+    (kh, kw), (sh, sw), (dh, dw) = kshape, stride, dilation
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    win = sliding_window_view(xp, span, axis=(2, 3))
+    return win[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
+    """Forward pass of the batched conv layer (vectorised).
+
+    x: ``(N, C_in, H, W)``; w: ``(C_out, C_in, kh, kw)``; b: ``(C_out,)`` or None.
+    stride, padding, dilation: an int or a ``(rows, cols)`` pair.
+    Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
+    """
+    x, w, b, stride, padding, dilation, _ = _validate(x, w, b, stride, padding, dilation)
+    win = _windows(_pad(x, padding), w.shape[2:], stride, dilation)
+    out = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H_out, W_out, C_out)
+    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]
+    return np.ascontiguousarray(out), ConvCache(x, w, stride, padding, dilation)
+
+
+def conv_backward(dout, cache: ConvCache):
+    """Backward pass of the batched conv layer (vectorised).
+
+    dout: ``(N, C_out, H_out, W_out)``; cache: from :func:`conv_forward`.
+    Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
+    """
+    if not isinstance(cache, ConvCache):
+        raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
+    x, w, stride, padding, dilation = cache
+    dout = as_float_array("dout", dout, 4)
+    (sh, sw), (dh, dw_) = stride, dilation
+    n, _, h, wd = x.shape
+    c_out, _, kh, kw = w.shape
+    oh = output_size(h, kh, sh, padding[0], dh)
+    ow = output_size(wd, kw, sw, padding[1], dw_)
+    check_shape("dout", dout, (n, c_out, oh, ow))
+
+    xp = _pad(x, padding)
+    win = _windows(xp, (kh, kw), stride, dilation)
+    dw = np.tensordot(dout, win, axes=([0, 2, 3], [0, 2, 3]))  # (C_out, C_in, kh, kw)
+    db = dout.sum(axis=(0, 2, 3))
+
+    dxp = np.zeros_like(xp)
+    for p in range(kh):
+        for q in range(kw):
+            contrib = np.tensordot(dout, w[:, :, p, q], axes=([1], [0]))  # (N, H_out, W_out, C_in)
+            rows = slice(p * dh, p * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(q * dw_, q * dw_ + sw * (ow - 1) + 1, sw)
+            dxp[:, :, rows, cols] += contrib.transpose(0, 3, 1, 2)
+    ph, pw = padding
+    dx = dxp[:, :, ph : ph + h, pw : pw + wd]
+    return np.ascontiguousarray(dx), dw, db
+
+
+def conv_forward_loop(x, w, b=None, *, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Plain-loop forward pass; same arguments as :func:`conv_forward`, returns only ``out``."""
+    x, w, b, (sh, sw), padding, (dh, dw), (oh, ow) = _validate(x, w, b, stride, padding, dilation)
+    xp = _pad(x, padding)
+    n_batch, _, _, _ = x.shape
+    c_out, c_in, kh, kw = w.shape
+    out = np.zeros((n_batch, c_out, oh, ow))
+    for n in range(n_batch):
+        for o in range(c_out):
+            for i in range(oh):
+                for j in range(ow):
+                    total = b[o]
+                    for c in range(c_in):
+                        for p in range(kh):
+                            for q in range(kw):
+                                total += xp[n, c, i * sh + p * dh, j * sw + q * dw] * w[o, c, p, q]
+                    out[n, o, i, j] = total
+    return out
+
+
+def conv_backward_loop(dout, x, w, *, stride=1, padding=0, dilation=1):
+    """Plain-loop backward pass: returns ``(dx, dw, db)`` like :func:`conv_backward`."""
+    x, w, _, (sh, sw), padding, (dh, dw_), (oh, ow) = _validate(x, w, None, stride, padding, dilation)
+    dout = as_float_array("dout", dout, 4)
+    check_shape("dout", dout, (x.shape[0], w.shape[0], oh, ow))
+    xp = _pad(x, padding)
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(w)
+    db = np.zeros(w.shape[0])
+    n_batch = x.shape[0]
+    c_out, c_in, kh, kw = w.shape
+    for n in range(n_batch):
+        for o in range(c_out):
+            for i in range(oh):
+                for j in range(ow):
+                    g = dout[n, o, i, j]
+                    db[o] += g
+                    for c in range(c_in):
+                        for p in range(kh):
+                            for q in range(kw):
+                                r, s = i * sh + p * dh, j * sw + q * dw_
+                                dw[o, c, p, q] += g * xp[n, c, r, s]
+                                dxp[n, c, r, s] += g * w[o, c, p, q]
+    ph, pw = padding
+    return dxp[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]], dw, db
