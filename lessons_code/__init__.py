@@ -15,3 +15,27 @@ One module per concept:
 """
 
 __version__ = "0.1.0"
+
+
+def _display_figures_in_ipython() -> None:
+    """Let a bare ``matplotlib.figure.Figure`` display as a PNG in IPython and Jupyter.
+
+    The package builds figures without pyplot (no global figure state), and IPython only
+    knows how to show pyplot's figures once pyplot is imported. This registers the same PNG
+    formatter pyplot's inline backend would, and does nothing outside IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # IPython is optional for the package
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight", dpi=110))
+
+
+_display_figures_in_ipython()

@@ -1,0 +1,107 @@
+"""The batched conv layer: vectorised vs loop reference, finite differences, sizes, errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons_code import conv, conv_layer
+from lessons_code.gradcheck import check_conv_layer, numerical_gradient, rel_error
+
+
+@st.composite
+def layer_cases(draw):
+    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    # smallest input that still fits the dilated kernel, plus some room
+    h = max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + draw(st.integers(0, 4))
+    w = max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + draw(st.integers(0, 4))
+    return (n, c_in, h, w), (c_out, c_in, kh, kw), dict(stride=stride, padding=padding, dilation=dilation)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_vectorised_matches_loop_reference(case, seed):
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    out, cache = conv_layer.conv_forward(x, w, b, **params)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    for fast, slow in zip(
+        conv_layer.conv_backward(dout, cache),
+        conv_layer.conv_backward_loop(dout, x, w, **params),
+        strict=True,
+    ):
+        assert fast.shape == slow.shape
+        assert np.allclose(fast, slow, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_backward_matches_finite_differences(case, seed):
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    out, cache = conv_layer.conv_forward(x, w, b, **params)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = conv_layer.conv_backward(dout, cache)
+
+    def loss(x_, w_, b_):
+        return np.sum(conv_layer.conv_forward(x_, w_, b_, **params)[0] * dout)
+
+    assert rel_error(dx, numerical_gradient(lambda t: loss(t, w, b), x)) < 1e-7
+    assert rel_error(dw, numerical_gradient(lambda t: loss(x, t, b), w)) < 1e-7
+    assert rel_error(db, numerical_gradient(lambda t: loss(x, w, t), b)) < 1e-7
+
+
+def test_single_channel_case_is_the_teaching_conv():
+    rng = np.random.default_rng(0)
+    img, k, dy = rng.standard_normal((6, 6)), rng.standard_normal((3, 3)), rng.standard_normal((4, 4))
+    out, cache = conv_layer.conv_forward(img[None, None], k[None, None])
+    assert np.allclose(out[0, 0], conv.conv2d(img, k))
+    dx, dw, db = conv_layer.conv_backward(dy[None, None], cache)
+    assert np.allclose(dw[0, 0], conv.conv_weight_grad(img, k, dy))
+    assert np.allclose(dx[0, 0], conv.conv_input_grad(img, k, dy))
+    assert np.isclose(db[0], conv.conv_bias_grad(dy))
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "s", "p", "d", "expected"),
+    [(6, 3, 1, 0, 1, 4), (32, 3, 1, 1, 1, 32), (32, 3, 2, 1, 1, 16), (224, 7, 2, 3, 1, 112), (227, 11, 4, 0, 1, 55),
+     (7, 3, 1, 0, 2, 3), (5, 5, 1, 0, 1, 1)],
+)  # fmt: skip
+def test_output_size_formula(n, k, s, p, d, expected):
+    assert conv_layer.output_size(n, k, s, p, d) == expected
+
+
+def test_gradcheck_rows_pass():
+    rows = check_conv_layer(seed=1)
+    assert [r.gradient for r in rows] == ["dx", "dw", "db"]
+    assert all(r.passed for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: conv_layer.conv_forward(np.ones((2, 3, 5)), np.ones((4, 3, 3, 3))), ValueError, "x must be 4-D"),
+        (lambda: conv_layer.conv_forward(np.ones((2, 3, 5, 5)), np.ones((4, 2, 3, 3))), ValueError, "C_in=3"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3))), ValueError, "kernel spans 3"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=0), ValueError, "stride must be >= 1"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding=-1), ValueError, "padding must be >= 0"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), dilation=1.5), TypeError, "dilation must be an int"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=(1, 2, 3)), ValueError, "pair"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((2, 1, 3, 3)), np.ones(3)), ValueError, r"b must have shape \(2,\)"),
+        (lambda: conv_layer.conv_forward(np.ones((1, 1, 5, 5), dtype=str), np.ones((1, 1, 3, 3))), TypeError, "real numbers"),
+        (lambda: conv_layer.conv_backward(np.ones((1, 1, 2, 2)), None), TypeError, "ConvCache"),
+        (lambda: conv_layer.conv_backward(np.ones((1, 1, 2, 2)), conv_layer.conv_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)))[1]),
+         ValueError, r"dout must have shape \(1, 1, 3, 3\)"),
+        (lambda: conv_layer.conv_backward_loop(np.ones((1, 1, 2, 2)), np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3))), ValueError, "dout must have shape"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
