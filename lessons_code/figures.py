@@ -11,8 +11,8 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from . import palette
-from ._checks import as_float_array
+from . import matrix_view, palette
+from ._checks import as_float_array, as_pair, check_int
 
 
 def _grid(ax, mask: np.ndarray, title: str, focus_color: str) -> None:
@@ -42,4 +42,132 @@ def plot_receptive_fields(fc_mask, conv_mask, fc_unit: int, conv_unit: tuple[int
               f"({int(fc_mask.sum())} of {fc_mask.size})", palette.INPUT)  # fmt: skip
         _grid(ax_conv, conv_mask, f"Conv: input pixels seen by output {tuple(conv_unit)}\n"
               f"({int(conv_mask.sum())} of {conv_mask.size})", palette.INPUT)  # fmt: skip
+    return fig
+
+
+def _text_color(rgba) -> str:
+    """Dark ink on light cells, white on dark cells (relative luminance threshold)."""
+    r, g, b = rgba[:3]
+    return palette.INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
+
+
+def _matrix_axes(ax, n_rows: int, n_cols: int, row_width: int) -> None:
+    """Ticks every image row (``row_width`` columns) and thin separators between image rows."""
+    ax.set_xticks(np.arange(0, n_cols, row_width))
+    ax.set_yticks(np.arange(0, n_rows, max(1, n_rows // 4)))
+    for c in np.arange(row_width, n_cols, row_width):
+        ax.axvline(c - 0.5, color=palette.INK, linewidth=0.6, alpha=0.5)
+    ax.tick_params(length=2)
+
+
+def plot_layer_matrices(
+    input_shape=(6, 6),
+    kernel_shape=(3, 3),
+    n_out_fc: int | None = 16,
+    seed: int = 0,
+    *,
+    kernel=None,
+    W=None,
+    annotate: bool | None = None,
+) -> Figure:
+    """The layer as a matrix: a dense FC matrix above the banded, tied convolution matrix.
+
+    Both layers map the flattened input ``x.ravel()`` (``H*W`` values) to a vector:
+    the FC layer with ``W`` of shape ``(n_out_fc, H*W)``, every entry its own weight;
+    the convolution with ``M`` of shape ``(H_out*W_out, H*W)`` from
+    :func:`lessons_code.matrix_view.conv_matrix`, whose non-zero entries are copies
+    of the ``kh*kw`` kernel values, ``M[i*W_out + j, (i+p)*W + (j+q)] = K[p, q]``.
+
+    Colour is the value (one diverging scale for both matrices), so tied entries are
+    coloured alike; where the cells are large enough each non-zero cell of ``M`` also
+    carries its kernel index ``p*kw + q``, and a third panel shows the kernel itself.
+    Zeros of ``M`` (weights that do not exist) are grey.
+
+    input_shape: ``(H, W)``; kernel_shape: ``(kh, kw)``; n_out_fc: rows of the FC matrix,
+    or ``None`` to leave the FC panel out; seed: draws ``W`` (uniform in [-1, 1]) and the
+    kernel (distinct non-zero values spread over [-1, 1], in a random order) when they are not given.
+    kernel: optional ``(kh, kw)`` array (overrides ``kernel_shape``);
+    W: optional ``(n_out_fc, H*W)`` array (overrides ``n_out_fc``); annotate: write the
+    kernel indices in the cells (default: when cells are big enough).
+    """
+    h, w = as_pair("input_shape", input_shape, 1)
+    seed = check_int("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    if kernel is None:
+        kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+        # Evenly spread non-zero values in a random order: every kernel entry gets its own colour.
+        n = kh * kw
+        kernel = rng.choice(np.linspace(-1.0, 1.0, n + n % 2), size=n, replace=False).reshape(kh, kw)
+    else:
+        kernel = as_float_array("kernel", kernel, 2)
+        kh, kw = kernel.shape
+    if kh > h or kw > w:
+        raise ValueError(f"kernel shape {(kh, kw)} is larger than input_shape {(h, w)}")
+    if W is None:
+        if n_out_fc is not None:
+            n_out_fc = check_int("n_out_fc", n_out_fc, 1)
+            W = rng.uniform(-1.0, 1.0, size=(n_out_fc, h * w))
+    else:
+        W = as_float_array("W", W, 2)
+        if W.shape[1] != h * w:
+            raise ValueError(f"W must have {h * w} columns for input_shape {(h, w)}, got shape {W.shape}")
+    if annotate is not None and not isinstance(annotate, bool):
+        raise TypeError(f"annotate must be True, False or None, got {annotate!r}")
+
+    index = matrix_view.conv_matrix_index(kernel.shape, (h, w))
+    M = matrix_view.conv_matrix(kernel, (h, w))
+    n_rows, n_cols = M.shape
+    vmax = float(max(np.abs(kernel).max(), np.abs(W).max() if W is not None else 0.0)) or 1.0
+    norm = mpl.colors.Normalize(-vmax, vmax)
+    panel_w = 6.6  # inches for n_cols columns
+    cell = panel_w / n_cols
+    if annotate is None:
+        annotate = cell >= 0.15 and kernel.size <= 10
+
+    with mpl.rc_context(palette.RC):
+        cmap = mpl.colormaps[palette.DIVERGING].with_extremes(bad=palette.MUTED)
+        matrix_h = max(1.0, cell * n_rows) + 0.7
+        heights = ([max(1.0, cell * W.shape[0]) + 0.7] if W is not None else []) + [matrix_h, 1.6]
+        fig = Figure(figsize=(7.0, sum(heights)), layout="constrained")
+        axes = fig.subplots(len(heights), 1, height_ratios=heights)
+        if W is not None:
+            ax = axes[0]
+            ax.imshow(W, cmap=cmap, norm=norm, interpolation="nearest")
+            _matrix_axes(ax, W.shape[0], n_cols, w)
+            ax.set_title(
+                f"FC layer: weight matrix W, {W.shape[0]}×{n_cols} — {W.size} separate weights, none zero"
+            )
+            ax.set_ylabel("output unit")
+            ax.set_xlabel(f"input pixel (flattened {h}×{w} image; one band per image row)")
+        ax = axes[-2]
+        masked = np.ma.masked_where(index < 0, M)
+        ax.imshow(masked, cmap=cmap, norm=norm, interpolation="nearest")
+        _matrix_axes(ax, n_rows, n_cols, w)
+        n_nonzero = int((index >= 0).sum())
+        ax.set_title(
+            f"Convolution as a matrix M, {n_rows}×{n_cols} — {n_nonzero} non-zero entries, "
+            f"only {kernel.size} distinct weights (grey = 0)"
+        )
+        ax.set_ylabel("output position")
+        ax.set_xlabel("input pixel (flattened)")
+        if annotate:
+            for r, c in zip(*np.nonzero(index >= 0), strict=True):
+                ax.text(c, r, str(index[r, c]), ha="center", va="center", fontsize=9,
+                        color=_text_color(cmap(norm(M[r, c]))))  # fmt: skip
+        # The kernel itself, with the same colours and indices, and the colour scale.
+        ax = axes[-1]
+        ax.set_axis_off()
+        inner = ax.inset_axes((0.0, 0.0, 0.22, 1.0))
+        inner.imshow(kernel, cmap=cmap, norm=norm, interpolation="nearest")
+        inner.set_xticks([])
+        inner.set_yticks([])
+        inner.set_title(f"kernel K ({kh}×{kw})")
+        if kernel.size <= 25:
+            for p in range(kh):
+                for q in range(kw):
+                    inner.text(q, p, str(p * kw + q), ha="center", va="center", fontsize=9,
+                               color=_text_color(cmap(norm(kernel[p, q]))))  # fmt: skip
+        cax = ax.inset_axes((0.32, 0.55, 0.6, 0.15))
+        fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
+        cax.set_xlabel("weight value: same value, same colour\n(numbers in M = which kernel entry p·kw + q)")
     return fig
