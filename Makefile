@@ -33,7 +33,7 @@ lint: $(STAMP) ## ruff: lint and formatting check
 test: lint ## Lint, unit tests, then a strict build of the book checked page by page
 	$(BIN)/python -m pytest
 
-serve: ## Preview the built site on http://127.0.0.1:$(PORT) (builds it first if needed)
+serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it if needed)
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
