@@ -275,6 +275,21 @@ def conv_matrix_counts(input_shape, kernel_shape, *, stride=1, padding=0, dilati
     return MatrixCounts(g.rows, g.cols, g.rows * g.cols, nonzeros, distinct)
 
 
+def products_per_weight(input_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """How many products ``dy * x`` are summed into each kernel-gradient entry, for one example.
+
+    Returns an int array ``(kh, kw)``: entry ``(p, q)`` counts the output positions whose tap
+    ``(p, q)`` reads a real pixel (the same for every channel pair ``(o, c)``). Equals the number of
+    cells of ``M`` tied to that weight (:func:`tie_counts`), computed from the sizes alone.
+    """
+    g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
+    rows, cols = (
+        _taps_inside(g.input[a], g.kernel[a], g.output[a], g.stride[a], g.padding[a], g.dilation[a])
+        for a in range(2)
+    )
+    return np.outer(rows, cols)
+
+
 def conv_matrix_counts_built(input_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> MatrixCounts:
     """The same counts read off the built index (small shapes only): the check of the formula."""
     index = conv_matrix_index(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)

@@ -149,3 +149,21 @@ def test_weights_that_never_touch_the_input_are_not_distinct_values():
 def test_bad_inputs_are_refused(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@settings(max_examples=40, deadline=None)
+@given(conv_cases())
+def test_products_per_weight_equal_the_tied_cells(case):
+    kshape, xshape, opts, _ = case
+    index = matrix_view.conv_matrix_index(kshape, xshape, **opts)
+    per_tap = matrix_view.products_per_weight(xshape, kshape, **opts)
+    expected = np.broadcast_to(per_tap, kshape).ravel()
+    counts = matrix_view.tie_counts(index)
+    assert np.array_equal(np.pad(counts, (0, expected.size - counts.size)), expected)
+
+
+def test_products_per_weight_at_224():
+    per_tap = matrix_view.products_per_weight((224, 224), (3, 3), padding=1)
+    assert per_tap.tolist() == [[223 * 223, 223 * 224, 223 * 223], [224 * 223, 224 * 224, 224 * 223],
+                                [223 * 223, 223 * 224, 223 * 223]]  # fmt: skip
+    assert per_tap.sum() * 3 * 64 == 86_188_800
