@@ -1,0 +1,403 @@
+"""The site as a reader gets it: every TOC page opened in a real browser (Debian's Chromium).
+
+The built site of the ``site`` fixture is served on 127.0.0.1 by a threaded ``http.server``
+on a free port for the test session. For every page of ``_toc.yml``:
+
+* desktop, light, first visit: no console error, no failed request, no request to any
+  other origin (they are recorded, then blocked), every image decoded, math typeset;
+* desktop, dark: the theme really is dark and every figure sits on an opaque background;
+* phone (360 px wide): the page never scrolls sideways;
+* every matplotlib animation player (found by its DOM: ``div.animation`` with an
+  ``_anim_img*`` image and an ``anim-slider``): still until the reader asks, then Play,
+  Pause, the step buttons and the slider all move the frame;
+* the search page finds the page by a word of its own.
+
+Screenshots (desktop light, desktop dark, phone) of every page are written to
+``_build/screenshots/`` as artifacts to look at. Without Chromium these tests are skipped
+with the reason (``pytest -ra`` prints it); under ``CI=true`` a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT, toc_files
+from test_site import distinctive_words
+
+pytestmark = pytest.mark.book
+
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+PAGES = toc_files()
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("FCCONV_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _shot_name(doc: str, view: str) -> Path:
+    return SHOTS / f"{doc.replace('/', '__')}--{view}.png"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the machine
+        reason = "python package playwright is not installed (pip install -c constraints.txt -e '.[test]')"
+    executable = _chromium()
+    if reason is None and executable is None:
+        reason = "Chromium not found at /usr/bin/chromium (install it: apt-get install chromium)"
+    if reason is not None:
+        if _on_ci():
+            pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
+    pw = sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Exception as err:  # pragma: no cover - depends on the machine
+        pw.stop()
+        if _on_ci():
+            pytest.fail(f"CI=true: Chromium at {executable} did not start: {err}", pytrace=False)
+        pytest.skip(f"browser tests skipped: Chromium at {executable} did not start: {err}")
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the test reports failures itself
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(browser, site):
+    """The built site on http://127.0.0.1:<free port>/ for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(site.html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Visit:
+    """One page opened in a fresh browser context (a reader's first visit), with what it did."""
+
+    def __init__(self, browser, base: str, doc: str, *, viewport=DESKTOP, dark=False, path=None):
+        self.base = base
+        self.origin = urlsplit(base).netloc
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.foreign: list[str] = []
+        self.context = browser.new_context(
+            viewport=viewport,
+            color_scheme="dark" if dark else "light",
+            is_mobile=viewport is PHONE,
+            has_touch=viewport is PHONE,
+            device_scale_factor=1,
+        )
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.errors.append(f"uncaught: {err}"))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", self._response)
+        self.page.goto(f"{base}/{path or doc + '.html'}", wait_until="networkidle")
+        self.settle()
+
+    def _route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"} or parts.netloc == self.origin:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text} @ {msg.location.get('url', '')}")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def settle(self):
+        """Wait for MathJax to typeset, the web fonts, and every image to decode."""
+        self.page.evaluate(
+            """async () => {
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                    await MathJax.startup.promise;
+                }
+                await document.fonts.ready;
+                await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+            }"""
+        )
+        self.page.wait_for_load_state("networkidle")
+
+    def assert_clean(self, doc: str):
+        problems = (
+            [f"error: {e}" for e in self.errors]
+            + [f"failed request: {f}" for f in self.failed]
+            + [f"request to another origin: {u}" for u in self.foreign]
+        )
+        assert not problems, f"{doc}:\n" + "\n".join(problems)
+
+    def close(self):
+        if self.context is not None:
+            self.context.close()
+            self.context = None
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = []
+
+    def open_page(doc, **kwargs):
+        v = Visit(browser, server, doc, **kwargs)
+        opened.append(v)
+        return v
+
+    yield open_page
+    for v in opened:
+        v.close()
+
+
+# ---------------------------------------------------------------- every page
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_loads_cleanly(visit, doc):
+    """First visit at desktop size in light mode: nothing fails, nothing leaves the site."""
+    v = visit(doc)
+    page = v.page
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    broken = page.evaluate(
+        "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 120))"
+    )
+    assert not broken, f"{doc}: images that did not load: {broken}"
+    n_math = page.evaluate("document.querySelectorAll('.math, div.amsmath').length")
+    if n_math:
+        typeset = page.evaluate("document.querySelectorAll('mjx-container').length")
+        assert typeset >= n_math, f"{doc}: {n_math} math blocks but {typeset} typeset by MathJax"
+    tex_errors = page.evaluate("[...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+    assert not tex_errors, f"{doc}: MathJax could not typeset: {tex_errors}"
+    page.screenshot(path=_shot_name(doc, "desktop-light"), full_page=True)
+    v.assert_clean(doc)
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_dark_mode_keeps_figures_legible(visit, doc):
+    """A reader whose system is dark gets the dark theme; figures keep an opaque light ground."""
+    v = visit(doc, dark=True)
+    page = v.page
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert _luminance(bg) < 0.2, f"{doc}: body background {bg} is not dark"
+    # For every content image: is any pixel see-through, and what is painted behind it?
+    images = page.evaluate(
+        """() => [...document.querySelectorAll('.bd-article img')].map(img => {
+            const c = document.createElement('canvas');
+            c.width = img.naturalWidth; c.height = img.naturalHeight;
+            const ctx = c.getContext('2d');
+            ctx.drawImage(img, 0, 0);
+            const data = ctx.getImageData(0, 0, c.width, c.height).data;
+            let transparent = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] < 250) transparent++;
+            let el = img, ground = 'rgba(0, 0, 0, 0)';
+            while (el && /rgba\\(.*, 0\\)$|transparent/.test(ground)) {
+                ground = getComputedStyle(el).backgroundColor; el = el.parentElement;
+            }
+            return {src: img.src.slice(0, 100), transparent, ground, w: img.naturalWidth};
+        })"""
+    )
+    for img in images:
+        assert img["w"] > 0, f"{doc}: {img['src']} not loaded"
+        if img["transparent"]:
+            assert _luminance(img["ground"]) > 0.8, (
+                f"{doc}: {img['src']} has {img['transparent']} see-through pixels over {img['ground']}"
+            )
+    page.screenshot(path=_shot_name(doc, "desktop-dark"), full_page=True)
+    v.assert_clean(doc)
+
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (0 black .. 1 white) of a CSS rgb()/rgba() colour."""
+    inner = css_colour[css_colour.index("(") + 1 : css_colour.index(")")]
+    r, g, b = (float(x) / 255 for x in inner.replace("/", ",").split(",")[:3])
+
+    def lin(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_phone_width_has_no_horizontal_scroll(visit, doc):
+    """At 360 px the page never scrolls sideways: wide things scroll inside their own box."""
+    v = visit(doc, viewport=PHONE)
+    page = v.page
+    widths = page.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    offenders = page.evaluate(
+        """() => {
+            const w = window.innerWidth, out = [];
+            const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+                const s = getComputedStyle(p);
+                if (/(auto|scroll|hidden)/.test(s.overflowX) && p !== document.body
+                    && p !== document.documentElement) return true; } return false; };
+            for (const el of document.querySelectorAll('body *')) {
+                const r = el.getBoundingClientRect();
+                if (r.width && r.right > w + 1 && !scrolls(el) && getComputedStyle(el).position !== 'fixed')
+                    out.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' right=' + Math.round(r.right));
+            }
+            return out.slice(0, 15);
+        }"""
+    )
+    page.screenshot(path=_shot_name(doc, "phone"), full_page=True)
+    assert widths["scroll"] <= widths["inner"], (
+        f"{doc}: page is {widths} wide at 360 px; overflowing: {offenders}"
+    )
+    v.assert_clean(doc)
+
+
+# ---------------------------------------------------------------- animation players
+
+PLAYERS_JS = """() => [...document.querySelectorAll('div.animation')]
+    .filter(d => d.querySelector('img[id^="_anim_img"]') && d.querySelector('input.anim-slider'))
+    .map(d => d.querySelector('img[id^="_anim_img"]').id.slice('_anim_img'.length))"""
+
+
+def test_animation_players_wait_then_play_step_and_seek(visit, site):
+    """Every player on every page: frame 0 until asked; Play, Pause, steps and slider work."""
+    checked = 0
+    for doc in PAGES:
+        expected = len(
+            [
+                d
+                for d in site.soup(doc).select("div.animation")
+                if d.select_one('img[id^="_anim_img"]') and d.select_one("input.anim-slider")
+            ]
+        )
+        if not expected:
+            continue
+        v = visit(doc)
+        page = v.page
+        ids = page.evaluate(PLAYERS_JS)
+        assert len(ids) == expected, f"{doc}: {expected} players in the HTML, {len(ids)} in the page"
+        for pid in ids:
+            _check_player(page, doc, pid)
+            checked += 1
+        v.assert_clean(doc)
+    expected_total = sum(len(site.soup(d).select("div.animation input.anim-slider")) for d in PAGES)
+    assert checked == expected_total
+
+
+def _check_player(page, doc, pid):
+    anim = f"window['anim{pid}']"
+    where = f"{doc} player {pid}"
+    page.wait_for_function(f"() => {anim} !== undefined", timeout=10_000)
+    player = page.locator(f"div.animation:has(#_anim_img{pid})")
+    player.scroll_into_view_if_needed()
+
+    def state():
+        return page.evaluate(
+            f"""() => ({{frame: {anim}.current_frame, n: {anim}.frames.length,
+                        slider: parseInt(document.getElementById('_anim_slider{pid}').value),
+                        playing: {anim}.timer !== null && {anim}.timer !== undefined,
+                        shown: document.getElementById('_anim_img{pid}').src === {anim}.frames[{anim}.current_frame].src,
+                        width: document.getElementById('_anim_img{pid}').naturalWidth}})"""
+        )
+
+    # Nothing plays before the reader asks, even after a while.
+    page.wait_for_timeout(1500)
+    s = state()
+    assert s["n"] >= 2, f"{where}: an animation needs two frames or more, has {s['n']}"
+    assert (s["frame"], s["slider"], s["playing"]) == (0, 0, False), f"{where} started by itself: {s}"
+    assert s["shown"] and s["width"] > 0, f"{where}: first frame not shown: {s}"
+    # Every control button shows an icon (the theme's Font Awesome, no CDN stylesheet).
+    blank = page.evaluate(
+        f"""() => [...document.querySelectorAll('div.animation:has(#_anim_img{pid}) .anim-buttons button')]
+            .filter(b => {{ const i = b.querySelector('svg, i, span');
+                           return !i || i.getBoundingClientRect().width < 4; }})
+            .map(b => b.title)"""
+    )
+    assert not blank, f"{where}: buttons without a visible icon: {blank}"
+
+    def press(title):
+        player.locator(f'button[title="{title}"]').click()
+
+    last = s["n"] - 1
+    press("Next frame")
+    assert state()["frame"] == 1
+    press("Previous frame")
+    assert state()["frame"] == 0
+    press("Last frame")
+    s = state()
+    assert (s["frame"], s["slider"], s["shown"]) == (last, last, True), f"{where}: {s}"
+    press("First frame")
+    assert state()["frame"] == 0
+    # The slider, driven from the keyboard as a reader would.
+    slider = page.locator(f"#_anim_slider{pid}")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    s = state()
+    assert (s["frame"], s["shown"]) == (1, True), f"{where}: slider ArrowRight gave {s}"
+    page.keyboard.press("End")
+    assert state()["frame"] == last, f"{where}: slider End did not reach the last frame"
+    press("First frame")
+    # Play advances the frame; Pause stops it.
+    press("Play")
+    page.wait_for_function(f"() => {anim}.current_frame > 0", timeout=10_000)
+    press("Pause")
+    s = state()
+    assert not s["playing"], f"{where}: still playing after Pause: {s}"
+    frozen = s["frame"]
+    page.wait_for_timeout(600)
+    assert state()["frame"] == frozen, f"{where}: frame moved after Pause"
+
+
+# ---------------------------------------------------------------- search page
+
+
+def test_search_page_finds_each_page(visit, site):
+    """Type a word found only on one page into the search page: that page is in the results."""
+    for doc, word in distinctive_words(site).items():
+        v = visit(doc, path=f"search.html?q={word}")
+        v.page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+        hrefs = v.page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+        assert any(urlsplit(h).path.endswith(f"/{doc}.html") for h in hrefs), f"search for {word!r}: {hrefs}"
+        v.assert_clean(f"search.html?q={word}")
+        v.close()

@@ -1,0 +1,327 @@
+"""The built site as a whole: links, anchors, TOC, search index, offline, theme, sizes.
+
+Every check reads the strict build of the ``site`` fixture (built once per session) and
+walks whatever pages ``_toc.yml`` lists, so a new chapter is checked without editing this file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, toc_files
+
+pytestmark = pytest.mark.book
+
+#: Pages Sphinx writes beside the chapters: the redirect, the search page and the index.
+SPHINX_PAGES = {"index", "search", "genindex"}
+#: Budgets from the issue: one animation player, one page (HTML + inline data + its images).
+ANIMATION_BUDGET = 400 * 1024
+PAGE_BUDGET = 1536 * 1024
+#: Tags that make the browser fetch something while the page loads (not <a> links a reader clicks).
+RESOURCE_ATTRS = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "link": "href",
+}
+
+
+def all_pages(site) -> list[Path]:
+    return sorted(p for p in site.html.rglob("*.html") if "_static" not in p.relative_to(site.html).parts)
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _ids(soup: BeautifulSoup) -> set[str]:
+    return {el["id"] for el in soup.find_all(id=True)} | {
+        el["name"] for el in soup.find_all("a", attrs={"name": True})
+    }
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc)
+
+
+# ---------------------------------------------------------------- structure and links
+
+
+def test_every_toc_page_is_built(site):
+    for doc in toc_files():
+        assert site.path(doc).is_file(), f"{doc} is in _toc.yml but {doc}.html was not built"
+
+
+def test_every_page_is_in_the_toc(site):
+    """No orphan: each HTML page is a TOC page or one of Sphinx's own (search, index)."""
+    toc = set(toc_files())
+    built = {p.relative_to(site.html).with_suffix("").as_posix() for p in all_pages(site)}
+    orphans = sorted(built - toc - SPHINX_PAGES)
+    assert not orphans, f"pages built but missing from _toc.yml: {orphans}"
+
+
+def test_every_toc_page_is_in_the_sidebar(site):
+    """The navigation of the home page links every chapter, in reading order."""
+    nav = site.soup(toc_files()[0]).select_one("nav.bd-docs-nav")
+    assert nav is not None, "the sidebar navigation is missing"
+    linked = []
+    for a in nav.find_all("a", href=True):
+        target = urlsplit(a["href"]).path
+        if target and not _is_external(a["href"]):
+            doc = (site.path(toc_files()[0]).parent / target).resolve().relative_to(site.html.resolve())
+            linked.append(doc.with_suffix("").as_posix())
+    chapters = toc_files()[1:]
+    assert [d for d in linked if d in chapters] == chapters
+
+
+def test_internal_links_and_anchors_resolve(site):
+    """Every local href/src points at an existing file, every #fragment at an existing id."""
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in all_pages(site):
+        soup = _soup(page)
+        ids.setdefault(page, _ids(soup))
+        for tag in soup.find_all(["a", "link", "script", "img", "iframe", "source"]):
+            url = tag.get("href") or tag.get("src")
+            if not url or _is_external(url) or url.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(url)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site.html)}: {url} (no such file)")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = _ids(_soup(target))
+                if unquote(parts.fragment) not in ids[target]:
+                    broken.append(f"{page.relative_to(site.html)}: {url} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_index(site) -> dict:
+    text = (site.html / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def _stem(word: str) -> str:
+    from sphinx.search.en import SearchEnglish
+
+    return SearchEnglish({}).stem(word.lower())
+
+
+def distinctive_words(site) -> dict[str, str]:
+    """For each TOC page, the most frequent word of its article found on no other TOC page.
+
+    Computed from the page text, independently of the search index, so that checking the
+    index for it is a real check of what a reader's search would find.
+    """
+    words = {}
+    for doc in toc_files():
+        words[doc] = Counter(w for w in re.findall(r"[a-z]{6,}", site.text(doc).lower()))
+    chosen = {}
+    for doc, counts in words.items():
+        others = set().union(*(set(c) for d, c in words.items() if d != doc))
+        other_stems = {_stem(w) for w in others}
+        candidates = [w for w, _ in counts.most_common() if w not in others and _stem(w) not in other_stems]
+        assert candidates, f"{doc}: no word of its own to search for"
+        chosen[doc] = candidates[0]
+    return chosen
+
+
+def test_search_index_lists_every_page(site):
+    assert sorted(search_index(site)["docnames"]) == sorted(toc_files())
+
+
+def test_search_finds_a_distinctive_word_of_each_page(site):
+    index = search_index(site)
+    missing = []
+    for doc, word in distinctive_words(site).items():
+        hits = []
+        for table in ("terms", "titleterms"):  # body words and heading words are indexed apart
+            found = index[table].get(_stem(word), [])
+            hits += [found] if isinstance(found, int) else found
+        if index["docnames"].index(doc) not in hits:
+            missing.append(f"{doc}: '{word}'")
+    assert not missing, f"search would not find these pages by their own words: {missing}"
+
+
+# ---------------------------------------------------------------- self-contained
+
+
+def test_no_resource_is_loaded_from_another_origin(site):
+    """Scripts, styles, images, fonts: all served by the site itself (works offline, tells nobody)."""
+    external = []
+    for page in all_pages(site):
+        soup = _soup(page)
+        for name, attr in RESOURCE_ATTRS.items():
+            for tag in soup.find_all(name):
+                url = tag.get(attr, "")
+                if name == "link" and not set(tag.get("rel", [])) & {
+                    "stylesheet",
+                    "icon",
+                    "preload",
+                    "prefetch",
+                }:
+                    continue
+                if _is_external(url):
+                    external.append(f"{page.relative_to(site.html)}: <{name} {attr}={url}>")
+    assert not external, "resources from other origins:\n" + "\n".join(external)
+
+
+def test_mathjax_is_served_locally(site):
+    for doc in toc_files():
+        scripts = [urlsplit(s.get("src", "")).path for s in site.soup(doc).find_all("script")]
+        mathjax = [s for s in scripts if "mathjax" in s.lower()]
+        assert len(mathjax) == 1 and mathjax[0].endswith("_static/mathjax/tex-chtml.js"), (doc, mathjax)
+        assert (site.path(doc).parent / mathjax[0]).resolve().is_file()
+    mj = site.html / "_static" / "mathjax"
+    assert (mj / "tex-chtml.js").stat().st_size > 500_000
+    assert sorted(p.name for p in (mj / "output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert (mj / "input/tex/extensions/boldsymbol.js").is_file()
+
+
+def test_animation_players_have_no_font_awesome_cdn_link(site):
+    for doc in toc_files():
+        html = site.path(doc).read_text(encoding="utf-8")
+        assert "font-awesome" not in html and "bootstrapcdn" not in html, doc
+
+
+def test_theme_mode_has_a_default(site):
+    """Without it pydata-sphinx-theme logs 'invalid theme mode' on a reader's first visit."""
+    for doc in toc_files():
+        body = site.soup(doc).find("body")
+        assert body.get("data-default-mode") in {"auto", "light", "dark"}, doc
+
+
+# ---------------------------------------------------------------- theme features
+
+
+def test_favicon_and_logo_are_our_own(site):
+    soup = site.soup(toc_files()[0])
+    icon = soup.find("link", rel="icon")
+    assert icon is not None and icon["href"].endswith("_static/favicon.svg")
+    logos = soup.select("img.logo__image")
+    assert logos and all(img["src"].endswith("_static/logo.svg") for img in logos)
+    for name in ("favicon.svg", "logo.svg"):
+        ours = (ROOT / "book" / "_static" / name).read_bytes()
+        assert (site.html / "_static" / name).read_bytes() == ours
+        assert ours.lstrip().startswith(b"<svg") and b"<title" in ours
+
+
+def test_download_source_and_copy_buttons(site):
+    for doc in toc_files():
+        soup = site.soup(doc)
+        downloads = [a["href"] for a in soup.select(".dropdown-download-buttons a[href]")]
+        assert any(
+            h.endswith(f"_sources/{doc}.md") or h.endswith(f"{Path(doc).name}.md") for h in downloads
+        ), (
+            doc,
+            downloads,
+        )
+        assert (site.html / "_sources" / f"{doc}.md").is_file()
+        scripts = [urlsplit(s.get("src", "")).path for s in soup.find_all("script")]
+        assert any(s.endswith("_static/copybutton.js") for s in scripts), doc
+
+
+def test_repository_button_follows_the_configured_url(tmp_path):
+    """No URL committed -> no button; once a URL is set (tools/set_repository.py, as the publish
+    workflow does), Jupyter Book turns on the repository button pointing at it."""
+    from jupyter_book.config import get_final_config
+
+    committed = yaml.safe_load((ROOT / "_config.yml").read_text())
+    cli = {"latex_individualpages": False}  # what `jupyter-book build` passes
+    conf, _ = get_final_config(user_yaml=committed, cli_config=dict(cli), sourcedir=ROOT)
+    assert not conf["html_theme_options"].get("use_repository_button")
+
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "_config.yml"
+    cfg.write_text((ROOT / "_config.yml").read_text())
+    url = "https://github.com/example-owner/fc-vs-conv"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "set_repository.py"),
+            url,
+            "--branch",
+            "main",
+            "--config",
+            str(cfg),
+        ],
+        check=True,
+    )
+    conf, _ = get_final_config(
+        user_yaml=yaml.safe_load(cfg.read_text()), cli_config=dict(cli), sourcedir=ROOT
+    )
+    options = conf["html_theme_options"]
+    assert options["use_repository_button"] is True
+    assert options["repository_url"] == url
+    assert options["repository_branch"] == "main"
+
+
+# ---------------------------------------------------------------- sizes
+
+
+def page_bytes(site, doc: str) -> int:
+    """A page's weight for the budget: its HTML (inline data included) plus its own images."""
+    path = site.path(doc)
+    total = path.stat().st_size
+    seen = set()
+    for img in site.soup(doc).find_all("img", src=True):
+        src = img["src"]
+        if _is_external(src) or src.startswith("data:") or "_static/" in src:
+            continue
+        target = (path.parent / unquote(urlsplit(src).path)).resolve()
+        if target not in seen and target.is_file():
+            seen.add(target)
+            total += target.stat().st_size
+    return total
+
+
+def animation_players(site, doc: str):
+    """(index, bytes) for each matplotlib to_jshtml player: the player's markup plus its frames."""
+    out = []
+    for i, div in enumerate(site.soup(doc).select("div.animation")):
+        if div.find("input", class_="anim-slider") is None:
+            continue
+        container = div.parent
+        while container is not None and not any(
+            "new Animation(" in (s.string or "") for s in container.find_all("script")
+        ):
+            container = container.parent
+        assert container is not None, f"{doc}: player {i} has no Animation script"
+        out.append((i, len(str(container).encode())))
+    return out
+
+
+def test_pages_fit_the_budget(site):
+    heavy = {doc: page_bytes(site, doc) for doc in toc_files()}
+    over = {d: f"{b / 1024:.0f} KB" for d, b in heavy.items() if b > PAGE_BUDGET}
+    assert not over, f"pages over {PAGE_BUDGET // 1024} KB: {over}"
+
+
+def test_animations_fit_the_budget(site):
+    over = []
+    for doc in toc_files():
+        for i, size in animation_players(site, doc):
+            if size > ANIMATION_BUDGET:
+                over.append(f"{doc} player {i}: {size / 1024:.0f} KB")
+    assert not over, f"animations over {ANIMATION_BUDGET // 1024} KB: {over}"

@@ -1,0 +1,58 @@
+"""Point the book at its repository: sets ``repository.url``/``branch`` and turns on the button.
+
+No repository URL is committed in ``_config.yml`` (the book does not know where it will be
+hosted). The publish workflow runs this in its own checkout with the URL of the repository it
+runs in, so the published site gets a working "repository" button; by hand:
+
+    python tools/set_repository.py https://github.com/OWNER/REPO --branch main
+
+The edit is textual, so the comments of ``_config.yml`` survive; run it once per checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def set_repository(text: str, url: str, branch: str) -> str:
+    """Return ``_config.yml`` text with the repository block set and the button turned on."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc or parts.path.strip("/").count("/") != 1:
+        raise ValueError(f"expected a repository URL like https://github.com/OWNER/REPO, got {url!r}")
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", branch):
+        raise ValueError(f"expected a branch name, got {branch!r}")
+    if re.search(r"^repository:", text, flags=re.MULTILINE):
+        raise ValueError("_config.yml already has a repository: block; edit it by hand")
+    text, n = re.subn(
+        r"^(\s+use_repository_button:)\s*false\s*$", r"\1 true", text, count=1, flags=re.MULTILINE
+    )
+    if n != 1:
+        raise ValueError("_config.yml has no 'use_repository_button: false' line under html:")
+    block = f"\nrepository:\n  url: {url.rstrip('/')}\n  branch: {branch}\n"
+    return text.rstrip("\n") + "\n" + block
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="https URL of the repository, e.g. https://github.com/OWNER/REPO")
+    parser.add_argument("--branch", default="main")
+    parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
+    args = parser.parse_args(argv)
+    try:
+        new = set_repository(args.config.read_text(encoding="utf-8"), args.url, args.branch)
+    except ValueError as err:
+        print(f"set_repository: {err}", file=sys.stderr)
+        return 2
+    args.config.write_text(new, encoding="utf-8")
+    print(f"{args.config}: repository {args.url} ({args.branch}), repository button on")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
