@@ -1,0 +1,328 @@
+"""Three tiny image classifiers built from the lesson's own layers, and how to train them.
+
+No autograd framework: every forward pass returns a cache and every backward
+pass is written out with :mod:`lessons_code.fc` and :mod:`lessons_code.conv_layer`.
+Images are ``(N, 1, H, W)`` float64 batches, labels ``(N,)`` integers in ``[0, n_classes)``.
+
+The three architectures (:class:`NetSpec`, ``kind``):
+
+* ``"mlp"`` -- flatten, FC ``H*W -> width``, ReLU, FC ``width -> n_classes``.
+  Its first layer sees every pixel with its own weight.
+* ``"cnn"`` -- conv ``kernel x kernel`` (``1 -> width`` channels, zero "same" padding),
+  ReLU, 2x2 max-pool, flatten, FC ``width*(H/2)*(W/2) -> n_classes``.
+* ``"conv1x1"`` -- the MLP with its first FC layer replaced by a 1x1 convolution
+  (``1 -> width`` channels): each pixel is mapped on its own, nothing is mixed
+  across pixels until the final FC layer ``width*H*W -> n_classes``.
+
+Loss: mean softmax cross-entropy over the batch,
+
+    L = -(1/N) sum_n log softmax(s_n)[y_n],   dL/ds_n = (softmax(s_n) - onehot(y_n)) / N.
+
+Training: Adam on shuffled minibatches; the shuffling generator and the
+initial weights come from explicit seeds, so every run is reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_float_array, check_int
+from .conv_layer import conv_backward, conv_forward
+from .fc import fc_backward_batch, fc_forward_batch
+
+KINDS = ("mlp", "cnn", "conv1x1")
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """The shape of a network: ``kind`` (one of :data:`KINDS`), ``width`` (hidden units or
+    channels of the first layer), ``kernel`` (first-layer kernel size, ``"cnn"`` only, odd),
+    ``image_shape`` ``(H, W)`` and ``n_classes``."""
+
+    kind: str
+    width: int
+    kernel: int = 3
+    image_shape: tuple[int, int] = (8, 8)
+    n_classes: int = 10
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        check_int("width", self.width, 1)
+        check_int("kernel", self.kernel, 1)
+        check_int("n_classes", self.n_classes, 2)
+        h, w = (
+            check_int("image_shape[0]", self.image_shape[0], 1),
+            check_int("image_shape[1]", self.image_shape[1], 1),
+        )
+        if self.kind == "cnn":
+            if self.kernel % 2 == 0:
+                raise ValueError(f"kernel must be odd for 'same' padding, got {self.kernel}")
+            if h % 2 or w % 2:
+                raise ValueError(f"image_shape must be even for the 2x2 pool, got {self.image_shape}")
+
+    @property
+    def first_layer(self) -> str:
+        """Name of the first layer's weight array in the parameter dict."""
+        return "W1" if self.kind == "mlp" else "K1"
+
+
+# --- building blocks -----------------------------------------------------------------------------
+
+
+def relu_forward(z: np.ndarray) -> np.ndarray:
+    """``max(z, 0)`` elementwise (any shape)."""
+    return np.maximum(z, 0.0)
+
+
+def relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``dout * [z > 0]``: the gradient passes only where the unit was active."""
+    return dout * (z > 0)
+
+
+def maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2x2 max-pool with stride 2. x: ``(N, C, H, W)`` with even H, W.
+
+    Returns ``(out, argmax)``: out ``(N, C, H/2, W/2)``; argmax ``(N, C, H/2, W/2)`` is the
+    index 0..3 (row-major in the 2x2 window) of the first maximum, used by the backward pass.
+    """
+    n, c, h, w = x.shape
+    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
+    arg = win.argmax(axis=-1)
+    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
+
+
+def maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
+    """Route each ``dout`` entry to the one pixel that was the maximum of its window.
+
+    dout, arg: ``(N, C, H/2, W/2)``. Returns dx: ``(N, C, H, W)``.
+    """
+    n, c, hh, ww = dout.shape
+    win = np.zeros((n, c, hh, ww, 4))
+    np.put_along_axis(win, arg[..., None], dout[..., None], axis=-1)
+    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
+
+
+def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of ``softmax(scores)`` against labels, and its gradient.
+
+    scores: ``(N, n_classes)``; y: ``(N,)`` integer labels.
+    Returns ``(loss, dscores)`` with ``dscores = (softmax(scores) - onehot(y)) / N``.
+    """
+    scores = as_float_array("scores", scores, 2)
+    y = _labels(y, scores.shape[0], scores.shape[1])
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = scores.shape[0]
+    loss = -float(log_p[np.arange(n), y].mean())
+    dscores = np.exp(log_p)
+    dscores[np.arange(n), y] -= 1.0
+    return loss, dscores / n
+
+
+def _labels(y, n: int, n_classes: int) -> np.ndarray:
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},) to match the batch, got {y.shape}")
+    if n and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"y must lie in [0, {n_classes}), got values in [{y.min()}, {y.max()}]")
+    return y
+
+
+def _images(x, spec: NetSpec) -> np.ndarray:
+    x = as_float_array("x", x, 4)
+    want = (1, *spec.image_shape)
+    if x.shape[1:] != want:
+        raise ValueError(f"x must have shape (N, {', '.join(map(str, want))}), got {x.shape}")
+    return x
+
+
+# --- the networks --------------------------------------------------------------------------------
+
+
+def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """He-normal weights (std ``sqrt(2 / fan_in)``) and zero biases, drawn from ``rng``.
+
+    Keys: ``"W1", "b1"`` (mlp) or ``"K1", "b1"`` (cnn, conv1x1), then ``"W2", "b2"``.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
+        )
+    h, w = spec.image_shape
+    c = spec.width
+    if spec.kind == "mlp":
+        first = {"W1": rng.standard_normal((c, h * w)) * np.sqrt(2.0 / (h * w))}
+        n_hidden = c
+    elif spec.kind == "cnn":
+        k = spec.kernel
+        first = {"K1": rng.standard_normal((c, 1, k, k)) * np.sqrt(2.0 / (k * k))}
+        n_hidden = c * (h // 2) * (w // 2)
+    else:
+        first = {"K1": rng.standard_normal((c, 1, 1, 1)) * np.sqrt(2.0)}
+        n_hidden = c * h * w
+    params = {**first, "b1": np.zeros(c)}
+    params["W2"] = rng.standard_normal((spec.n_classes, n_hidden)) * np.sqrt(2.0 / n_hidden)
+    params["b2"] = np.zeros(spec.n_classes)
+    return params
+
+
+def n_params(params: dict[str, np.ndarray]) -> int:
+    """Total number of scalars in a parameter dict."""
+    return int(sum(v.size for v in params.values()))
+
+
+def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray, tuple]:
+    """Class scores ``(N, n_classes)`` for images x ``(N, 1, H, W)``, and the cache for :func:`backward`."""
+    x = _images(x, spec)
+    n = x.shape[0]
+    if spec.kind == "mlp":
+        flat = x.reshape(n, -1)
+        z = fc_forward_batch(flat, params["W1"], params["b1"])
+        a = relu_forward(z)
+        return fc_forward_batch(a, params["W2"], params["b2"]), (flat, z, a)
+    pad = spec.kernel // 2 if spec.kind == "cnn" else 0
+    z, conv_cache = conv_forward(x, params["K1"], params["b1"], padding=pad)
+    a = relu_forward(z)
+    arg = None
+    if spec.kind == "cnn":
+        a, arg = maxpool2_forward(a)
+    flat = a.reshape(n, -1)
+    return fc_forward_batch(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
+
+
+def backward(spec: NetSpec, params: dict[str, np.ndarray], dscores, cache) -> dict[str, np.ndarray]:
+    """Gradients of the loss for every parameter, given ``dscores = dL/dscores`` ``(N, n_classes)``."""
+    dscores = as_float_array("dscores", dscores, 2)
+    if spec.kind == "mlp":
+        flat, z, a = cache
+        dW2, da, db2 = fc_backward_batch(a, params["W2"], dscores)
+        dW1, _, db1 = fc_backward_batch(flat, params["W1"], relu_backward(da, z))
+        return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    conv_cache, z, arg, a_shape, flat = cache
+    dW2, dflat, db2 = fc_backward_batch(flat, params["W2"], dscores)
+    da = dflat.reshape(a_shape)
+    if spec.kind == "cnn":
+        da = maxpool2_backward(da, arg)
+    _, dK1, db1 = conv_backward(relu_backward(da, z), conv_cache)
+    return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def loss_and_grads(spec: NetSpec, params, x, y) -> tuple[float, dict[str, np.ndarray]]:
+    """Mean softmax cross-entropy on ``(x, y)`` and its gradient for every parameter."""
+    scores, cache = forward(spec, params, x)
+    loss, dscores = softmax_cross_entropy(scores, y)
+    return loss, backward(spec, params, dscores, cache)
+
+
+def predict(spec: NetSpec, params, x) -> np.ndarray:
+    """Predicted class ``(N,)`` for images x ``(N, 1, H, W)``."""
+    return forward(spec, params, x)[0].argmax(axis=1)
+
+
+def accuracy(spec: NetSpec, params, x, y) -> float:
+    """Fraction of images in x whose predicted class equals y."""
+    y = np.asarray(y)
+    return float(np.mean(predict(spec, params, x) == y))
+
+
+# --- training ------------------------------------------------------------------------------------
+
+
+def adam_step(
+    params, grads, state, lr: float = 1e-2, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+) -> None:
+    """One Adam update, in place. ``state`` is a dict (start with ``{}``) holding ``t``, ``m``, ``v``.
+
+    m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr * m_hat / (sqrt(v_hat) + eps).
+    Every operation is elementwise, so permuting the entries of a parameter permutes the update.
+    """
+    t = state["t"] = state.get("t", 0) + 1
+    m = state.setdefault("m", {k: np.zeros_like(v) for k, v in params.items()})
+    v = state.setdefault("v", {k: np.zeros_like(p) for k, p in params.items()})
+    for k, g in grads.items():
+        m[k] = beta1 * m[k] + (1 - beta1) * g
+        v[k] = beta2 * v[k] + (1 - beta2) * g * g
+        m_hat = m[k] / (1 - beta1**t)
+        v_hat = v[k] / (1 - beta2**t)
+        params[k] -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns.
+
+    params: the trained weights; losses: ``(steps,)`` minibatch losses;
+    grad_norms: layer name -> ``(steps,)`` Frobenius norm of that weight's gradient at each step;
+    checkpoints: step -> copy of the parameters *before* that step (for the steps asked for);
+    seconds: wall-clock training time.
+    """
+
+    spec: NetSpec
+    params: dict[str, np.ndarray]
+    losses: np.ndarray
+    grad_norms: dict[str, np.ndarray]
+    checkpoints: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def batch_order(n: int, epochs: int, batch_size: int, seed: int) -> list[np.ndarray]:
+    """The minibatch index arrays of a run: one fresh shuffle of ``range(n)`` per epoch from
+    ``np.random.default_rng(seed)``; the last batch of an epoch may be smaller."""
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(check_int("epochs", epochs, 1)):
+        order = rng.permutation(check_int("n", n, 1))
+        batches += [order[i : i + batch_size] for i in range(0, n, check_int("batch_size", batch_size, 1))]
+    return batches
+
+
+def train(
+    spec: NetSpec,
+    x,
+    y,
+    *,
+    seed: int = 0,
+    epochs: int = 12,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    init: dict[str, np.ndarray] | None = None,
+    checkpoint_steps=(),
+) -> TrainResult:
+    """Train ``spec`` on images x ``(N, 1, H, W)`` and labels y ``(N,)`` with Adam.
+
+    The initial weights are ``init_params(spec, np.random.default_rng([seed, 0]))`` unless
+    ``init`` is given (it is copied); the minibatches come from
+    ``batch_order(N, epochs, batch_size, seed=[seed, 1])``, so two runs with the same seed
+    see the same batches in the same order.
+    """
+    x = _images(x, spec)
+    y = _labels(y, x.shape[0], spec.n_classes)
+    check_int("seed", seed, 0)
+    params = (
+        init_params(spec, np.random.default_rng([seed, 0]))
+        if init is None
+        else {k: np.array(v, dtype=np.float64) for k, v in init.items()}
+    )
+    weights = [k for k in params if k[0] in "WK"]
+    batches = batch_order(x.shape[0], epochs, batch_size, [seed, 1])
+    losses = np.zeros(len(batches))
+    norms = {k: np.zeros(len(batches)) for k in weights}
+    checkpoints, state = {}, {}
+    wanted = set(checkpoint_steps)
+    start = time.perf_counter()
+    for step, idx in enumerate(batches):
+        if step in wanted:
+            checkpoints[step] = {k: v.copy() for k, v in params.items()}
+        losses[step], grads = loss_and_grads(spec, params, x[idx], y[idx])
+        for k in weights:
+            norms[k][step] = np.linalg.norm(grads[k])
+        adam_step(params, grads, state, lr=lr)
+    if len(batches) in wanted:
+        checkpoints[len(batches)] = {k: v.copy() for k, v in params.items()}
+    return TrainResult(spec, params, losses, norms, checkpoints, time.perf_counter() - start)

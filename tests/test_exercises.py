@@ -1,0 +1,98 @@
+"""The self-check helpers accept a right answer and reject a wrong one with a message, the exact
+FC/conv equivalences of exercise 3 hold to 1e-12, and the built exercises page has five exercises
+with five executed solutions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lessons_code import conv, exercises
+from lessons_code.conv_layer import conv_forward
+from lessons_code.fc import fc_forward_batch
+from lessons_code.geometry import shift_image
+
+
+def test_per_pixel_fc_is_a_1x1_conv_to_1e_12():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 5, 7, 6))  # 5 channels at each of 7 x 6 pixels
+    W, b = rng.standard_normal((4, 5)), rng.standard_normal(4)
+    out = conv_forward(x, W[:, :, None, None], b)[0]
+    per_pixel = fc_forward_batch(x.transpose(0, 2, 3, 1).reshape(-1, 5), W, b)  # one FC call per pixel
+    assert np.max(np.abs(out - per_pixel.reshape(3, 7, 6, 4).transpose(0, 3, 1, 2))) < 1e-12
+
+
+def test_fc_on_the_flattened_image_is_a_full_image_conv_to_1e_12():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 2, 8, 8))
+    W, b = rng.standard_normal((10, 2 * 8 * 8)), rng.standard_normal(10)
+    out = conv_forward(x, W.reshape(10, 2, 8, 8), b)[0]
+    assert out.shape == (4, 10, 1, 1)
+    assert np.max(np.abs(out[:, :, 0, 0] - fc_forward_batch(x.reshape(4, -1), W, b))) < 1e-12
+
+
+def test_exercise_1(capsys):
+    fc_count, conv_count = exercises.exercise_1_answer()
+    assert (fc_count, conv_count) == (224 * 224 * 3 * 1000 + 1000, 3 * 3 * 3 * 64 + 64)
+    assert exercises.check_exercise_1(fc_count, conv_count) is True
+    assert "Exercise 1: PASS" in capsys.readouterr().out
+    assert exercises.check_exercise_1(fc_count - 1000, conv_count) is False
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "missing the 1,000 biases" in out and "150,529,000" in out
+    assert exercises.check_exercise_1(fc_count, 3 * 3 * 64 + 64) is False
+    assert "all 3 input channels" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+def test_exercise_2(kind, capsys):
+    norms = exercises.exercise_2_answer(kind)
+    assert set(norms) == ({"W1", "W2"} if kind == "mlp" else {"K1", "W2"})
+    assert all(v > 0 for v in norms.values())
+    assert exercises.check_exercise_2(kind, norms) is True
+    assert "PASS" in capsys.readouterr().out
+    wrong = {k: 2 * v for k, v in norms.items()}
+    assert exercises.check_exercise_2(kind, wrong) is False
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "expected" in out and f"{round(norms['W2'], 6)}" in out
+    assert exercises.check_exercise_2(kind, {"W": 1.0}) is False
+    assert "expected the layers" in capsys.readouterr().out
+
+
+def test_exercise_3(capsys):
+    rng = np.random.default_rng(2)
+    W, b = rng.standard_normal((6, 12)), rng.standard_normal(6)
+    assert exercises.check_exercise_3(W, b, W[:, :, None, None]) is True  # 1x1 conv over 12 channels
+    assert "per-pixel FC == 1x1 conv" in capsys.readouterr().out
+    assert exercises.check_exercise_3(W, b, W.reshape(6, 3, 2, 2)) is True  # covers a 3x2x2 image
+    assert "PASS" in capsys.readouterr().out
+    assert exercises.check_exercise_3(W, b, W.reshape(6, 3, 2, 2).transpose(0, 1, 3, 2)) is False
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "W.reshape(6, 3, 2, 2)" in out
+    assert exercises.check_exercise_3(W, b, W.reshape(6, 2, 3, 2)[:, :, :2]) is False
+    assert "C*kh*kw = 12" in capsys.readouterr().out
+
+
+def test_exercise_4(capsys):
+    rng = np.random.default_rng(3)
+    img, dy = rng.standard_normal((7, 7)), rng.standard_normal((3, 3))
+    dK = conv.conv2d(img, dy)  # a 5x5 kernel's gradient
+    assert exercises.check_exercise_4(img, dy, dK) is True
+    assert "PASS" in capsys.readouterr().out
+    assert exercises.check_exercise_4(img, dy, dK[::-1, ::-1]) is False
+    assert "flipped" in capsys.readouterr().out
+    assert exercises.check_exercise_4(img, dy, dK[:3, :3]) is False
+    assert "shape (5, 5)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(0, 1), (-1, 0), (1, -2)])
+def test_exercise_5(rows, cols, capsys):
+    rng = np.random.default_rng(4)
+    img, K = rng.standard_normal((8, 8)), rng.standard_normal((3, 3))
+    out = conv.conv2d(img, K)
+    predicted = np.roll(out, (rows, cols), axis=(0, 1))  # wrong only where the shift brings in zeros
+    assert exercises.check_exercise_5(img, K, predicted, rows, cols) is True
+    assert "PASS" in capsys.readouterr().out
+    assert exercises.check_exercise_5(img, K, out, rows, cols) is False  # "nothing moves": wrong
+    assert "FAIL" in capsys.readouterr().out
+    # the real conv of the shifted image is right by definition
+    assert exercises.check_exercise_5(img, K, conv.conv2d(shift_image(img, rows, cols), K), rows, cols)

@@ -1,0 +1,83 @@
+"""The experiment machinery (permuted twins, gradient spread, the summary tables) and the built
+experiments page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lessons_code import data, experiments, models
+from lessons_code.experiments import MODEL_SPECS, Config, NetSpec
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_digits_split(0)
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    return experiments.run_experiments(Config(seeds=(0, 1, 2), epochs=2), checkpoint_steps=(0,))
+
+
+@pytest.mark.parametrize("kind", ["mlp", "conv1x1"])
+def test_permuted_params_compute_the_same_function_on_permuted_images(kind, digits):
+    spec = NetSpec(kind, width=4)
+    params = models.init_params(spec, np.random.default_rng(0))
+    perm = data.pixel_permutation(64, 5)
+    twin = experiments.permute_params(spec, params, perm)
+    s = models.forward(spec, params, digits.x_test[:20])[0]
+    s_perm = models.forward(spec, twin, data.permute_pixels(digits.x_test[:20], perm))[0]
+    assert np.max(np.abs(s - s_perm)) < 1e-12
+
+
+def test_a_cnn_has_no_permuted_twin():
+    spec = NetSpec("cnn", width=2)
+    with pytest.raises(ValueError, match="no pixel-permuted twin"):
+        experiments.permute_params(spec, models.init_params(spec, np.random.default_rng(0)), np.arange(64))
+
+
+def test_training_on_permuted_pixels_from_the_permuted_init_gives_the_twin_network(digits):
+    rep = experiments.permutation_twin(MODEL_SPECS["MLP"], digits, data.pixel_permutation(64, 0), epochs=2)
+    assert rep.max_weight_difference < 1e-10
+    assert rep.same_predictions and rep.accuracy == rep.accuracy_permuted
+
+
+def test_gradient_spread_is_zero_when_every_batch_is_the_whole_set(digits):
+    spec = NetSpec("mlp", width=4)
+    params = models.init_params(spec, np.random.default_rng(0))
+    x, y = digits.x_train[:30], digits.y_train[:30]
+    full = experiments.gradient_spread(spec, params, x, y, batch_size=30, n_batches=3)
+    assert full.relative_spread < 1e-12 and full.mean_cosine == pytest.approx(1.0)
+    part = experiments.gradient_spread(spec, params, x, y, batch_size=5, n_batches=10, layer="W2")
+    assert part.layer == "W2" and part.relative_spread > 0.1 and -1 <= part.mean_cosine < 1
+    with pytest.raises(ValueError, match="layer"):
+        experiments.gradient_spread(spec, params, x, y, layer="K1")
+
+
+def test_run_experiments_trains_every_model_and_seed_on_both_pixel_orders(small_run):
+    assert len(small_run.runs) == len(MODEL_SPECS) * 3 * 2
+    for name in MODEL_SPECS:
+        acc = small_run.accuracies(name)
+        assert acc.shape == (3,) and acc.min() > 0.75  # two epochs already learn far above chance
+        assert small_run.accuracies(name, permuted=True).min() > 0.5
+        assert small_run.shifted_accuracies(name).shape == (3,)
+        assert set(small_run.select(name)[0].shifted_accuracy) == set(experiments.SHIFTS)
+        assert 0 in small_run.select(name)[0].result.checkpoints
+    m, s = small_run.summary("MLP")
+    assert m == pytest.approx(small_run.accuracies("MLP").mean()) and s > 0
+    assert small_run.n_params("MLP") == 64 * 32 + 32 + 32 * 10 + 10
+    assert small_run.n_params("CNN") == 8 * 9 + 8 + 8 * 16 * 10 + 10
+
+
+def test_tables_list_every_model(small_run):
+    for table in (small_run.accuracy_table(), small_run.permutation_table(), small_run.translation_table()):
+        lines = table.splitlines()
+        assert len(lines) == 2 + len(MODEL_SPECS)
+        assert [ln.split("|")[1].strip() for ln in lines[2:]] == list(MODEL_SPECS)
+    assert "± " in small_run.accuracy_table() and "2,410" in small_run.accuracy_table()
+
+
+def test_config_needs_three_seeds():
+    with pytest.raises(ValueError, match="at least 3 seeds"):
+        Config(seeds=(0, 1))

@@ -1,0 +1,167 @@
+"""The training code: every model's gradients against finite differences, the building blocks,
+the optimizer, the data, and a seeded run that must learn the digits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lessons_code import data, models
+from lessons_code.geometry import shift_image
+from lessons_code.gradcheck import REL_ERROR_BOUND, numerical_gradient, rel_error
+from lessons_code.models import NetSpec
+
+SMALL_SPECS = [
+    NetSpec("mlp", width=3, image_shape=(4, 4), n_classes=3),
+    NetSpec("cnn", width=2, kernel=3, image_shape=(4, 4), n_classes=3),
+    NetSpec("cnn", width=2, kernel=5, image_shape=(6, 4), n_classes=3),
+    NetSpec("conv1x1", width=2, image_shape=(4, 4), n_classes=3),
+]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_digits_split(0)
+
+
+@pytest.mark.parametrize("spec", SMALL_SPECS, ids=lambda s: f"{s.kind}-k{s.kernel}")
+def test_every_model_gradient_matches_finite_differences(spec):
+    rng = np.random.default_rng(7)
+    params = models.init_params(spec, rng)
+    params = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in params.items()}  # non-zero biases
+    x = rng.standard_normal((3, 1, *spec.image_shape))
+    y = np.array([0, 2, 1])
+    _, grads = models.loss_and_grads(spec, params, x, y)
+    assert set(grads) == set(params)
+    for name, value in params.items():
+
+        def loss(theta, name=name):
+            return models.loss_and_grads(spec, {**params, name: theta}, x, y)[0]
+
+        num = numerical_gradient(loss, value)
+        assert grads[name].shape == value.shape
+        assert rel_error(grads[name], num) < REL_ERROR_BOUND, (spec, name)
+
+
+def test_softmax_cross_entropy_value_and_gradient():
+    loss, d = models.softmax_cross_entropy(np.zeros((4, 5)), np.array([0, 1, 2, 3]))
+    assert loss == pytest.approx(np.log(5))  # uniform prediction over 5 classes
+    assert np.allclose(d.sum(axis=1), 0)
+    rng = np.random.default_rng(1)
+    s, y = rng.standard_normal((3, 4)) * 10, np.array([3, 0, 1])
+    num = numerical_gradient(lambda t: models.softmax_cross_entropy(t, y)[0], s)
+    assert rel_error(models.softmax_cross_entropy(s, y)[1], num) < REL_ERROR_BOUND
+    # large scores do not overflow
+    assert np.isfinite(models.softmax_cross_entropy(np.array([[1e4, 0.0]]), np.array([1]))[0])
+
+
+def test_maxpool_matches_a_loop_and_routes_gradient_to_the_maximum():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, 3, 4, 6))
+    out, arg = models.maxpool2_forward(x)
+    loop = np.array(
+        [
+            [
+                [[x[n, c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max() for j in range(3)] for i in range(2)]
+                for c in range(3)
+            ]
+            for n in range(2)
+        ]
+    )
+    assert np.array_equal(out, loop)
+    dout = rng.standard_normal(out.shape)
+    dx = models.maxpool2_backward(dout, arg)
+    assert dx.shape == x.shape
+    assert np.count_nonzero(dx) == dout.size  # one pixel per window receives the gradient
+    # the pixel that receives dout[n, c, i, j] holds the maximum of window (i, j)
+    n, c, r, s = np.nonzero(dx)
+    assert np.array_equal(x[n, c, r, s], out[n, c, r // 2, s // 2])
+    assert np.array_equal(dx[n, c, r, s], dout[n, c, r // 2, s // 2])
+    num = numerical_gradient(lambda t: np.sum(models.maxpool2_forward(t)[0] * dout), x)
+    assert rel_error(dx, num) < REL_ERROR_BOUND
+
+
+def test_adam_update_is_permutation_equivariant():
+    rng = np.random.default_rng(3)
+    p, g = {"W": rng.standard_normal((3, 8))}, {"W": rng.standard_normal((3, 8))}
+    perm = rng.permutation(8)
+    pp, gp = {"W": p["W"][:, perm].copy()}, {"W": g["W"][:, perm].copy()}
+    s1, s2 = {}, {}
+    for _ in range(3):
+        models.adam_step(p, g, s1)
+        models.adam_step(pp, gp, s2)
+    assert np.array_equal(p["W"][:, perm], pp["W"])
+
+
+def test_seeded_training_learns_the_digits_and_is_reproducible(digits):
+    spec = NetSpec("mlp", width=32)
+    a = models.train(spec, digits.x_train, digits.y_train, seed=0, epochs=5)
+    b = models.train(spec, digits.x_train, digits.y_train, seed=0, epochs=5)
+    acc = models.accuracy(spec, a.params, digits.x_test, digits.y_test)
+    assert acc > 0.9  # chance is 0.1
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+    assert a.losses[-5:].mean() < a.losses[:5].mean()
+    assert set(a.grad_norms) == {"W1", "W2"} and a.grad_norms["W1"].shape == a.losses.shape
+
+
+def test_seeded_cnn_and_1x1_runs_beat_chance_by_far(digits):
+    for spec in (NetSpec("cnn", width=8, kernel=3), NetSpec("conv1x1", width=4)):
+        r = models.train(spec, digits.x_train, digits.y_train, seed=1, epochs=3)
+        assert models.accuracy(spec, r.params, digits.x_test, digits.y_test) > 0.85, spec.kind
+
+
+def test_train_keeps_checkpoints_before_the_step(digits):
+    spec = NetSpec("mlp", width=4)
+    init = models.init_params(spec, np.random.default_rng(0))
+    r = models.train(
+        spec,
+        digits.x_train[:100],
+        digits.y_train[:100],
+        init=init,
+        epochs=1,
+        batch_size=50,
+        checkpoint_steps=(0, 2),
+    )
+    assert sorted(r.checkpoints) == [0, 2]
+    assert all(np.array_equal(r.checkpoints[0][k], init[k]) for k in init)
+    assert all(np.array_equal(r.checkpoints[2][k], r.params[k]) for k in init)
+
+
+def test_bad_inputs_raise_with_a_message():
+    with pytest.raises(ValueError, match="kind"):
+        NetSpec("rnn", 3)
+    with pytest.raises(ValueError, match="odd"):
+        NetSpec("cnn", 3, kernel=4)
+    spec = NetSpec("mlp", 3)
+    params = models.init_params(spec, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"\(N, 1, 8, 8\)"):
+        models.forward(spec, params, np.zeros((2, 1, 7, 8)))
+    with pytest.raises(ValueError, match="y must lie"):
+        models.softmax_cross_entropy(np.zeros((2, 10)), np.array([0, 10]))
+    with pytest.raises(TypeError, match="integer class labels"):
+        models.softmax_cross_entropy(np.zeros((2, 10)), np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="Generator"):
+        models.init_params(spec, 0)
+
+
+def test_digits_split_is_fixed_stratified_and_scaled(digits):
+    again = data.load_digits_split(0)
+    assert digits.x_train.shape == (1347, 1, 8, 8) and digits.x_test.shape == (450, 1, 8, 8)
+    assert digits.x_train.dtype == np.float64 and 0 <= digits.x_train.min() and digits.x_train.max() <= 1
+    assert np.array_equal(digits.x_test, again.x_test) and np.array_equal(digits.y_test, again.y_test)
+    counts = np.bincount(digits.y_test, minlength=10)
+    assert counts.min() >= 43 and counts.max() <= 47  # stratified: about 45 of each class
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.load_digits_split(0, test_fraction=1.5)
+
+
+def test_permutation_is_consistent_and_shift_matches_geometry(digits):
+    perm = data.pixel_permutation(64, 0)
+    x = digits.x_test[:5]
+    xp = data.permute_pixels(x, perm)
+    assert np.array_equal(xp[3, 0].ravel(), x[3, 0].ravel()[perm])
+    assert np.array_equal(data.permute_pixels(xp, np.argsort(perm)), x)  # invertible: nothing is lost
+    with pytest.raises(ValueError, match="permutation"):
+        data.permute_pixels(x, np.zeros(64, dtype=int))
+    xs = data.shift_images(x, 1, -1)
+    assert np.array_equal(xs[2, 0], shift_image(x[2, 0], 1, -1))
