@@ -171,3 +171,139 @@ def plot_layer_matrices(
         fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
         cax.set_xlabel("weight value: same value, same colour\n(numbers in M = which kernel entry p·kw + q)")
     return fig
+
+
+def _annotated_grid(ax, values, cmap, norm, fmt: str = "{:d}", fontsize: int = 10) -> None:
+    """``imshow`` of ``values`` with white cell borders and each value written in its cell."""
+    ax.imshow(values, cmap=cmap, norm=norm, interpolation="nearest")
+    h, w = values.shape
+    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
+    ax.grid(which="minor", color=palette.FACE, linewidth=1.0)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    for r in range(h):
+        for c in range(w):
+            v = values[r, c]
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=fontsize,
+                    color=_text_color(cmap(norm(v))))  # fmt: skip
+
+
+def plot_coverage(input_shape=(6, 6), kernel_shape=(3, 3), n_out_fc: int = 16) -> Figure:
+    """Coverage count: how many output units read each input pixel, FC (left) vs conv (right).
+
+    FC: every pixel is read by all ``n_out_fc`` outputs. Conv: pixel ``(r, c)`` is read by
+    as many windows as contain it, :func:`lessons_code.visualizations.coverage_count`
+    (1 at the corners, ``kh*kw`` in the interior), so it receives that many gradient terms.
+    """
+    from .visualizations import coverage_count
+
+    h, w = as_pair("input_shape", input_shape, 1)
+    n_out_fc = check_int("n_out_fc", n_out_fc, 1)
+    count = coverage_count((h, w), kernel_shape)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    fc_count = np.full((h, w), n_out_fc)
+    with mpl.rc_context(palette.RC):
+        cmap = mpl.colormaps[palette.SEQUENTIAL]
+        norm = mpl.colors.Normalize(0, max(n_out_fc, int(count.max())))
+        fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+        ax_fc, ax_conv = fig.subplots(1, 2)
+        _annotated_grid(ax_fc, fc_count, cmap, norm)
+        _annotated_grid(ax_conv, count, cmap, norm)
+        ax_fc.set_title(f"FC input ({h}×{w}): every pixel is\nread by all {n_out_fc} output units")
+        ax_conv.set_title(
+            f"Conv input ({h}×{w}), {kh}×{kw} kernel: read by\n{count.min()} to {count.max()} output units"
+        )
+        label = "output units reading the pixel = gradient terms it receives"
+        sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+        fig.colorbar(sm, ax=[ax_fc, ax_conv], orientation="horizontal", shrink=0.6, label=label)
+    return fig
+
+
+def plot_gradient_magnitudes(problem=None) -> Figure:
+    """Gradient magnitude maps on the same input and ``dy``: ``|dW|`` (FC) vs ``|dK|`` (conv).
+
+    problem: a :class:`lessons_code.visualizations.GradientFlowProblem` (default: its
+    ``example_problem()``). ``dW = dy.ravel() x.ravel()^T`` from :func:`lessons_code.fc.fc_backward`
+    is ``(n_out, H*W)``, one term per entry; ``dK = x * dy`` from
+    :func:`lessons_code.conv.conv_weight_grad` is ``(kh, kw)``, a sum of ``H_out*W_out``
+    terms per entry. One colour scale for both.
+    """
+    from . import conv, fc
+    from .visualizations import GradientFlowProblem, example_problem
+
+    problem = example_problem() if problem is None else problem
+    if not isinstance(problem, GradientFlowProblem):
+        raise TypeError(f"problem must be a GradientFlowProblem, got {type(problem).__name__}")
+    dW, _ = fc.fc_backward(problem.x.ravel(), problem.W, problem.dy.ravel())
+    dK = conv.conv_weight_grad(problem.x, problem.kernel, problem.dy)
+    h, w = problem.x.shape
+    with mpl.rc_context(palette.RC):
+        cmap = mpl.colormaps[palette.SEQUENTIAL]
+        norm = mpl.colors.Normalize(0, float(max(np.abs(dW).max(), np.abs(dK).max())))
+        fig = Figure(figsize=(7.0, 3.4), layout="constrained")
+        ax_w, ax_k = fig.subplots(1, 2, width_ratios=[2.6, 1])
+        ax_w.imshow(np.abs(dW), cmap=cmap, norm=norm, interpolation="nearest", aspect="auto")
+        ax_w.set_xticks(np.arange(0, h * w, w))
+        ax_w.set_yticks(np.arange(0, dW.shape[0], 4))
+        ax_w.set_xlabel("input pixel")
+        ax_w.set_ylabel("output unit")
+        ax_w.set_title(f"FC weight gradient |dW|, {dW.shape[0]}×{dW.shape[1]}\n"
+                       f"{dW.size} entries, each one product dy·x")  # fmt: skip
+        _annotated_grid(ax_k, np.abs(dK), cmap, norm, fmt="{:.1f}", fontsize=10)
+        ax_k.set_title(f"Kernel gradient |dK|, {dK.shape[0]}×{dK.shape[1]}\n"
+                       f"each a sum of {problem.dy.size} terms")  # fmt: skip
+        label = "gradient magnitude (same scale in both panels)"
+        sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+        fig.colorbar(sm, ax=[ax_w, ax_k], orientation="horizontal", shrink=0.6, label=label)
+    return fig
+
+
+def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Figure:
+    """The gradient-flow animation as one static figure (for print and for no motion).
+
+    frames: the list from :func:`lessons_code.visualizations.gradient_flow_frames`.
+    Top: one tile per output unit, laid out like the conv output; each tile shows the
+    input pixels that receive gradient from that unit, FC (left, all pixels) and conv
+    (right, the window). Bottom: the kernel gradient accumulated after the given
+    numbers of steps; the last equals ``conv_weight_grad``.
+    """
+    from .visualizations import GradientFlowFrame
+
+    frames = list(frames)
+    if not frames or not all(isinstance(f, GradientFlowFrame) for f in frames):
+        raise TypeError("frames must be a non-empty list of GradientFlowFrame (from gradient_flow_frames)")
+    n = len(frames)
+    steps = [check_int("steps_dK entry", s, 1) for s in steps_dK]
+    if any(s > n for s in steps) or not steps:
+        raise ValueError(f"steps_dK must be between 1 and {n}, got {tuple(steps_dK)}")
+    ow = max(f.conv_unit[1] for f in frames) + 1
+    oh = n // ow
+    cmap = mpl.colormaps[palette.DIVERGING].with_extremes(bad=palette.MUTED)
+    v_dx = float(max(max(np.abs(f.fc_dx).max(), np.abs(f.conv_dx).max()) for f in frames)) or 1.0
+    norm_dx = mpl.colors.Normalize(-v_dx, v_dx)
+    v_dk = float(max(np.abs(f.conv_dK_sum).max() for f in frames)) or 1.0
+    norm_dk = mpl.colors.Normalize(-v_dk, v_dk)
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=(7.0, 1.3 * oh + 2.4), layout="constrained")
+        top, bottom = fig.subfigures(2, 1, height_ratios=[1.3 * oh, 2.2])
+        top.suptitle("Input pixels that receive gradient from each output unit: FC (left) | conv (right)",
+                     fontsize=10)  # fmt: skip
+        tiles = top.subfigures(oh, ow)
+        for f in frames:
+            i, j = f.conv_unit
+            tile = tiles[i][j] if oh > 1 else tiles[j]
+            a_fc, a_conv = tile.subplots(1, 2)
+            a_fc.imshow(np.ma.masked_where(~f.fc_input_mask, f.fc_dx), cmap=cmap, norm=norm_dx)
+            a_conv.imshow(np.ma.masked_where(~f.conv_input_mask, f.conv_dx), cmap=cmap, norm=norm_dx)
+            for a in (a_fc, a_conv):
+                a.set_xticks([])
+                a.set_yticks([])
+            tile.suptitle(f"unit {f.t} = ({i}, {j})", fontsize=9)
+        bottom.suptitle("Conv kernel gradient dK accumulated after k of the steps above (numbers = values)",
+                        fontsize=10)  # fmt: skip
+        axes = bottom.subplots(1, len(steps))
+        for a, s in zip(np.atleast_1d(axes), steps, strict=True):
+            dk = frames[s - 1].conv_dK_sum
+            _annotated_grid(a, dk, cmap, norm_dk, fmt="{:.1f}", fontsize=9)
+            a.set_title(f"after {s} step{'s' * (s > 1)}" + (" = dK" if s == n else ""), fontsize=9)
+    return fig
