@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint serve clean
+.PHONY: help venv book test lint serve clean report repro publish
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,17 @@ test: lint ## Lint, unit tests, then a strict build of the book checked page by 
 serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it if needed)
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+report: $(STAMP) ## Cold and second build times, page/site sizes, heaviest assets (TESTS=1: time the tests too)
+	$(BIN)/python tools/report.py $(if $(TESTS),--tests)
+
+repro: $(STAMP) ## Two cold builds into temp folders, compared byte for byte (fails if anything differs)
+	$(BIN)/python tools/repro.py
+
+publish: book ## Push _build/html to the gh-pages branch of the git remote REMOTE (default origin)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[publish]"
+	$(BIN)/ghp-import --no-jekyll --force --push --remote $(or $(REMOTE),origin) --branch gh-pages \
+		--message "Publish the book from $$(git rev-parse --short HEAD)" _build/html
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache .jupyter_cache

@@ -1,0 +1,107 @@
+"""Prove the build is reproducible: two cold builds of this checkout, compared byte for byte.
+
+Each build runs the strict command of ``make book`` into its own fresh temporary folder (no
+shared ``.doctrees``, no execution cache: every page is executed again), one after the other.
+Then every file of the two ``_build/html`` trees is compared: same set of files, same bytes.
+Nothing is excluded: the HTML pages, images, search index, ``objects.inv``, ``.buildinfo``,
+the copied sources and the static assets all have to match.
+
+    python tools/repro.py            # exit 0 when byte-identical, 1 otherwise (with a diff)
+    python tools/repro.py --keep     # keep both builds to inspect them
+
+``make repro`` runs it; CI runs it after ``make test`` (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
+
+
+def build(out: Path) -> tuple[Path, float]:
+    """Strict build of the book into ``out``; returns the html folder and the wall time."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write((proc.stdout + proc.stderr)[-6000:])
+        raise SystemExit(f"repro: the strict build into {out} failed (exit {proc.returncode})")
+    return out / "_build" / "html", seconds
+
+
+def tree(html: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``html`` (dot-files included)."""
+    return {
+        p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(html.rglob("*"))
+        if p.is_file()
+    }
+
+
+def describe(a: Path, b: Path, limit: int = 12) -> str:
+    """A short unified diff for text files, sizes for binary ones."""
+    try:
+        ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return f"    binary: {a.stat().st_size} vs {b.stat().st_size} bytes"
+    # Split long single-line files (search index, minified JS) so the diff stays readable.
+    sa, sb = (t.replace(">", ">\n").replace(",", ",\n").splitlines() for t in (ta, tb))
+    lines = [ln for ln in difflib.unified_diff(sa, sb, lineterm="", n=0) if not ln.startswith(("---", "+++"))]
+    return "\n".join("    " + ln[:160] for ln in lines[:limit])
+
+
+def compare(one: Path, two: Path) -> list[str]:
+    """Human-readable differences between two html trees (empty when identical)."""
+    ta, tb = tree(one), tree(two)
+    problems = [f"only in build 1: {p}" for p in sorted(set(ta) - set(tb))]
+    problems += [f"only in build 2: {p}" for p in sorted(set(tb) - set(ta))]
+    for path in sorted(set(ta) & set(tb)):
+        if ta[path] != tb[path]:
+            problems.append(f"differs: {path}\n{describe(one / path, two / path)}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="keep both builds (their paths are printed)")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="fcconv-repro-"))
+    try:
+        html1, t1 = build(work / "one")
+        print(f"build 1: {t1:.1f} s -> {html1}")
+        html2, t2 = build(work / "two")
+        print(f"build 2: {t2:.1f} s -> {html2}")
+        files = tree(html1)
+        problems = compare(html1, html2)
+        if problems:
+            print(f"NOT reproducible: {len(problems)} of {len(files)} files differ")
+            print("\n".join(problems))
+            return 1
+        size = sum(p.stat().st_size for p in html1.rglob("*") if p.is_file())
+        print(f"reproducible: {len(files)} files, {size / 1e6:.1f} MB, byte-identical")
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
