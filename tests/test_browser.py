@@ -48,7 +48,10 @@ PAGES = toc_files()
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("FCCONV_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    """Debian's Chromium, or the browser named by FCCONV_CHROMIUM (then only that one)."""
+    wanted = os.environ.get("FCCONV_CHROMIUM")
+    candidates = [wanted] if wanted else ["/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -74,7 +77,8 @@ def browser():
         reason = "python package playwright is not installed (pip install -c constraints.txt -e '.[test]')"
     executable = _chromium()
     if reason is None and executable is None:
-        reason = "Chromium not found at /usr/bin/chromium (install it: apt-get install chromium)"
+        where = os.environ.get("FCCONV_CHROMIUM") or "/usr/bin/chromium"
+        reason = f"Chromium not found at {where} (install it: apt-get install chromium)"
     if reason is not None:
         if _on_ci():
             pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
