@@ -110,3 +110,29 @@ def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[Noi
         rel = np.linalg.norm(batches - full, axis=1) / np.linalg.norm(full)
         reports.append(NoiseReport(name, a.shape[1], float(rel.mean())))
     return reports
+
+
+class ChapterResults(NamedTuple):
+    """Everything the parameters chapter's optimization section shows."""
+
+    fits: list[FitReport]  # FC then conv, for each training-set size
+    noise: list[NoiseReport]  # FC then conv
+
+
+def chapter_experiments(
+    seed: int = 5, image_shape=(10, 10), n_trains=(50, 200, 1000), n_test: int = 2000, noise: float = 1.0,
+    batch: int = 10,
+) -> ChapterResults:  # fmt: skip
+    """The parameters chapter's runs, in one place so every page quotes the same numbers.
+
+    One generator (``np.random.default_rng(seed)``) draws the teacher kernel (3x3), the test set,
+    one training set per size in ``n_trains`` and a further 1,000 examples for the gradient noise.
+    """
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    k_true = rng.standard_normal((3, 3))
+    test = teacher_data(n_test, image_shape, k_true, noise, rng)
+    fits = []
+    for n_train in n_trains:
+        fits += fit_students(teacher_data(n_train, image_shape, k_true, noise, rng), test)
+    data = teacher_data(1000, image_shape, k_true, noise, rng)
+    return ChapterResults(fits, gradient_noise(data, batch=batch))

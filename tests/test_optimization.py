@@ -61,3 +61,11 @@ def test_gradient_noise_is_smaller_for_the_conv_student():
 def test_bad_inputs_are_refused(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_chapter_experiments_are_deterministic_and_ordered():
+    a = optimization.chapter_experiments(n_trains=(50, 200), n_test=300)
+    b = optimization.chapter_experiments(n_trains=(50, 200), n_test=300)
+    assert a == b
+    assert [(r.model, r.n_train) for r in a.fits] == [("FC", 50), ("conv", 50), ("FC", 200), ("conv", 200)]
+    assert [r.model for r in a.noise] == ["FC", "conv"]

@@ -84,3 +84,11 @@ def test_chart_is_a_log_scale_figure_with_one_bar_per_layer():
     assert np.allclose(widths, [r.total for r in rows])
     assert [t.get_text() for t in ax.get_yticklabels()] == [r.layer for r in rows]
     assert fig.get_facecolor()[3] == 1.0  # opaque background for dark mode
+
+
+def test_format_sci_for_prose():
+    assert params.format_sci(483_385_147_392) == "4.8 × 10¹¹"
+    assert params.format_sci(86_188_800) == "8.6 × 10⁷"
+    assert params.format_sci(0.00017, digits=2) == "1.70 × 10⁻⁴"
+    with pytest.raises(TypeError, match="value must be a number"):
+        params.format_sci("1e5")
