@@ -264,7 +264,8 @@ def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Fi
     frames: the list from :func:`lessons_code.visualizations.gradient_flow_frames`.
     Top: one tile per output unit, laid out like the conv output; each tile shows the
     input pixels that receive gradient from that unit, FC (left, all pixels) and conv
-    (right, the window). Bottom: the kernel gradient accumulated after the given
+    (right, the window), coloured by the sign and relative size of ``dx`` (scale per grid).
+    Bottom: the kernel gradient accumulated after the given
     numbers of steps; the last equals ``conv_weight_grad``.
     """
     from .visualizations import GradientFlowFrame
@@ -279,8 +280,6 @@ def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Fi
     ow = max(f.conv_unit[1] for f in frames) + 1
     oh = n // ow
     cmap = mpl.colormaps[palette.DIVERGING].with_extremes(bad=palette.MUTED)
-    v_dx = float(max(max(np.abs(f.fc_dx).max(), np.abs(f.conv_dx).max()) for f in frames)) or 1.0
-    norm_dx = mpl.colors.Normalize(-v_dx, v_dx)
     v_dk = float(max(np.abs(f.conv_dK_sum).max() for f in frames)) or 1.0
     norm_dk = mpl.colors.Normalize(-v_dk, v_dk)
     with mpl.rc_context(palette.RC):
@@ -293,8 +292,9 @@ def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Fi
             i, j = f.conv_unit
             tile = tiles[i][j] if oh > 1 else tiles[j]
             a_fc, a_conv = tile.subplots(1, 2)
-            a_fc.imshow(np.ma.masked_where(~f.fc_input_mask, f.fc_dx), cmap=cmap, norm=norm_dx)
-            a_conv.imshow(np.ma.masked_where(~f.conv_input_mask, f.conv_dx), cmap=cmap, norm=norm_dx)
+            for a, dx, mask in ((a_fc, f.fc_dx, f.fc_input_mask), (a_conv, f.conv_dx, f.conv_input_mask)):
+                v = float(np.abs(dx).max()) or 1.0  # colours scaled per grid: the pattern is the point
+                a.imshow(np.ma.masked_where(~mask, dx), cmap=cmap, norm=mpl.colors.Normalize(-v, v))
             for a in (a_fc, a_conv):
                 a.set_xticks([])
                 a.set_yticks([])

@@ -234,7 +234,10 @@ def _text_color(cmap, norm, value) -> str:
     return palette.INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
 
 
-LEGEND = "purple < 0 < orange: gradient value  ·  grey: no gradient  ·  black frame: unit in focus"
+LEGEND = (
+    "purple < 0 < orange: gradient value (dx colours scaled per step)  ·  grey: no gradient  ·  "
+    "black frame: unit in focus"
+)
 
 
 # --- the main animation ----------------------------------------------------------
@@ -262,9 +265,8 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
     n = len(frames)
     last = frames[-1]
     cmap = _cmap()
-    norm_dx_fc = mpl.colors.Normalize(-_vmax(*(f.fc_dx for f in frames)), _vmax(*(f.fc_dx for f in frames)))
-    vc = _vmax(*(f.conv_dx for f in frames))
-    norm_dx_conv = mpl.colors.Normalize(-vc, vc)
+    norm_dx_fc = mpl.colors.Normalize(-1.0, 1.0)  # reset on every step, see update()
+    norm_dx_conv = mpl.colors.Normalize(-1.0, 1.0)
     vw = _vmax(last.fc_dW_sum)
     norm_dW = mpl.colors.Normalize(-vw, vw)
     vk = _vmax(*(f.conv_dK_sum for f in frames))
@@ -331,6 +333,9 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
 
             im["fc_in"].set_data(np.ma.masked_where(~f.fc_input_mask, f.fc_dx))
             im["conv_in"].set_data(np.ma.masked_where(~f.conv_input_mask, f.conv_dx))
+            # dx colours are scaled per step (the size of dy_t is in the title): the pattern is the point.
+            im["fc_in"].set_clim(-_vmax(f.fc_dx), _vmax(f.fc_dx))
+            im["conv_in"].set_clim(-_vmax(f.conv_dx), _vmax(f.conv_dx))
             box_conv_in.set_xy((j - 0.5, i - 0.5))
             ax["fc_in"].set_title(
                 f"input gradient dx = dy·W[{f.t}, :]\n{int(f.fc_input_mask.sum())} of {h * w} pixels"
@@ -475,6 +480,7 @@ def animation_html(
     n_frames: int | None = None,
     embed_limit_mb: float = 4.0,
     colors: int | None = 64,
+    caption: str | None = None,
 ) -> str:
     """The animation as a self-contained, reproducible, accessible HTML player.
 
@@ -486,6 +492,7 @@ def animation_html(
       nothing is fetched from another origin);
     * matplotlib's random element ids become ``name``, so two builds give identical HTML;
     * the player starts paused on frame 0 and stops at the end (mode "once");
+    * ``caption`` (optional) becomes a visible ``<figcaption>`` below the player;
     * the frame image gets ``description`` as alt text and the player is wrapped in a
       ``<figure role="group">`` with an ``aria-label``;
     * a ``RuntimeError`` is raised if matplotlib dropped frames because of its
@@ -523,9 +530,10 @@ def animation_html(
     markup = markup.replace("width: 374px;", "width: min(374px, 90%);")
     if 'alt="' not in markup or "play_animation();\n" in markup.split("/* Instantiate")[-1]:
         raise RuntimeError("unexpected matplotlib player markup: cannot set alt text or pause the player")
+    figcaption = "" if caption is None else f"<figcaption>{html.escape(str(caption))}</figcaption>\n"
     return (
-        f'<figure class="fcconv-animation" role="group" aria-label="{alt}" '
-        f'style="margin:0;overflow-x:auto;text-align:center">\n{markup}\n</figure>\n'
+        f'<figure class="fcconv-animation" id="anim-{name}" role="group" aria-label="{alt}" '
+        f'style="margin:0 0 1em 0;overflow-x:auto;text-align:center">\n{markup}\n{figcaption}</figure>\n'
     )
 
 
@@ -568,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--dpi must be between 20 and 400, got {args.dpi}")
     if not args.fps > 0:
         parser.error(f"--fps must be positive, got {args.fps}")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"output folder {args.out} is not a writable directory (it is a file)")
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
