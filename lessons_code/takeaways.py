@@ -92,20 +92,20 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"$\\mathrm{{d}}W = \\mathrm{{d}}y\\,x^\\top$, rank {ev['fc_dw_rank']} per example, one product "
             f"per weight; with fewer examples than weights it fits noise: test error {ev['fc50_test']:.0f} "
             f"against {ev['conv50_test']:.2f} for the conv student",
-            "{eq}`eq-fc-dw`, {ref}`params-optimization`",
+            "eq. {eq}`eq-fc-dw`, {ref}`params-optimization`",
         ),
         Takeaway(
             "Conv gradients accumulate from many positions",
             f"each kernel-gradient entry sums {ev['products_6x6']} products on a 6×6 image, up to "
             f"{ev['products_224']:,} on a 224×224 one: the FC gradient summed over the tied cells of M",
-            "{eq}`eq-conv-dk`, {eq}`eq-tied-grad`",
+            "eq. {eq}`eq-conv-dk`, eq. {eq}`eq-tied-grad`",
         ),
         Takeaway(
             "Input gradients: global for FC, local for conv",
             f"FC: $\\mathrm{{d}}x = W^\\top \\mathrm{{d}}y$, every pixel hears all {ev['dx_fc']} outputs; "
             f"conv: $\\mathrm{{d}}x = M^\\top \\mathrm{{d}}y$, a full convolution, each pixel hears "
             f"{ev['dx_conv_min']} to {ev['dx_conv_max']} outputs",
-            "{eq}`eq-fc-dx`, {eq}`eq-conv-dx`",
+            "eq. {eq}`eq-fc-dx`, eq. {eq}`eq-conv-dx`",
         ),
         Takeaway(
             "Receptive field, read off the backward pass",
@@ -117,19 +117,19 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             "Convolution is translation equivariant; FC is not",
             f"shifting the input shifts the conv output exactly (difference {ev['shift_conv']:.1f} away from "
             f"the border); the FC output changes by up to {ev['shift_fc']:.2f}",
-            "{eq}`eq-equivariance`",
+            "eq. {eq}`eq-equivariance`",
         ),
         Takeaway(
             "Parameter counts: conv does not grow with the image",
             f"$k_h k_w C_\\text{{in}} C_\\text{{out}} + C_\\text{{out}}$; AlexNet's first layer has "
             f"{ev['alex_shared']:,} with sharing, {ev['alex_unshared']:,} without",
-            "{eq}`eq-param-counts`, {ref}`params-alexnet`",
+            "eq. {eq}`eq-param-counts`, {ref}`params-alexnet`",
         ),
         Takeaway(
             "A convolution is a sparse, tied FC layer",
             f"for 224×224, 3×3, 3 → 64: M has {ev['m_entries']:,} entries, {ev['m_nonzeros']:,} nonzeros "
             f"and {ev['m_distinct']:,} distinct values",
-            "{numref}`fig-layer-matrices`, {ref}`matrix-counts`",
+            "{numref}`fig-conv-matrix-tying`, {ref}`matrix-counts`",
         ),
     ]
 

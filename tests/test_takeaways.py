@@ -114,7 +114,7 @@ def test_matrix_page_shows_counts_and_the_shared_figure(site):
     glued = [s.get_text() for s in soup.select("article p span.pasted-text")]
     for number in ("483,385,147,392", "86,188,800", "1,728", "4.8 × 10¹¹", "8.6 × 10⁷"):
         assert number in glued, number
-    fig = soup.find(id="fig-layer-matrices")
+    fig = soup.find(id="fig-conv-matrix-tying")
     assert fig is not None and fig.find("img").get("alt", "").startswith("Three panels")
     assert soup.find(id="equation-eq-tied-grad") is not None
 
