@@ -35,6 +35,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import _fastconv
 from ._checks import as_float_array, as_pair, check_shape
 
 
@@ -106,11 +107,10 @@ def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     stride, padding, dilation: an int or a ``(rows, cols)`` pair.
     Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
     """
-    x, w, b, stride, padding, dilation, _ = _validate(x, w, b, stride, padding, dilation)
-    win = _windows(_pad(x, padding), w.shape[2:], stride, dilation)
-    out = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H_out, W_out, C_out)
-    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]
-    return np.ascontiguousarray(out), ConvCache(x, w, stride, padding, dilation)
+    x, w, b, stride, padding, dilation, out_hw = _validate(x, w, b, stride, padding, dilation)
+    # One GEMM per kernel tap on shifted slices of a flat, phase-split copy of x (see _fastconv).
+    plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, out_hw)
+    return _fastconv.forward(plan, x, w, b), ConvCache(x, w, stride, padding, dilation)
 
 
 def conv_backward(dout, cache: ConvCache):
@@ -130,21 +130,9 @@ def conv_backward(dout, cache: ConvCache):
     ow = output_size(wd, kw, sw, padding[1], dw_)
     check_shape("dout", dout, (n, c_out, oh, ow))
 
-    xp = _pad(x, padding)
-    win = _windows(xp, (kh, kw), stride, dilation)
-    dw = np.tensordot(dout, win, axes=([0, 2, 3], [0, 2, 3]))  # (C_out, C_in, kh, kw)
-    db = dout.sum(axis=(0, 2, 3))
-
-    dxp = np.zeros_like(xp)
-    for p in range(kh):
-        for q in range(kw):
-            contrib = np.tensordot(dout, w[:, :, p, q], axes=([1], [0]))  # (N, H_out, W_out, C_in)
-            rows = slice(p * dh, p * dh + sh * (oh - 1) + 1, sh)
-            cols = slice(q * dw_, q * dw_ + sw * (ow - 1) + 1, sw)
-            dxp[:, :, rows, cols] += contrib.transpose(0, 3, 1, 2)
-    ph, pw = padding
-    dx = dxp[:, :, ph : ph + h, pw : pw + wd]
-    return np.ascontiguousarray(dx), dw, db
+    # One GEMM per kernel tap: dw from shifted slices of x, dx gathered from shifted dout.
+    plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, (oh, ow))
+    return _fastconv.backward(plan, dout, x, w)
 
 
 def conv_forward_loop(x, w, b=None, *, stride=1, padding=0, dilation=1) -> np.ndarray:

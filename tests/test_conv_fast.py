@@ -1,0 +1,212 @@
+"""The fast conv kernels (lessons_code._fastconv): every method of every pass against the loops."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons_code import _fastconv, conv_layer
+from lessons_code.gradcheck import numerical_gradient, rel_error
+
+METHODS = ("taps", "im2col")
+
+
+@st.composite
+def conv_cases(draw, max_channels=3):
+    n = draw(st.integers(1, 3))
+    c_in, c_out = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
+    dilation = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    h = max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + draw(st.integers(0, 6))
+    w = max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + draw(st.integers(0, 6))
+    return (n, c_in, h, w), (c_out, c_in, kh, kw), dict(stride=stride, padding=padding, dilation=dilation)
+
+
+def _plan(x, w, params):
+    x, w, _, stride, padding, dilation, out_hw = conv_layer._validate(x, w, None, **params)
+    return _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, out_hw)
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch):
+    """Blocks of a few columns, so every block boundary case is exercised on small inputs."""
+    monkeypatch.setattr(_fastconv, "BLOCK_BYTES", 8)
+    monkeypatch.setattr(_fastconv, "MIN_BLOCK", 5)
+    monkeypatch.setattr(_fastconv, "BLOCK_COLS", 7)
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=conv_cases(), seed=st.integers(0, 2**32 - 1), method=st.sampled_from(METHODS))
+def test_every_method_matches_the_loops(case, seed, method):
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    plan = _plan(x, w, params)
+    out = _fastconv.forward(plan, x, w, b, method=method)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), atol=1e-12)
+
+    dout = rng.standard_normal(out.shape)
+    dx_ref, dw_ref, _ = conv_layer.conv_backward_loop(dout, x, w, **params)
+    d = _fastconv.dout_flat(plan, dout)
+    dw = _fastconv.weight_grad(plan, _fastconv.to_phases(plan, x), d, method=method)
+    dx = _fastconv.input_grad(plan, w, d, method=method)
+    assert dw.shape == w.shape and dx.shape == x.shape
+    assert np.allclose(dw, dw_ref, atol=1e-11)
+    assert np.allclose(dx, dx_ref, atol=1e-11)
+
+
+@pytest.mark.usefixtures("tiny_blocks")
+@settings(max_examples=40, deadline=None)
+@given(case=conv_cases(), seed=st.integers(0, 2**32 - 1), method=st.sampled_from(METHODS))
+def test_block_boundaries_change_nothing(case, seed, method):
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    plan = _plan(x, w, params)
+    out = _fastconv.forward(plan, x, w, np.zeros(w_shape[0]), method=method)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, **params), atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    dx_ref, dw_ref, _ = conv_layer.conv_backward_loop(dout, x, w, **params)
+    d = _fastconv.dout_flat(plan, dout)
+    assert np.allclose(_fastconv.weight_grad(plan, _fastconv.to_phases(plan, x), d, method), dw_ref)
+    assert np.allclose(_fastconv.input_grad(plan, w, d, method), dx_ref)
+
+
+@settings(max_examples=10, deadline=None)
+@given(case=conv_cases(max_channels=10), seed=st.integers(0, 2**32 - 1))
+def test_public_layer_with_many_channels_matches_the_loops(case, seed):
+    """Up to 10 channels: the default method of each pass switches at IM2COL_BELOW channels."""
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    out, cache = conv_layer.conv_forward(x, w, b, **params)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), atol=1e-11)
+    dout = rng.standard_normal(out.shape)
+    for fast, slow in zip(
+        conv_layer.conv_backward(dout, cache),
+        conv_layer.conv_backward_loop(dout, x, w, **params),
+        strict=True,
+    ):
+        assert np.allclose(fast, slow, atol=1e-11)
+
+
+@pytest.mark.parametrize(
+    ("c_in", "stride", "padding", "dilation"),
+    [(9, 1, 1, 1), (9, 2, 1, 1), (8, (2, 1), (0, 2), (1, 2)), (2, 2, 3, 1), (1, 1, 0, 1)],
+)
+def test_layer_gradients_match_finite_differences(c_in, stride, padding, dilation):
+    """Both weight-gradient methods are reached: per-tap GEMMs from 8 input channels on."""
+    rng = np.random.default_rng(c_in)
+    params = dict(stride=stride, padding=padding, dilation=dilation)
+    x, w, b = (
+        rng.standard_normal((2, c_in, 7, 6)),
+        rng.standard_normal((3, c_in, 3, 2)),
+        rng.standard_normal(3),
+    )
+    out, cache = conv_layer.conv_forward(x, w, b, **params)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = conv_layer.conv_backward(dout, cache)
+
+    def loss(x_, w_, b_):
+        return np.sum(conv_layer.conv_forward(x_, w_, b_, **params)[0] * dout)
+
+    assert rel_error(dx, numerical_gradient(lambda t: loss(t, w, b), x)) < 1e-7
+    assert rel_error(dw, numerical_gradient(lambda t: loss(x, t, b), w)) < 1e-7
+    assert rel_error(db, numerical_gradient(lambda t: loss(x, w, t), b)) < 1e-7
+
+
+def test_shared_padding_layout_of_a_same_conv():
+    """32x32 'same' 3x3 conv: rows of 33 pixels, images of 33 rows (one zero row/column shared)."""
+    x, w = np.zeros((8, 16, 32, 32)), np.zeros((32, 16, 3, 3))
+    plan = _plan(x, w, dict(stride=1, padding=1, dilation=1))
+    assert (plan.R, plan.P, plan.phases) == (33, 33, ((0, 0),))
+    assert plan.max_off == 2 * 33 + 2
+    assert plan.T == 7 * 33 * 33 + 31 * 33 + 32
+    assert [off for *_, off in plan.taps] == [0, 1, 2, 33, 34, 35, 66, 67, 68]
+
+
+def test_stride_two_splits_into_four_phases():
+    x, w = np.zeros((1, 3, 224, 224)), np.zeros((64, 3, 7, 7))
+    plan = _plan(x, w, dict(stride=2, padding=3, dilation=1))
+    assert plan.phases == ((0, 0), (0, 1), (1, 0), (1, 1))
+    assert (plan.oh, plan.ow) == (112, 112)
+    # tap (p, q) reads phase (p % 2, q % 2) shifted by (p // 2, q // 2)
+    for p, q, k, off in plan.taps:
+        assert plan.phases[k] == (p % 2, q % 2)
+        assert off == (p // 2) * plan.P + q // 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=conv_cases())
+def test_every_read_stays_inside_the_buffers(case):
+    x_shape, w_shape, params = case
+    plan = _plan(np.zeros(x_shape), np.zeros(w_shape), params)
+    assert plan.R >= plan.oh and plan.P >= plan.ow
+    assert plan.T + plan.max_off <= plan.L
+    assert plan.n * plan.R * plan.P <= plan.L
+    assert all(0 <= off <= plan.max_off for *_, off in plan.taps)
+    # the phase copy holds each pixel of x at most once
+    xf = _fastconv.to_phases(plan, np.ones(x_shape))
+    assert xf.sum() <= np.prod(x_shape)
+
+
+def _peak_bytes(fn):
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_per_tap_weight_gradient_copies_no_windows():
+    """The per-tap weight gradient needs about one copy of x and one of dout, not k² copies."""
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((4, 8, 20, 20)), rng.standard_normal((8, 8, 5, 5))
+    params = dict(stride=1, padding=2, dilation=1)
+    plan = _plan(x, w, params)
+    dout = rng.standard_normal((4, 8, 20, 20))
+    d = _fastconv.dout_flat(plan, dout)
+    peak_taps = _peak_bytes(lambda: _fastconv.weight_grad(plan, _fastconv.to_phases(plan, x), d, "taps"))
+    assert peak_taps < 2 * x.nbytes
+    # a whole im2col matrix would be k² = 25 copies of x
+    assert peak_taps < 25 * x.nbytes / 10
+
+
+def test_im2col_blocks_bound_the_extra_memory(monkeypatch):
+    monkeypatch.setattr(_fastconv, "BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(_fastconv, "MIN_BLOCK", 16)
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((4, 8, 20, 20)), rng.standard_normal((8, 8, 5, 5))
+    plan = _plan(x, w, dict(stride=1, padding=2, dilation=1))
+    peak = _peak_bytes(lambda: _fastconv.forward(plan, x, w, np.zeros(8), "im2col"))
+    # phases + flat output + out + one block (+ numpy's fixed ufunc buffers), far below the
+    # k² = 25 copies of x a whole im2col matrix would take
+    assert peak < 25 * x.nbytes / 4
+
+
+def test_unknown_method_is_refused():
+    x, w = np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2))
+    plan = _plan(x, w, dict(stride=1, padding=0, dilation=1))
+    with pytest.raises(ValueError, match="method must be 'taps' or 'im2col'"):
+        _fastconv.forward(plan, x, w, np.zeros(1), method="fft")
+
+
+def test_layer_leaves_inputs_alone_and_accepts_views_and_ints():
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal((9, 10, 3, 2))
+    x = base.transpose(3, 2, 1, 0)  # a non-contiguous view, shape (2, 3, 10, 9)
+    w = rng.integers(-3, 4, size=(4, 3, 3, 3))
+    x_before, w_before = x.copy(), w.copy()
+    out, cache = conv_layer.conv_forward(x, w, stride=2, padding=1)
+    assert out.dtype == np.float64 and out.flags.c_contiguous
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, stride=2, padding=1))
+    dx, dw, _ = conv_layer.conv_backward(np.ones(out.shape), cache)
+    dx_ref, dw_ref, _ = conv_layer.conv_backward_loop(np.ones(out.shape), x, w, stride=2, padding=1)
+    assert np.allclose(dx, dx_ref) and np.allclose(dw, dw_ref)
+    assert dx.flags.c_contiguous and dw.flags.c_contiguous
+    assert np.array_equal(x, x_before) and np.array_equal(w, w_before)
