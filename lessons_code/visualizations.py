@@ -235,8 +235,8 @@ def _text_color(cmap, norm, value) -> str:
 
 
 LEGEND = (
-    "purple < 0 < orange: gradient value (dx colours scaled per step)  ·  grey: no gradient  ·  "
-    "black frame: unit in focus"
+    "purple < 0 < orange: gradient value (dx colours scaled per step)\n"
+    "grey: no gradient  ·  black frame: the unit in focus and its window"
 )
 
 
