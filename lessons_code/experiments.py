@@ -334,29 +334,18 @@ def gradient_spread(
 
 
 def spread_table(spreads: dict[tuple[str, int], list[Spread]], steps_per_epoch: int) -> str:
-    """Markdown table of :class:`Spread` rows keyed by ``(model, step)``."""
-    rows = []
+    """Markdown table of the relative spreads: one row per (model, layer), one column per checkpoint.
+
+    spreads: ``(model, step) -> [Spread, ...]`` (one per layer, the same layers at every step).
+    """
+    steps = sorted({step for _, step in spreads})
+    cells: dict[tuple[str, str], dict[int, float]] = {}
     for (model, step), items in spreads.items():
-        for s in items:
-            rows.append(
-                (
-                    model,
-                    f"`{s.layer}`",
-                    f"{step} (epoch {step / steps_per_epoch:.0f})",
-                    f"{s.relative_spread:.2f}",
-                    f"{s.mean_cosine:.2f}",
-                    f"{s.full_norm:.3f}",
-                )
-            )
-    return markdown_table(
-        [
-            "Model",
-            "Layer",
-            "Training step",
-            "Relative spread",
-            "Mean cosine to full gradient",
-            "Full-gradient norm",
-        ],
-        rows,
-        align="llrrrr",
-    )
+        for sp in items:
+            cells.setdefault((model, sp.layer), {})[step] = sp.relative_spread
+    rows = [
+        (model, f"`{layer}`", *(f"{by_step[t]:.2f}" if t in by_step else "–" for t in steps))
+        for (model, layer), by_step in cells.items()
+    ]
+    headers = ["Model", "Layer", *(f"epoch {t / steps_per_epoch:.0f}" for t in steps)]
+    return markdown_table(headers, rows, align="ll" + "r" * len(steps))
