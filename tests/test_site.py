@@ -126,6 +126,14 @@ def _stem(word: str) -> str:
     return SearchEnglish({}).stem(word.lower())
 
 
+def prose(site, doc: str) -> str:
+    """The running text of a page's article: code cells, their outputs and math left out."""
+    article = BeautifulSoup(str(site.soup(doc).find("article")), "html.parser")
+    for el in article.select("div.cell_input, div.cell_output, pre, code, .math, script, style"):
+        el.decompose()
+    return article.get_text(" ")
+
+
 def distinctive_words(site) -> dict[str, str]:
     """For each TOC page, the most frequent word of its article found on no other TOC page.
 
@@ -134,7 +142,8 @@ def distinctive_words(site) -> dict[str, str]:
     """
     words = {}
     for doc in toc_files():
-        words[doc] = Counter(w for w in re.findall(r"[a-z]{6,}", site.text(doc).lower()))
+        tokens = re.findall(r"\w+", prose(site, doc).lower())  # \w+ as Sphinx splits words
+        words[doc] = Counter(w for w in tokens if len(w) >= 6 and w.isalpha() and w.isascii())
     chosen = {}
     for doc, counts in words.items():
         others = set().union(*(set(c) for d, c in words.items() if d != doc))

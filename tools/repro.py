@@ -28,12 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
 
 
-def build(out: Path) -> tuple[Path, float]:
+def build(out: Path, toc: Path | None = None) -> tuple[Path, float]:
     """Strict build of the book into ``out``; returns the html folder and the wall time."""
     jb = Path(sys.executable).with_name("jupyter-book")
+    extra = ["--toc", str(toc)] if toc else []
     start = time.perf_counter()
     proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS],
+        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS, *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -80,12 +81,13 @@ def compare(one: Path, two: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep both builds (their paths are printed)")
+    parser.add_argument("--toc", type=Path, help="another table of contents (default: _toc.yml)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="fcconv-repro-"))
     try:
-        html1, t1 = build(work / "one")
+        html1, t1 = build(work / "one", args.toc)
         print(f"build 1: {t1:.1f} s -> {html1}")
-        html2, t2 = build(work / "two")
+        html2, t2 = build(work / "two", args.toc)
         print(f"build 2: {t2:.1f} s -> {html2}")
         files = tree(html1)
         problems = compare(html1, html2)
