@@ -14,16 +14,23 @@ The sums are those of :mod:`lessons_code.conv_layer`; only the order of work cha
    a window running past the end of a row (or image) lands on zeros only: the zero padding
    between rows and between images is shared, and the few output columns that fall on it
    (``j >= W_out`` or ``i >= H_out``) are computed and dropped.
-3. **One GEMM per tap** (method ``"taps"``, no ``k²`` copy of the windows):
+3. **GEMMs on shifted slices.** Two methods, both tested against the loops:
 
-   * forward      ``out[:, t]   += w[:, :, p, q] @ X_ab[:, t + off]``
-   * weight grad  ``dw[:, :, p, q] = dout[:, :T] @ X_ab[:, off : off + T].T``
-   * input grad   ``dX_ab[:, t] += w[:, :, p, q].T @ dout[:, t - off]`` (gathered: ``dout`` is
-     zero on the dropped columns and zero-padded in front).
+   * ``"taps"`` -- one GEMM per tap, straight on the slices, no copy of the windows at all:
 
-   With few input channels (``C_in < IM2COL_BELOW``) the per-tap GEMMs are too thin to run at
-   BLAS speed, so method ``"im2col"`` stacks the ``kh*kw`` shifted slices into one
-   ``(kh*kw*C_in, T)`` matrix and does one GEMM per pass (extra memory ``~k²`` times the input).
+     - forward      ``out[:, t]   += w[:, :, p, q] @ X_ab[:, t + off]``
+     - weight grad  ``dw[:, :, p, q] = dout[:, :T] @ X_ab[:, off : off + T].T``
+     - input grad   ``dX_ab[:, t] += w[:, :, p, q].T @ dout[:, t - off]`` (gathered: ``dout``
+       is zero on the dropped columns and zero-padded in front).
+
+   * ``"im2col"`` (the default) -- the ``kh*kw`` slices of one block of output columns are
+     stacked into a ``(kh*kw*C_in, block)`` matrix, so each pass is one wide GEMM per block
+     (``K = kh*kw*C_in`` instead of ``C_in``); the input gradient multiplies first and scatters
+     the stacked rows back to their slices (col2im). Only one block is ever copied
+     (``BLOCK_BYTES``), so the extra memory does not grow with the batch.
+
+   On the benchmark machine the thin per-tap GEMMs (``K = C_in``) run 5-40 % slower than the
+   stacked ones, so ``"im2col"`` is the default; ``benchmarks/bench_kernels.py`` measures both.
 """
 
 from __future__ import annotations
@@ -32,12 +39,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Below this many input channels the weight gradient uses the im2col method too.
-IM2COL_BELOW = 8
+#: Method used when none is asked for: "im2col" (stacked blocks) or "taps" (no copy).
+DEFAULT_METHOD = "im2col"
 #: Columns per block of the accumulating per-tap GEMMs.
 BLOCK_COLS = 1 << 14
-#: Bytes of one im2col block (the block is the only k²-sized copy; it stays in cache).
-BLOCK_BYTES = 1 << 20
+#: Bytes of one im2col block, the only copy of the windows the im2col method makes.
+BLOCK_BYTES = 1 << 22
 #: Fewest output columns per im2col block.
 MIN_BLOCK = 256
 
@@ -190,8 +197,8 @@ def _correlate(mats, srcs, offsets, out: np.ndarray) -> None:
                 acc += part
 
 
-def _method(plan: Plan, method, default: str) -> str:
-    method = default if method is None else method
+def _method(method) -> str:
+    method = DEFAULT_METHOD if method is None else method
     if method not in ("taps", "im2col"):
         raise ValueError(f"method must be 'taps' or 'im2col', got {method!r}")
     return method
@@ -201,7 +208,7 @@ def forward(plan: Plan, x: np.ndarray, w: np.ndarray, b: np.ndarray, method=None
     """``out`` of shape ``(N, C_out, H_out, W_out)``."""
     xf = to_phases(plan, x)
     flat = np.empty((plan.c_out, plan.n * plan.R * plan.P))
-    if _method(plan, method, "im2col") == "im2col":
+    if _method(method) == "im2col":
         wmat = _tap_weights(plan, w)
         blocks, width = _blocks(plan)
         buf = np.empty((len(plan.taps), plan.c_in, width))
@@ -222,7 +229,7 @@ def forward(plan: Plan, x: np.ndarray, w: np.ndarray, b: np.ndarray, method=None
 def weight_grad(plan: Plan, xf: np.ndarray, d: np.ndarray, method=None) -> np.ndarray:
     """``dw`` ``(C_out, C_in, kh, kw)`` from :func:`to_phases` and :func:`dout_flat` arrays."""
     dt = d[:, plan.max_off : plan.max_off + plan.T]
-    if _method(plan, method, "taps" if plan.c_in >= IM2COL_BELOW else "im2col") == "im2col":
+    if _method(method) == "im2col":
         blocks, width = _blocks(plan)
         buf = np.empty((len(plan.taps), plan.c_in, width))
         flat = np.zeros((plan.c_out, len(plan.taps) * plan.c_in))
@@ -237,7 +244,7 @@ def weight_grad(plan: Plan, xf: np.ndarray, d: np.ndarray, method=None) -> np.nd
 
 def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndarray:
     """``dx`` ``(N, C_in, H, W)`` from a :func:`dout_flat` array."""
-    if _method(plan, method, "im2col") == "im2col":
+    if _method(method) == "im2col":
         # Scatter, one block of output columns at a time: what tap i read from column off + t
         # goes back there (col2im).
         dxf = np.zeros((len(plan.phases), plan.c_in, plan.L))
@@ -269,8 +276,8 @@ def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndar
     return dx
 
 
-def backward(plan: Plan, dout: np.ndarray, x: np.ndarray, w: np.ndarray):
+def backward(plan: Plan, dout: np.ndarray, x: np.ndarray, w: np.ndarray, method=None):
     """``(dx, dw, db)``."""
     d = dout_flat(plan, dout)
-    dw = weight_grad(plan, to_phases(plan, x), d)
-    return input_grad(plan, w, d), dw, dout.sum(axis=(0, 2, 3))
+    dw = weight_grad(plan, to_phases(plan, x), d, method)
+    return input_grad(plan, w, d, method), dw, dout.sum(axis=(0, 2, 3))

@@ -108,7 +108,7 @@ def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
     """
     x, w, b, stride, padding, dilation, out_hw = _validate(x, w, b, stride, padding, dilation)
-    # One GEMM per kernel tap on shifted slices of a flat, phase-split copy of x (see _fastconv).
+    # GEMMs on shifted slices of a flat, phase-split copy of x (the sum above; see _fastconv).
     plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, out_hw)
     return _fastconv.forward(plan, x, w, b), ConvCache(x, w, stride, padding, dilation)
 
@@ -130,7 +130,7 @@ def conv_backward(dout, cache: ConvCache):
     ow = output_size(wd, kw, sw, padding[1], dw_)
     check_shape("dout", dout, (n, c_out, oh, ow))
 
-    # One GEMM per kernel tap: dw from shifted slices of x, dx gathered from shifted dout.
+    # GEMMs on shifted slices: dw from slices of x, dx sent back to them (see _fastconv).
     plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, (oh, ow))
     return _fastconv.backward(plan, dout, x, w)
 

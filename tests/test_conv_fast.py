@@ -76,30 +76,29 @@ def test_block_boundaries_change_nothing(case, seed, method):
     assert np.allclose(_fastconv.input_grad(plan, w, d, method), dx_ref)
 
 
-@settings(max_examples=10, deadline=None)
-@given(case=conv_cases(max_channels=10), seed=st.integers(0, 2**32 - 1))
-def test_public_layer_with_many_channels_matches_the_loops(case, seed):
-    """Up to 10 channels: the default method of each pass switches at IM2COL_BELOW channels."""
+@settings(max_examples=20, deadline=None)
+@given(case=conv_cases(max_channels=10), seed=st.integers(0, 2**32 - 1), method=st.sampled_from(METHODS))
+def test_public_layer_with_either_default_matches_the_loops(case, seed, method):
     x_shape, w_shape, params = case
     rng = np.random.default_rng(seed)
     x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
-    out, cache = conv_layer.conv_forward(x, w, b, **params)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_fastconv, "DEFAULT_METHOD", method)
+        out, cache = conv_layer.conv_forward(x, w, b, **params)
+        dout = rng.standard_normal(out.shape)
+        grads = conv_layer.conv_backward(dout, cache)
     assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), atol=1e-11)
-    dout = rng.standard_normal(out.shape)
-    for fast, slow in zip(
-        conv_layer.conv_backward(dout, cache),
-        conv_layer.conv_backward_loop(dout, x, w, **params),
-        strict=True,
-    ):
+    for fast, slow in zip(grads, conv_layer.conv_backward_loop(dout, x, w, **params), strict=True):
         assert np.allclose(fast, slow, atol=1e-11)
 
 
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize(
     ("c_in", "stride", "padding", "dilation"),
     [(9, 1, 1, 1), (9, 2, 1, 1), (8, (2, 1), (0, 2), (1, 2)), (2, 2, 3, 1), (1, 1, 0, 1)],
 )
-def test_layer_gradients_match_finite_differences(c_in, stride, padding, dilation):
-    """Both weight-gradient methods are reached: per-tap GEMMs from 8 input channels on."""
+def test_layer_gradients_match_finite_differences(monkeypatch, method, c_in, stride, padding, dilation):
+    monkeypatch.setattr(_fastconv, "DEFAULT_METHOD", method)
     rng = np.random.default_rng(c_in)
     params = dict(stride=stride, padding=padding, dilation=dilation)
     x, w, b = (
