@@ -85,14 +85,14 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"each output reads {ev['conv_rf']} of {n} pixels through the same kernel; a 3×3 layer to 64 "
             f"channels has {ev['p_conv3']:,} parameters; mini-batch gradient noise {ev['noise_conv']:.2f} "
             f"against {ev['noise_fc']:.2f} for FC (linear students, synthetic data)",
-            "{ref}`params-224`, {ref}`params-optimization`",
+            "{ref}`params-224`, {ref}`params-optimization`, {numref}`fig-grad-spread`",
         ),
         Takeaway(
             "FC gradients are outer products",
             f"$\\mathrm{{d}}W = \\mathrm{{d}}y\\,x^\\top$, rank {ev['fc_dw_rank']} per example, one product "
             f"per weight; with fewer examples than weights it fits noise: test error {ev['fc50_test']:.0f} "
             f"against {ev['conv50_test']:.2f} for the conv student",
-            "eq. {eq}`eq-fc-dw`, {ref}`params-optimization`",
+            "eq. {eq}`eq-fc-dw`, {ref}`params-optimization`, {numref}`tab-accuracy`",
         ),
         Takeaway(
             "Conv gradients accumulate from many positions",
