@@ -9,7 +9,13 @@ One module per concept:
 * :mod:`~lessons_code.gradcheck` -- centred finite differences and relative errors;
 * :mod:`~lessons_code.geometry` -- receptive fields and translation equivariance;
 * :mod:`~lessons_code.matrix_view` -- a convolution as a sparse, tied matrix;
-* :mod:`~lessons_code.params` -- parameter counts;
+* :mod:`~lessons_code.params` -- parameter counts; :mod:`~lessons_code.param_chart` draws them;
+* :mod:`~lessons_code.visualizations` -- per-frame gradient-flow data, animations and the GIF CLI;
+* :mod:`~lessons_code.optimization` -- small least-squares experiments behind the optimization claims;
+* :mod:`~lessons_code.data`, :mod:`~lessons_code.models`, :mod:`~lessons_code.experiments` --
+  numpy MLP/CNN training on scikit-learn's bundled digits; :mod:`~lessons_code.experiment_figures`;
+* :mod:`~lessons_code.exercises` -- self-checks a learner runs on their own answers;
+* :mod:`~lessons_code.takeaways` -- the key-takeaways rows, every number recomputed;
 * :mod:`~lessons_code.figures`, :mod:`~lessons_code.palette`, :mod:`~lessons_code.tables` --
   what the pages show.
 """
