@@ -35,18 +35,61 @@ The sums are those of :mod:`lessons_code.conv_layer`; only the order of work cha
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-#: Method used when none is asked for: "im2col" (stacked blocks) or "taps" (no copy).
-DEFAULT_METHOD = "im2col"
+#: The methods; "auto" picks "im2col", or "windows" when the flat layout would waste much.
+METHODS = ("im2col", "taps", "windows")
+#: Method used when none is asked for.
+DEFAULT_METHOD = "auto"
+#: "auto" leaves the flat layout when it computes more than this many times the real outputs
+#: (large kernels with little padding, e.g. a kernel as large as the image).
+MAX_WASTE = 2.0
 #: Columns per block of the accumulating per-tap GEMMs.
 BLOCK_COLS = 1 << 14
 #: Bytes of one im2col block, the only copy of the windows the im2col method makes.
 BLOCK_BYTES = 1 << 22
 #: Fewest output columns per im2col block.
 MIN_BLOCK = 256
+
+
+#: Scratch memory kept per thread between calls, at most this many bytes in all.
+WORKSPACE_BYTES = 1 << 26
+
+_workspace = threading.local()
+
+
+def scratch(name: str, shape, zero: bool = False) -> np.ndarray:
+    """A float64 array of ``shape`` for temporary use, valid until the next request of ``name``.
+
+    Fresh large arrays cost page faults on every call (on the benchmark VM about 2 µs per
+    4 KiB page, more than the arithmetic of a whole pass), so temporaries are carved from
+    buffers kept between calls; only the arrays a function returns are new. Buffers are kept
+    while their total stays within ``WORKSPACE_BYTES``; larger requests get a fresh array.
+    """
+    size = int(np.prod(shape))
+    pool = getattr(_workspace, "pool", None)
+    if pool is None:
+        pool = _workspace.pool = {}
+    buf = pool.get(name)
+    if buf is None or buf.size < size:
+        pool.pop(name, None)
+        kept = sum(b.nbytes for b in pool.values())
+        if kept + 8 * size > WORKSPACE_BYTES:
+            return np.zeros(shape) if zero else np.empty(shape)
+        buf = pool[name] = np.empty(size)
+    out = buf[:size].reshape(shape)
+    if zero:
+        out.fill(0.0)
+    return out
+
+
+def clear_workspace() -> None:
+    """Drop the scratch buffers of this thread (the next call allocates them again)."""
+    _workspace.pool = {}
 
 
 @dataclass(frozen=True)
@@ -61,6 +104,8 @@ class Plan:
     kh: int
     kw: int
     stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
     oh: int
     ow: int
     R: int  # rows per image in the flat layout
@@ -72,6 +117,7 @@ class Plan:
     rows: dict  # a -> (r_lo, r_hi, first x row), or None when the phase holds no x row
     cols: dict  # b -> (t_lo, t_hi, first x col), or None
     taps: tuple[tuple[int, int, int, int], ...]  # (p, q, phase index, flat offset)
+    covers_x: bool  # every pixel of x lies in some phase (so dx needs no zero fill)
 
 
 def _axis_info(size, pad, stride, used, top):
@@ -116,8 +162,13 @@ def make_plan(x_shape, w_shape, stride, padding, dilation, out_hw) -> Plan:
     max_off = max_u * P + max_v
     T = (n - 1) * R * P + (oh - 1) * P + ow
     L = max(T + max_off, n * R * P)
+    covers = (
+        sum(hi - lo + 1 for lo, hi, _ in filter(None, rows.values())) == h
+        and sum(hi - lo + 1 for lo, hi, _ in filter(None, cols.values())) == w
+    )
     return Plan(
-        n, c_in, h, w, c_out, kh, kw, stride, oh, ow, R, P, T, L, max_off, phases, rows, cols, taps
+        n, c_in, h, w, c_out, kh, kw, stride, padding, dilation, oh, ow,
+        R, P, T, L, max_off, phases, rows, cols, taps, covers,
     )  # fmt: skip
 
 
@@ -145,7 +196,7 @@ def _phase_slices(plan: Plan, a: int, b: int):
 
 def to_phases(plan: Plan, x: np.ndarray) -> np.ndarray:
     """``x`` in the flat phase layout: ``(n_phases, C_in, L)``, zero off the data pixels."""
-    xf = np.zeros((len(plan.phases), plan.c_in, plan.L))
+    xf = scratch("phases", (len(plan.phases), plan.c_in, plan.L), zero=True)
     for k, (a, b) in enumerate(plan.phases):
         sl = _phase_slices(plan, a, b)
         if sl is not None:
@@ -156,7 +207,7 @@ def to_phases(plan: Plan, x: np.ndarray) -> np.ndarray:
 def dout_flat(plan: Plan, dout: np.ndarray) -> np.ndarray:
     """``dout`` in the flat output layout, zero on dropped columns, after ``max_off`` zero
     columns: shape ``(C_out, max_off + L)``; column ``max_off + t`` is output column ``t``."""
-    d = np.zeros((plan.c_out, plan.max_off + plan.L))
+    d = scratch("dout", (plan.c_out, plan.max_off + plan.L), zero=True)
     _grid(plan, d[:, plan.max_off :])[:, :, : plan.oh, : plan.ow] = dout.transpose(1, 0, 2, 3)
     return d
 
@@ -169,7 +220,7 @@ def _tap_weights(plan: Plan, w: np.ndarray) -> np.ndarray:
 def _blocks(plan: Plan):
     """``(start, stop)`` column blocks for the im2col method, about ``BLOCK_BYTES`` of columns."""
     k = len(plan.taps) * plan.c_in
-    width = max(MIN_BLOCK, BLOCK_BYTES // (8 * k))
+    width = min(plan.T, max(MIN_BLOCK, BLOCK_BYTES // (8 * k)))
     return [(s, min(plan.T, s + width)) for s in range(0, plan.T, width)], width
 
 
@@ -185,7 +236,7 @@ def _cols(plan: Plan, xf: np.ndarray, start: int, stop: int, buf: np.ndarray) ->
 def _correlate(mats, srcs, offsets, out: np.ndarray) -> None:
     """``out[:, t] = sum_k mats[k] @ srcs[k][:, t + offsets[k]]`` for every column t."""
     ncols = out.shape[1]
-    tmp = np.empty((out.shape[0], min(BLOCK_COLS, ncols)))
+    tmp = scratch("tmp", (out.shape[0], min(BLOCK_COLS, ncols)))
     for start in range(0, ncols, BLOCK_COLS):
         stop = min(ncols, start + BLOCK_COLS)
         acc, part = out[:, start:stop], tmp[:, : stop - start]
@@ -197,21 +248,37 @@ def _correlate(mats, srcs, offsets, out: np.ndarray) -> None:
                 acc += part
 
 
-def _method(method) -> str:
+def _method(plan: Plan, method) -> str:
     method = DEFAULT_METHOD if method is None else method
-    if method not in ("taps", "im2col"):
-        raise ValueError(f"method must be 'taps' or 'im2col', got {method!r}")
+    if method == "auto":
+        return "windows" if plan.T > MAX_WASTE * plan.n * plan.oh * plan.ow else "im2col"
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS} or 'auto', got {method!r}")
     return method
+
+
+def _windows(plan: Plan, x: np.ndarray) -> np.ndarray:
+    """View of every receptive field of the padded x: ``(N, C_in, H_out, W_out, kh, kw)``."""
+    (ph, pw), (sh, sw), (dh, dw) = plan.padding, plan.stride, plan.dilation
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    span = (dh * (plan.kh - 1) + 1, dw * (plan.kw - 1) + 1)
+    return sliding_window_view(xp, span, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
 def forward(plan: Plan, x: np.ndarray, w: np.ndarray, b: np.ndarray, method=None) -> np.ndarray:
     """``out`` of shape ``(N, C_out, H_out, W_out)``."""
+    method = _method(plan, method)
+    out = np.empty((plan.n, plan.c_out, plan.oh, plan.ow))
+    if method == "windows":
+        flat = np.tensordot(_windows(plan, x), w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H_out, W_out, C_out)
+        np.add(flat.transpose(0, 3, 1, 2), b[:, None, None], out=out)
+        return out
     xf = to_phases(plan, x)
-    flat = np.empty((plan.c_out, plan.n * plan.R * plan.P))
-    if _method(method) == "im2col":
+    flat = scratch("flat", (plan.c_out, plan.n * plan.R * plan.P))
+    if method == "im2col":
         wmat = _tap_weights(plan, w)
         blocks, width = _blocks(plan)
-        buf = np.empty((len(plan.taps), plan.c_in, width))
+        buf = scratch("cols", (len(plan.taps), plan.c_in, width))
         for start, stop in blocks:
             np.matmul(wmat, _cols(plan, xf, start, stop, buf), out=flat[:, start:stop])
     else:
@@ -221,17 +288,15 @@ def forward(plan: Plan, x: np.ndarray, w: np.ndarray, b: np.ndarray, method=None
             [off for *_, off in plan.taps],
             flat[:, : plan.T],
         )
-    out = np.empty((plan.n, plan.c_out, plan.oh, plan.ow))
     np.add(_grid(plan, flat)[:, :, : plan.oh, : plan.ow].transpose(1, 0, 2, 3), b[:, None, None], out=out)
     return out
 
 
-def weight_grad(plan: Plan, xf: np.ndarray, d: np.ndarray, method=None) -> np.ndarray:
-    """``dw`` ``(C_out, C_in, kh, kw)`` from :func:`to_phases` and :func:`dout_flat` arrays."""
+def _weight_grad_flat(plan: Plan, xf: np.ndarray, d: np.ndarray, method: str) -> np.ndarray:
     dt = d[:, plan.max_off : plan.max_off + plan.T]
-    if _method(method) == "im2col":
+    if method == "im2col":
         blocks, width = _blocks(plan)
-        buf = np.empty((len(plan.taps), plan.c_in, width))
+        buf = scratch("cols", (len(plan.taps), plan.c_in, width))
         flat = np.zeros((plan.c_out, len(plan.taps) * plan.c_in))
         for start, stop in blocks:
             flat += dt[:, start:stop] @ _cols(plan, xf, start, stop, buf).T
@@ -242,15 +307,14 @@ def weight_grad(plan: Plan, xf: np.ndarray, d: np.ndarray, method=None) -> np.nd
     return dw.transpose(2, 3, 0, 1).copy()
 
 
-def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndarray:
-    """``dx`` ``(N, C_in, H, W)`` from a :func:`dout_flat` array."""
-    if _method(method) == "im2col":
+def _input_grad_flat(plan: Plan, w: np.ndarray, d: np.ndarray, method: str) -> np.ndarray:
+    if method == "im2col":
         # Scatter, one block of output columns at a time: what tap i read from column off + t
         # goes back there (col2im).
-        dxf = np.zeros((len(plan.phases), plan.c_in, plan.L))
+        dxf = scratch("dphases", (len(plan.phases), plan.c_in, plan.L), zero=True)
         wmat_t = np.ascontiguousarray(_tap_weights(plan, w).T)
         blocks, width = _blocks(plan)
-        buf = np.empty((len(plan.taps) * plan.c_in, width))
+        buf = scratch("cols", (len(plan.taps) * plan.c_in, width))
         for start, stop in blocks:
             dcols = buf[:, : stop - start]
             np.matmul(wmat_t, d[:, plan.max_off + start : plan.max_off + stop], out=dcols)
@@ -259,7 +323,7 @@ def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndar
                 dxf[k, :, start + off : stop + off] += dcols[i]
     else:
         # Gather: column t of phase k collects dout[:, t - off] of every tap reading phase k.
-        dxf = np.empty((len(plan.phases), plan.c_in, plan.n * plan.R * plan.P))
+        dxf = scratch("dphases", (len(plan.phases), plan.c_in, plan.n * plan.R * plan.P))
         for k in range(len(plan.phases)):
             taps = [tap for tap in plan.taps if tap[2] == k]
             _correlate(
@@ -268,7 +332,8 @@ def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndar
                 [plan.max_off - off for *_, off in taps],
                 dxf[k],
             )
-    dx = np.zeros((plan.n, plan.c_in, plan.h, plan.w))
+    # every pixel of x lies in some phase unless the stride skips the last rows/columns
+    dx = (np.empty if plan.covers_x else np.zeros)((plan.n, plan.c_in, plan.h, plan.w))
     for k, (a, b) in enumerate(plan.phases):
         sl = _phase_slices(plan, a, b)
         if sl is not None:
@@ -276,8 +341,41 @@ def input_grad(plan: Plan, w: np.ndarray, d: np.ndarray, method=None) -> np.ndar
     return dx
 
 
+def _input_grad_windows(plan: Plan, w: np.ndarray, dout: np.ndarray) -> np.ndarray:
+    """Each kernel offset (p, q) sends ``dout @ w[:, :, p, q]`` back to the pixels it read."""
+    (ph, pw), (sh, sw), (dh, dw_) = plan.padding, plan.stride, plan.dilation
+    dxp = np.zeros((plan.n, plan.c_in, plan.h + 2 * ph, plan.w + 2 * pw))
+    for p in range(plan.kh):
+        for q in range(plan.kw):
+            contrib = np.tensordot(dout, w[:, :, p, q], axes=([1], [0]))  # (N, H_out, W_out, C_in)
+            rows = slice(p * dh, p * dh + sh * (plan.oh - 1) + 1, sh)
+            cols = slice(q * dw_, q * dw_ + sw * (plan.ow - 1) + 1, sw)
+            dxp[:, :, rows, cols] += contrib.transpose(0, 3, 1, 2)
+    return np.ascontiguousarray(dxp[:, :, ph : ph + plan.h, pw : pw + plan.w])
+
+
+def weight_grad(plan: Plan, x: np.ndarray, dout: np.ndarray, method=None) -> np.ndarray:
+    """``dw`` of shape ``(C_out, C_in, kh, kw)``."""
+    method = _method(plan, method)
+    if method == "windows":
+        return np.tensordot(dout, _windows(plan, x), axes=([0, 2, 3], [0, 2, 3]))
+    return _weight_grad_flat(plan, to_phases(plan, x), dout_flat(plan, dout), method)
+
+
+def input_grad(plan: Plan, w: np.ndarray, dout: np.ndarray, method=None) -> np.ndarray:
+    """``dx`` of shape ``(N, C_in, H, W)``."""
+    method = _method(plan, method)
+    if method == "windows":
+        return _input_grad_windows(plan, w, dout)
+    return _input_grad_flat(plan, w, dout_flat(plan, dout), method)
+
+
 def backward(plan: Plan, dout: np.ndarray, x: np.ndarray, w: np.ndarray, method=None):
     """``(dx, dw, db)``."""
-    d = dout_flat(plan, dout)
-    dw = weight_grad(plan, to_phases(plan, x), d, method)
-    return input_grad(plan, w, d, method), dw, dout.sum(axis=(0, 2, 3))
+    method = _method(plan, method)
+    db = dout.sum(axis=(0, 2, 3))
+    if method == "windows":
+        return input_grad(plan, w, dout, method), weight_grad(plan, x, dout, method), db
+    d = dout_flat(plan, dout)  # shared by both gradients
+    dw = _weight_grad_flat(plan, to_phases(plan, x), d, method)
+    return _input_grad_flat(plan, w, d, method), dw, db
