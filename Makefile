@@ -48,6 +48,14 @@ publish: book ## Push _build/html to the gh-pages branch of the git remote REMOT
 	$(BIN)/ghp-import --no-jekyll --force --push --remote $(or $(REMOTE),origin) --branch gh-pages \
 		--message "Publish the book from $$(git rev-parse --short HEAD)" _build/html
 
+.PHONY: bench bench-torch
+bench: $(STAMP) ## Run every benchmarks/bench_*.py and print their tables (timings are medians)
+	@set -e; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+bench-torch: $(STAMP) ## Install the CPU build of torch==2.13.0 into .venv (benchmarks only), then the kernel benchmark
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python benchmarks/bench_kernels.py
+
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache .jupyter_cache
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
