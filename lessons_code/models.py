@@ -172,6 +172,24 @@ def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray
     return params
 
 
+def forward_macs(spec: NetSpec) -> int:
+    """Multiply-adds of one forward pass for one image (weights times the positions they are used at).
+
+    FC ``n_in -> n_out``: ``n_in * n_out``. Conv ``k x k``, ``C_in -> C_out`` on an ``H_out x W_out``
+    output: ``k * k * C_in * C_out * H_out * W_out``. Biases, ReLU and pooling are not counted.
+    A deterministic measure of cost; wall-clock times are measured by ``make bench``.
+    """
+    if not isinstance(spec, NetSpec):
+        raise TypeError(f"spec must be a NetSpec, got {type(spec).__name__}")
+    h, w = spec.image_shape
+    c = spec.width
+    if spec.kind == "mlp":
+        return h * w * c + c * spec.n_classes
+    if spec.kind == "cnn":
+        return spec.kernel**2 * c * h * w + c * (h // 2) * (w // 2) * spec.n_classes
+    return c * h * w + c * h * w * spec.n_classes
+
+
 def n_params(params: dict[str, np.ndarray]) -> int:
     """Total number of scalars in a parameter dict."""
     return int(sum(v.size for v in params.values()))

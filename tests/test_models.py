@@ -165,3 +165,13 @@ def test_permutation_is_consistent_and_shift_matches_geometry(digits):
         data.permute_pixels(x, np.zeros(64, dtype=int))
     xs = data.shift_images(x, 1, -1)
     assert np.array_equal(xs[2, 0], shift_image(x[2, 0], 1, -1))
+
+
+def test_forward_macs_by_hand():
+    # MLP 64 -> 32 -> 10; CNN 3x3, 8 channels on 8x8 (same padding), pool to 4x4, FC 128 -> 10;
+    # 1x1 conv to 4 channels on 8x8, FC 256 -> 10.
+    assert models.forward_macs(models.NetSpec("mlp", 32)) == 64 * 32 + 32 * 10
+    assert models.forward_macs(models.NetSpec("cnn", 8)) == 9 * 8 * 64 + 128 * 10
+    assert models.forward_macs(models.NetSpec("conv1x1", 4)) == 4 * 64 + 256 * 10
+    with pytest.raises(TypeError, match="NetSpec"):
+        models.forward_macs("mlp")
