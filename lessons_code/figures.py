@@ -173,6 +173,11 @@ def plot_layer_matrices(
     return fig
 
 
+def _strip_negative_zero(text: str) -> str:
+    """``"-0.0"`` -> ``"0.0"``: a value that rounds to zero is shown without a sign."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def _annotated_grid(ax, values, cmap, norm, fmt: str = "{:d}", fontsize: int = 10) -> None:
     """``imshow`` of ``values`` with white cell borders and each value written in its cell."""
     ax.imshow(values, cmap=cmap, norm=norm, interpolation="nearest")
@@ -184,7 +189,7 @@ def _annotated_grid(ax, values, cmap, norm, fmt: str = "{:d}", fontsize: int = 1
     for r in range(h):
         for c in range(w):
             v = values[r, c]
-            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=fontsize,
+            ax.text(c, r, _strip_negative_zero(fmt.format(v)), ha="center", va="center", fontsize=fontsize,
                     color=_text_color(cmap(norm(v))))  # fmt: skip
 
 

@@ -39,6 +39,7 @@ from matplotlib.patches import Rectangle
 
 from . import conv, fc, matrix_view, palette
 from ._checks import as_float_array, as_pair, check_int, check_shape
+from .figures import _strip_negative_zero
 
 # --- the data ---------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
             for p in range(kh):
                 for q in range(kw):
                     value = f.conv_dK_sum[p, q]
-                    dk_text[p][q].set_text(f"{value:.1f}")
+                    dk_text[p][q].set_text(_strip_negative_zero(f"{value:.1f}"))
                     dk_text[p][q].set_color(_text_color(cmap, norm_dK, value))
             return []
 
