@@ -242,6 +242,10 @@ def fmt_ms(seconds: float | None) -> str:
     return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
 
 
+def fmt_rate(gflops: float) -> str:
+    return f"{gflops:.1f}" if gflops >= 1 else f"{gflops:.2f}"
+
+
 def ratio(a: dict | None, b: dict | None) -> str:
     if not a or not b or "seconds" not in a or "seconds" not in b:
         return "–" if not (a and "error" in a) else "error"
@@ -300,7 +304,7 @@ def main(argv=None) -> int:
                     name,
                     pass_,
                     fmt_ms(vec.get("seconds")),
-                    f"{flops(shape, pass_) / vec['seconds'] / 1e9:.1f}" if "seconds" in vec else "–",
+                    fmt_rate(flops(shape, pass_) / vec["seconds"] / 1e9) if "seconds" in vec else "–",
                     f"{vec['peak_x']:.1f}" if "peak_x" in vec else "–",
                     f"{res['taps']['peak_x']:.1f}" if "peak_x" in res["taps"] else "–",
                     ratio(res["taps"], vec),
