@@ -323,9 +323,25 @@ def _weight_grad_flat(plan: Plan, xf: np.ndarray, d: np.ndarray, method: str) ->
 
 
 def _input_grad_flat(plan: Plan, w: np.ndarray, d: np.ndarray, method: str) -> np.ndarray:
-    if method == "im2col":
-        # Scatter, one block of output columns at a time: what tap i read from column off + t
-        # goes back there (col2im).
+    ntaps = len(plan.taps)
+    group = BLOCK_BYTES // (8 * ntaps * plan.L)  # channels whose whole rows fit in one block
+    if method == "im2col" and group >= 1:
+        # Scatter (col2im), a group of channels at a time: what tap i read from column off + t
+        # goes back there. Whole rows let each tap's add run over one contiguous stretch: a row
+        # end spills into the next row only the zeros that dout has past column T.
+        dxf = scratch("dphases", (len(plan.phases), plan.c_in, plan.L), zero=True)
+        wt = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(ntaps, plan.c_in, plan.c_out)
+        buf = scratch("cols", (ntaps * min(group, plan.c_in), plan.L))
+        dl = d[:, plan.max_off : plan.max_off + plan.L]
+        for c0 in range(0, plan.c_in, group):
+            cg = min(plan.c_in, c0 + group) - c0
+            dcols = buf[: ntaps * cg]
+            np.matmul(wt[:, c0 : c0 + cg].reshape(ntaps * cg, plan.c_out), dl, out=dcols)
+            dcols = dcols.reshape(ntaps, cg * plan.L)
+            for i, (_, _, k, off) in enumerate(plan.taps):
+                dxf[k, c0 : c0 + cg].reshape(-1)[off:] += dcols[i, : cg * plan.L - off]
+    elif method == "im2col":
+        # Scatter (col2im), one block of output columns at a time.
         dxf = scratch("dphases", (len(plan.phases), plan.c_in, plan.L), zero=True)
         wmat_t = np.ascontiguousarray(_tap_weights(plan, w).T)
         blocks, width = _blocks(plan)

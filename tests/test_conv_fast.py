@@ -250,3 +250,18 @@ def test_workspace_limit_zero_means_fresh_arrays(monkeypatch):
     a = _fastconv.scratch("tmp", (3, 4), zero=True)
     b = _fastconv.scratch("tmp", (3, 4))
     assert a.shape == b.shape == (3, 4) and not np.shares_memory(a, b) and not a.any()
+
+
+@pytest.mark.parametrize("channels_per_group", [1, 2, 3])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_input_gradient_in_channel_groups(monkeypatch, channels_per_group, stride):
+    """im2col input gradient: whole rows for a few channels at a time (the groups' edges)."""
+    rng = np.random.default_rng(channels_per_group)
+    x, w = rng.standard_normal((2, 5, 7, 8)), rng.standard_normal((3, 5, 3, 3))
+    params = dict(stride=stride, padding=1, dilation=1)
+    plan = _plan(x, w, params)
+    monkeypatch.setattr(_fastconv, "BLOCK_BYTES", 8 * len(plan.taps) * plan.L * channels_per_group)
+    out = conv_layer.conv_forward_loop(x, w, **params)
+    dout = rng.standard_normal(out.shape)
+    dx_ref, _, _ = conv_layer.conv_backward_loop(dout, x, w, **params)
+    assert np.allclose(_fastconv.input_grad(plan, w, dout, "im2col"), dx_ref, atol=1e-12)
