@@ -14,7 +14,7 @@ The sums are those of :mod:`lessons_code.conv_layer`; only the order of work cha
    a window running past the end of a row (or image) lands on zeros only: the zero padding
    between rows and between images is shared, and the few output columns that fall on it
    (``j >= W_out`` or ``i >= H_out``) are computed and dropped.
-3. **GEMMs on shifted slices.** Two methods, both tested against the loops:
+3. **GEMMs on shifted slices.** Methods (all tested against the loops):
 
    * ``"taps"`` -- one GEMM per tap, straight on the slices, no copy of the windows at all:
 
@@ -23,14 +23,23 @@ The sums are those of :mod:`lessons_code.conv_layer`; only the order of work cha
      - input grad   ``dX_ab[:, t] += w[:, :, p, q].T @ dout[:, t - off]`` (gathered: ``dout``
        is zero on the dropped columns and zero-padded in front).
 
-   * ``"im2col"`` (the default) -- the ``kh*kw`` slices of one block of output columns are
-     stacked into a ``(kh*kw*C_in, block)`` matrix, so each pass is one wide GEMM per block
-     (``K = kh*kw*C_in`` instead of ``C_in``); the input gradient multiplies first and scatters
-     the stacked rows back to their slices (col2im). Only one block is ever copied
-     (``BLOCK_BYTES``), so the extra memory does not grow with the batch.
+   * ``"im2col"`` -- the ``kh*kw`` slices of one block of output columns are stacked into a
+     ``(kh*kw*C_in, block)`` matrix, so each pass is one wide GEMM per block (``K = kh*kw*C_in``
+     instead of ``C_in``). The input gradient multiplies first, ``w`` stacked by tap times
+     ``dout``, and adds each tap's rows back to its slice (col2im), whole rows of a few channels
+     at a time. Only one block is ever copied (``BLOCK_BYTES``), so the extra memory does not
+     grow with the batch.
 
-   On the benchmark machine the thin per-tap GEMMs (``K = C_in``) run 5-40 % slower than the
-   stacked ones, so ``"im2col"`` is the default; ``benchmarks/bench_kernels.py`` measures both.
+   * ``"windows"`` -- ``tensordot`` on a strided view of the receptive fields, for shapes where
+     the flat layout would mostly compute dropped columns (a kernel nearly as large as the image).
+
+   ``"auto"`` (the default) takes ``"im2col"``, or ``"windows"`` past ``MAX_WASTE``. On the
+   benchmark machine the thin per-tap GEMMs run 5-40 % slower than the stacked ones (three times
+   slower with 3 input channels); ``benchmarks/bench_kernels.py`` measures both.
+
+4. **Scratch buffers.** Temporaries come from per-thread buffers kept between calls
+   (:func:`scratch`): allocating them afresh costs page faults that, on a small VM, take longer
+   than the GEMMs. Returned arrays are always new.
 """
 
 from __future__ import annotations
