@@ -60,7 +60,7 @@ MAX_WASTE = 2.0
 #: Columns per block of the accumulating per-tap GEMMs.
 BLOCK_COLS = 1 << 14
 #: Bytes of one im2col block, the only copy of the windows the im2col method makes.
-BLOCK_BYTES = 1 << 22
+BLOCK_BYTES = 6 << 20
 #: Fewest output columns per im2col block.
 MIN_BLOCK = 256
 
@@ -334,6 +334,8 @@ def _weight_grad_flat(plan: Plan, xf: np.ndarray, d: np.ndarray, method: str) ->
 def _input_grad_flat(plan: Plan, w: np.ndarray, d: np.ndarray, method: str) -> np.ndarray:
     ntaps = len(plan.taps)
     group = BLOCK_BYTES // (8 * ntaps * plan.L)  # channels whose whole rows fit in one block
+    if group > 8:
+        group -= group % 8  # GEMMs with 9*8 = 72 rows or more run at full speed, 54 rows do not
     if method == "im2col" and group >= 1:
         # Scatter (col2im), a group of channels at a time: what tap i read from column off + t
         # goes back there. Whole rows let each tap's add run over one contiguous stretch: a row

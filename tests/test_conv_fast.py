@@ -265,3 +265,15 @@ def test_input_gradient_in_channel_groups(monkeypatch, channels_per_group, strid
     dout = rng.standard_normal(out.shape)
     dx_ref, _, _ = conv_layer.conv_backward_loop(dout, x, w, **params)
     assert np.allclose(_fastconv.input_grad(plan, w, dout, "im2col"), dx_ref, atol=1e-12)
+
+
+def test_input_gradient_channel_groups_round_down_to_eight(monkeypatch):
+    """Room for 11 channels: groups of 8, 8 and 4 channels (20 in all)."""
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((2, 20, 6, 5)), rng.standard_normal((4, 20, 3, 3))
+    params = dict(stride=1, padding=1, dilation=1)
+    plan = _plan(x, w, params)
+    monkeypatch.setattr(_fastconv, "BLOCK_BYTES", 8 * len(plan.taps) * plan.L * 11)
+    dout = rng.standard_normal((2, 4, 6, 5))
+    dx_ref, _, _ = conv_layer.conv_backward_loop(dout, x, w, **params)
+    assert np.allclose(_fastconv.input_grad(plan, w, dout, "im2col"), dx_ref, atol=1e-12)
