@@ -53,9 +53,20 @@ def test_backward_matches_finite_differences(case, seed):
     def loss(x_, w_, b_):
         return np.sum(conv_layer.conv_forward(x_, w_, b_, **params)[0] * dout)
 
-    assert rel_error(dx, numerical_gradient(lambda t: loss(t, w, b), x)) < 1e-7
-    assert rel_error(dw, numerical_gradient(lambda t: loss(x, t, b), w)) < 1e-7
-    assert rel_error(db, numerical_gradient(lambda t: loss(x, w, t), b)) < 1e-7
+    assert_gradient_close(dx, numerical_gradient(lambda t: loss(t, w, b), x))
+    assert_gradient_close(dw, numerical_gradient(lambda t: loss(x, t, b), w))
+    assert_gradient_close(db, numerical_gradient(lambda t: loss(x, w, t), b))
+
+
+def assert_gradient_close(analytic, numeric):
+    """Relative error below 1e-7, or, for a gradient that is itself nearly zero, agreement at the
+    rounding level of the centred difference (about eps * |L| / h ~ 1e-9 here).
+
+    Hypothesis found a case where db = sum(dout) = -0.002: the difference's rounding error, 1e-9,
+    is then 3e-7 of the gradient. Only the relative test is loosened there, not the absolute one.
+    """
+    err = rel_error(analytic, numeric)
+    assert err < 1e-7 or np.max(np.abs(analytic - numeric)) < 1e-8, (err, analytic, numeric)
 
 
 def test_single_channel_case_is_the_teaching_conv():
