@@ -27,8 +27,8 @@ book: $(STAMP) ## Strict build of the site into _build/html
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"
 
 lint: $(STAMP) ## ruff: lint and formatting check
-	$(BIN)/ruff check lessons_code tests
-	$(BIN)/ruff format --check lessons_code tests
+	$(BIN)/ruff check lessons_code tests tools benchmarks
+	$(BIN)/ruff format --check lessons_code tests tools benchmarks
 
 test: lint ## Lint, unit tests, then a strict build of the book checked page by page
 	$(BIN)/python -m pytest

@@ -9,34 +9,13 @@ existing build instead (quick iteration only: CI always builds).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from bookbuild import JB_FLAGS, ROOT, strict_build, toc_files
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
-JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
-
-
-def toc_files() -> list[str]:
-    """Every document named in ``_toc.yml``, in reading order (``book/intro`` first)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+__all__ = ["JB_FLAGS", "ROOT", "Site", "toc_files"]
 
 
 class Site:
@@ -67,15 +46,6 @@ def site(tmp_path_factory) -> Site:
     existing = os.environ.get("FCCONV_SITE")
     if existing:
         return Site(Path(existing))
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"strict book build failed (exit {proc.returncode}):\n{log[-6000:]}"
-    return Site(out / "_build" / "html", log)
+    build = strict_build(tmp_path_factory.mktemp("book"), timeout=1800)
+    assert build.returncode == 0, f"strict book build failed (exit {build.returncode}):\n{build.log[-6000:]}"
+    return Site(build.html, build.log)

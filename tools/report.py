@@ -26,45 +26,18 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
+from bookbuild import ROOT, strict_build, toc_files
 
-ROOT = Path(__file__).resolve().parents[1]
-JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
 ANIMATION_BUDGET = 400 * 1024
 PAGE_BUDGET = 1536 * 1024
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
-
-
 def timed_build(out: Path) -> float:
-    jb = Path(sys.executable).with_name("jupyter-book")
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stderr.write((proc.stdout + proc.stderr)[-6000:])
-        raise SystemExit(f"report: the strict build failed (exit {proc.returncode})")
-    return seconds
+    build = strict_build(out)
+    if build.returncode != 0:
+        sys.stderr.write(build.log[-6000:])
+        raise SystemExit(f"report: the strict build failed (exit {build.returncode})")
+    return build.seconds
 
 
 def kb(n: int) -> str:

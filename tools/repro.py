@@ -18,32 +18,20 @@ import argparse
 import difflib
 import hashlib
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
+from bookbuild import strict_build
 
 
 def build(out: Path, toc: Path | None = None) -> tuple[Path, float]:
     """Strict build of the book into ``out``; returns the html folder and the wall time."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    extra = ["--toc", str(toc)] if toc else []
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS, *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.stderr.write((proc.stdout + proc.stderr)[-6000:])
-        raise SystemExit(f"repro: the strict build into {out} failed (exit {proc.returncode})")
-    return out / "_build" / "html", seconds
+    result = strict_build(out, toc)
+    if result.returncode != 0:
+        sys.stderr.write(result.log[-6000:])
+        raise SystemExit(f"repro: the strict build into {out} failed (exit {result.returncode})")
+    return result.html, result.seconds
 
 
 def tree(html: Path) -> dict[str, str]:
