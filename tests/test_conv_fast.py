@@ -6,24 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import conv_cases
 
 from lessons_code import _fastconv, conv_layer
 from lessons_code.gradcheck import numerical_gradient, rel_error
 
 METHODS = _fastconv.METHODS
-
-
-@st.composite
-def conv_cases(draw, max_channels=3):
-    n = draw(st.integers(1, 3))
-    c_in, c_out = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
-    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    padding = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
-    dilation = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    h = max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + draw(st.integers(0, 6))
-    w = max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + draw(st.integers(0, 6))
-    return (n, c_in, h, w), (c_out, c_in, kh, kw), dict(stride=stride, padding=padding, dilation=dilation)
 
 
 def _plan(x, w, params):

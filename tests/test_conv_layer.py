@@ -4,22 +4,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import conv_cases
 
 from lessons_code import conv, conv_layer
 from lessons_code.gradcheck import check_conv_layer, numerical_gradient, rel_error
 
 
-@st.composite
-def layer_cases(draw):
-    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    # smallest input that still fits the dilated kernel, plus some room
-    h = max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + draw(st.integers(0, 4))
-    w = max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + draw(st.integers(0, 4))
-    return (n, c_in, h, w), (c_out, c_in, kh, kw), dict(stride=stride, padding=padding, dilation=dilation)
+def layer_cases():
+    """Small cases: the loop reference and finite differences stay fast."""
+    return conv_cases(max_batch=2, max_kernel=3, max_padding=2, max_dilation=2, max_extra=4)
 
 
 @settings(max_examples=60, deadline=None)
