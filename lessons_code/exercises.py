@@ -20,7 +20,7 @@ import numpy as np
 
 from . import conv, data, models
 from .conv_layer import conv_forward
-from .geometry import shift_image
+from .geometry import shift_determined, shift_image
 from .params import conv_param_count, fc_param_count
 
 #: Exercise 1's setting: a 224x224 RGB image, an FC layer to 1,000 units, a 3x3 conv to 64 channels.
@@ -207,9 +207,7 @@ def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> 
         return _verdict(
             "Exercise 5", False, f"an array of shape {actual.shape}", f"got {None if p is None else p.shape}"
         )
-    oh, ow = actual.shape
-    mask = np.zeros(actual.shape, dtype=bool)
-    mask[max(rows, 0) : oh + min(rows, 0), max(cols, 0) : ow + min(cols, 0)] = True
+    mask = shift_determined(actual.shape, rows, cols)
     err = float(np.max(np.abs(p[mask] - actual[mask]))) if mask.any() else 0.0
     ok = mask.any() and err <= TOL * max(1.0, float(np.abs(actual).max()))
     expected = f"out_shifted[i, j] = out[i - {rows}, j - {cols}] on the {int(mask.sum())} determined entries"

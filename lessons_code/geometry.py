@@ -68,6 +68,16 @@ def conv_receptive_field(kernel, unit, input_shape) -> np.ndarray:
     return conv.conv_input_grad(np.zeros((h, w)), kernel, dy) != 0
 
 
+def shift_determined(shape, rows: int, cols: int) -> np.ndarray:
+    """Boolean mask of the positions of a ``shape`` output that a shift by ``(rows, cols)`` carries
+    over from the unshifted output: ``out_shifted[i, j] = out[i - rows, j - cols]`` holds there.
+    False on the ``|rows|`` rows and ``|cols|`` columns where the zero fill entered."""
+    h, w = as_pair("shape", shape, 0)
+    mask = np.zeros((h, w), dtype=bool)
+    mask[max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = True
+    return mask
+
+
 class ShiftReport(NamedTuple):
     """Max absolute differences after shifting the input (see :func:`shift_test`)."""
 
@@ -87,15 +97,7 @@ def shift_test(img, kernel, W, rows: int = 0, cols: int = 1) -> ShiftReport:
     shifted = shift_image(img, rows, cols)
     y, y_shifted = conv.conv2d(img, kernel), conv.conv2d(shifted, kernel)
     diff = np.abs(y_shifted - shift_image(y, rows, cols))
-    border = np.zeros(diff.shape, dtype=bool)
-    if rows > 0:
-        border[:rows] = True
-    elif rows < 0:
-        border[rows:] = True
-    if cols > 0:
-        border[:, :cols] = True
-    elif cols < 0:
-        border[:, cols:] = True
+    border = ~shift_determined(diff.shape, rows, cols)
     fc_change = np.abs(fc.fc_forward(shifted.ravel(), W) - fc.fc_forward(img.ravel(), W))
     return ShiftReport(
         conv_interior=float(diff[~border].max(initial=0.0)),

@@ -40,6 +40,7 @@ from matplotlib.patches import Rectangle
 from . import conv, fc, matrix_view, palette
 from ._checks import as_float_array, as_pair, check_int, check_shape
 from .figures import _strip_negative_zero
+from .figures import _text_color as _ink_on
 
 # --- the data ---------------------------------------------------------------------
 
@@ -231,8 +232,7 @@ def _vmax(*arrays) -> float:
 
 
 def _text_color(cmap, norm, value) -> str:
-    r, g, b, _ = cmap(norm(value))
-    return palette.INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
+    return _ink_on(cmap(norm(value)))
 
 
 LEGEND = (

@@ -59,3 +59,11 @@ def test_markdown_table():
         tables.markdown_table(["a", "b"], [(1,)])
     with pytest.raises(ValueError, match="align must be 2 characters"):
         tables.markdown_table(["a", "b"], [], align="x")
+
+
+def test_shift_determined_mask():
+    m = geometry.shift_determined((3, 4), rows=1, cols=-2)
+    expected = np.zeros((3, 4), dtype=bool)
+    expected[1:, :2] = True
+    assert np.array_equal(m, expected)
+    assert geometry.shift_determined((2, 2), 0, 0).all()
