@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint serve clean report repro publish
+.PHONY: help venv book test unit lint serve clean report repro publish
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lint: $(STAMP) ## ruff: lint and formatting check
 
 test: lint ## Lint, unit tests, then a strict build of the book checked page by page
 	$(BIN)/python -m pytest
+
+unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ is skipped)
+	$(BIN)/python -m pytest -m "not book"
 
 serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it if needed)
 	@test -f _build/html/index.html || $(MAKE) book

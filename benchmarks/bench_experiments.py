@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons_code import data, experiments
-from lessons_code.experiments import MODEL_SPECS
+from lessons_code.experiments import digits as data
+from lessons_code.experiments import runs as experiments
+from lessons_code.experiments.runs import MODEL_SPECS
 from lessons_code.tables import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def time_phases() -> tuple[list[tuple[str, float]], experiments.Experiments]:
 
 def per_model_table(ex: experiments.Experiments) -> str:
     """Mean wall-clock training time of one run per model (the page shows multiply-adds instead)."""
-    from lessons_code import models
+    from lessons_code.experiments import nets as models
 
     rows = [
         (name, f"{ex.n_params(name):,}", f"{models.forward_macs(spec):,}", f"{ex.seconds(name):.2f}")

@@ -1,47 +1,33 @@
 """lessons_code: the computation behind the book *FC vs convolution layers*.
 
-One module per concept:
+The package has three parts, and the folders show them:
+
+**The numpy lesson** (this folder: numpy only, what a learner opens first)
 
 * :mod:`~lessons_code.fc` -- the fully connected layer, forward and backward;
 * :mod:`~lessons_code.conv` -- single-channel 2-D convolution, forward and backward, with loop twins;
-* :mod:`~lessons_code.conv_layer` -- the batched layer with stride, padding and dilation;
+* :mod:`~lessons_code.conv_layer` -- the batched layer (channels, stride, padding, dilation):
+  im2col beside the plain loops;
 * :mod:`~lessons_code.fc_vs_conv` -- the seed lesson's API (``fc_backward``, ``conv_weight_grad``);
 * :mod:`~lessons_code.gradcheck` -- centred finite differences and relative errors;
-* :mod:`~lessons_code.geometry` -- receptive fields and translation equivariance;
+* :mod:`~lessons_code.geometry` -- receptive fields, translation equivariance, coverage counts;
+* :mod:`~lessons_code.gradient_flow` -- the backward pass one output unit at a time (animation data);
 * :mod:`~lessons_code.matrix_view` -- a convolution as a sparse, tied matrix;
-* :mod:`~lessons_code.params` -- parameter counts; :mod:`~lessons_code.param_chart` draws them;
-* :mod:`~lessons_code.visualizations` -- per-frame gradient-flow data, animations and the GIF CLI;
-* :mod:`~lessons_code.optimization` -- small least-squares experiments behind the optimization claims;
-* :mod:`~lessons_code.data`, :mod:`~lessons_code.models`, :mod:`~lessons_code.experiments` --
-  numpy MLP/CNN training on scikit-learn's bundled digits; :mod:`~lessons_code.experiment_figures`;
-* :mod:`~lessons_code.exercises` -- self-checks a learner runs on their own answers;
-* :mod:`~lessons_code.takeaways` -- the key-takeaways rows, every number recomputed;
-* :mod:`~lessons_code.figures`, :mod:`~lessons_code.palette`, :mod:`~lessons_code.tables` --
-  what the pages show.
+* :mod:`~lessons_code.param_counts` -- parameter counts of FC and conv layers;
+* :mod:`~lessons_code.tables` -- Markdown tables and numbers for prose;
+* page helpers that combine the lesson with the experiments: :mod:`~lessons_code.exercises`
+  (self-checks a learner runs on their answers) and :mod:`~lessons_code.takeaways` (the
+  key-takeaways rows, every number recomputed).
+
+**Experiments** (:mod:`lessons_code.experiments`: trains, never draws) -- the digits data, the
+numpy MLP/CNN, the training runs, and the least-squares students of the parameters chapter.
+
+**Pictures** (:mod:`lessons_code.pictures`: matplotlib, draws from data, never trains) -- the
+palette, drawing helpers, figures, experiment figures, animations (and their GIF command) and the
+HTML player.
+
+The core imports numpy and itself only; ``experiments`` imports the core; ``pictures`` imports
+the core (never ``experiments``); nothing imports in a cycle (``tests/test_layout.py``).
 """
 
 __version__ = "0.1.0"
-
-
-def _display_figures_in_ipython() -> None:
-    """Let a bare ``matplotlib.figure.Figure`` display as a PNG in IPython and Jupyter.
-
-    The package builds figures without pyplot (no global figure state), and IPython only
-    knows how to show pyplot's figures once pyplot is imported. This registers the same PNG
-    formatter pyplot's inline backend would, and does nothing outside IPython.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # IPython is optional for the package
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    from IPython.core.pylabtools import print_figure
-    from matplotlib.figure import Figure
-
-    png = shell.display_formatter.formatters["image/png"]
-    png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight", dpi=110))
-
-
-_display_figures_in_ipython()

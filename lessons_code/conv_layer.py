@@ -23,9 +23,18 @@ Backward (each term of the sum sends ``dout[n, o, i, j]`` back to its two factor
 
 and ``dx`` is ``dxp`` with the padding cut off. The API follows the
 forward/backward pair of CS231n: ``conv_forward`` returns ``(out, cache)`` and
-``conv_backward(dout, cache)`` returns ``(dx, dw, db)``. ``conv_forward_loop``
-and ``conv_backward_loop`` are the same sums as plain loops, kept for reading
-and for the tests.
+``conv_backward(dout, cache)`` returns ``(dx, dw, db)``.
+
+How it computes (im2col): every receptive field becomes one column of a matrix ``cols``
+(:func:`im2col`, shape ``(C_in*kh*kw, N*H_out*W_out)``), so the layer is an FC layer applied to
+every patch with the same weights::
+
+    Y = W_flat @ cols          dW_flat = dY @ cols.T          dcols = W_flat.T @ dY
+
+with ``W_flat = w.reshape(C_out, -1)`` and the positions of every image as the batch; ``col2im``
+(the adjoint of ``im2col``) adds each column of ``dcols`` back onto the pixels it was read from.
+``conv_forward_loop`` and ``conv_backward_loop`` are the same sums as plain loops, kept for
+reading and for the tests.
 """
 
 from __future__ import annotations
@@ -35,7 +44,6 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import _fastconv
 from ._checks import as_float_array, as_pair, check_shape
 
 
@@ -100,21 +108,70 @@ def _windows(xp: np.ndarray, kshape, stride, dilation) -> np.ndarray:
     return win[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
+def im2col(x, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """Every receptive field of ``x`` as a column: ``(C_in*kh*kw, N*H_out*W_out)``.
+
+    x: ``(N, C_in, H, W)``; kernel_shape: ``(kh, kw)``. Row ``(c, p, q)`` (row-major) holds the
+    pixel that tap ``(p, q)`` of channel ``c`` reads; column ``(n, i, j)`` is output position
+    ``(i, j)`` of image ``n``. Taps that land on the padding read 0.
+    """
+    x = as_float_array("x", x, 4)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    stride, padding, dilation = (
+        as_pair("stride", stride, 1),
+        as_pair("padding", padding, 0),
+        as_pair("dilation", dilation, 1),
+    )
+    for a in range(2):  # raises if the kernel does not fit
+        output_size(x.shape[2 + a], (kh, kw)[a], stride[a], padding[a], dilation[a])
+    win = _windows(_pad(x, padding), (kh, kw), stride, dilation)  # (N, C, H_out, W_out, kh, kw)
+    n, c, oh, ow = win.shape[:4]
+    return win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)
+
+
+def col2im(dcols, x_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """The adjoint of :func:`im2col`: add every column back onto the pixels it was read from.
+
+    dcols: ``(C_in*kh*kw, N*H_out*W_out)``; x_shape: ``(N, C_in, H, W)``. Returns ``(N, C_in, H, W)``:
+    pixel ``(n, c, r, s)`` gets the sum of every entry of ``dcols`` whose tap read it (entries that
+    read the padding are dropped with it). One strided addition per kernel tap.
+    """
+    n, c, h, w = (int(v) for v in x_shape)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    (sh, sw), (ph, pw), (dh, dw) = (
+        as_pair("stride", stride, 1),
+        as_pair("padding", padding, 0),
+        as_pair("dilation", dilation, 1),
+    )
+    oh, ow = output_size(h, kh, sh, ph, dh), output_size(w, kw, sw, pw, dw)
+    dcols = as_float_array("dcols", dcols, 2)
+    check_shape("dcols", dcols, (c * kh * kw, n * oh * ow))
+    d = dcols.reshape(c, kh, kw, n, oh, ow)
+    dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
+    for p in range(kh):
+        for q in range(kw):
+            rows = slice(p * dh, p * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(q * dw, q * dw + sw * (ow - 1) + 1, sw)
+            dxp[:, :, rows, cols] += d[:, p, q].transpose(1, 0, 2, 3)
+    return dxp[:, :, ph : ph + h, pw : pw + w]
+
+
 def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
-    """Forward pass of the batched conv layer (vectorised).
+    """Forward pass of the batched conv layer (im2col: one matrix product for the whole batch).
 
     x: ``(N, C_in, H, W)``; w: ``(C_out, C_in, kh, kw)``; b: ``(C_out,)`` or None.
     stride, padding, dilation: an int or a ``(rows, cols)`` pair.
     Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
     """
-    x, w, b, stride, padding, dilation, out_hw = _validate(x, w, b, stride, padding, dilation)
-    # GEMMs on shifted slices of a flat, phase-split copy of x (the sum above; see _fastconv).
-    plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, out_hw)
-    return _fastconv.forward(plan, x, w, b), ConvCache(x, w, stride, padding, dilation)
+    x, w, b, stride, padding, dilation, (oh, ow) = _validate(x, w, b, stride, padding, dilation)
+    cols = im2col(x, w.shape[2:], stride=stride, padding=padding, dilation=dilation)
+    y = w.reshape(w.shape[0], -1) @ cols  # (C_out, N*H_out*W_out): one FC layer, every patch
+    out = y.reshape(w.shape[0], x.shape[0], oh, ow).transpose(1, 0, 2, 3) + b[None, :, None, None]
+    return np.ascontiguousarray(out), ConvCache(x, w, stride, padding, dilation)
 
 
 def conv_backward(dout, cache: ConvCache):
-    """Backward pass of the batched conv layer (vectorised).
+    """Backward pass of the batched conv layer (im2col: the FC gradients with patches as the batch).
 
     dout: ``(N, C_out, H_out, W_out)``; cache: from :func:`conv_forward`.
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
@@ -123,16 +180,19 @@ def conv_backward(dout, cache: ConvCache):
         raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
     x, w, stride, padding, dilation = cache
     dout = as_float_array("dout", dout, 4)
-    (sh, sw), (dh, dw_) = stride, dilation
     n, _, h, wd = x.shape
     c_out, _, kh, kw = w.shape
-    oh = output_size(h, kh, sh, padding[0], dh)
-    ow = output_size(wd, kw, sw, padding[1], dw_)
+    oh = output_size(h, kh, stride[0], padding[0], dilation[0])
+    ow = output_size(wd, kw, stride[1], padding[1], dilation[1])
     check_shape("dout", dout, (n, c_out, oh, ow))
-
-    # GEMMs on shifted slices: dw from slices of x, dx sent back to them (see _fastconv).
-    plan = _fastconv.make_plan(x.shape, w.shape, stride, padding, dilation, (oh, ow))
-    return _fastconv.backward(plan, dout, x, w)
+    geometry = dict(stride=stride, padding=padding, dilation=dilation)
+    cols = im2col(x, (kh, kw), **geometry)
+    dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
+    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, summed over every patch
+    db = dout.sum(axis=(0, 2, 3))
+    dcols = w.reshape(c_out, -1).T @ dy  # the FC input gradient of every patch
+    dx = col2im(dcols, x.shape, (kh, kw), **geometry)
+    return dx, dw, db
 
 
 def conv_forward_loop(x, w, b=None, *, stride=1, padding=0, dilation=1) -> np.ndarray:

@@ -18,19 +18,21 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import conv, data, models
+from . import conv
 from .conv_layer import conv_forward
+from .experiments import nets
+from .experiments.digits import load_digits_split
 from .geometry import shift_determined, shift_image
-from .params import conv_param_count, fc_param_count
+from .param_counts import conv_param_count, fc_param_count
 
 #: Exercise 1's setting: a 224x224 RGB image, an FC layer to 1,000 units, a 3x3 conv to 64 channels.
 EX1 = {"height": 224, "width": 224, "channels": 3, "fc_units": 1000, "kernel": 3, "conv_channels": 64}
 
 #: Exercise 2's setting: the networks of the experiments chapter, initialised with
 #: ``init_params(spec, np.random.default_rng(EX2_SEED))``, on the first EX2_BATCH training images
-#: of ``data.load_digits_split(0)``.
+#: of ``load_digits_split(0)``.
 EX2_SEED, EX2_BATCH = 0, 64
-EX2_SPECS = {"mlp": models.NetSpec("mlp", 32), "cnn": models.NetSpec("cnn", 8, 3)}
+EX2_SPECS = {"mlp": nets.NetSpec("mlp", 32), "cnn": nets.NetSpec("cnn", 8, 3)}
 
 TOL = 1e-12
 
@@ -85,10 +87,10 @@ def exercise_2_answer(kind: str) -> dict[str, float]:
     if kind not in EX2_SPECS:
         raise ValueError(f"kind must be one of {list(EX2_SPECS)}, got {kind!r}")
     spec = EX2_SPECS[kind]
-    digits = data.load_digits_split(0)
-    params = models.init_params(spec, np.random.default_rng(EX2_SEED))
+    digits = load_digits_split(0)
+    params = nets.init_params(spec, np.random.default_rng(EX2_SEED))
     x, y = digits.x_train[:EX2_BATCH], digits.y_train[:EX2_BATCH]
-    grads = models.loss_and_grads(spec, params, x, y)[1]
+    grads = nets.loss_and_grads(spec, params, x, y)[1]
     return {k: float(np.linalg.norm(g)) for k, g in grads.items() if k[0] in "WK"}
 
 

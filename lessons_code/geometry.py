@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import conv, fc
+from . import conv, fc, matrix_view
 from ._checks import as_float_array, as_pair, check_int
 
 
@@ -104,3 +104,29 @@ def shift_test(img, kernel, W, rows: int = 0, cols: int = 1) -> ShiftReport:
         conv_border=float(diff[border].max(initial=0.0)),
         fc_change=float(fc_change.max()),
     )
+
+
+def coverage_count(input_shape, kernel_shape) -> np.ndarray:
+    """How many conv output positions read each input pixel: an int array ``(H, W)``.
+
+    It is the number of non-zero entries in each column of the conv matrix
+    (:func:`lessons_code.matrix_view.conv_matrix_index`). For a 3×3 kernel away from
+    small images: 1 at the corners, 9 in the interior.
+    """
+    h, w = as_pair("input_shape", input_shape, 1)
+    index = matrix_view.conv_matrix_index(kernel_shape, (h, w))
+    return (index >= 0).sum(axis=0).reshape(h, w)
+
+
+def coverage_count_loop(input_shape, kernel_shape) -> np.ndarray:
+    """Loop version of :func:`coverage_count`: drop every window on the image and count."""
+    h, w = as_pair("input_shape", input_shape, 1)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    if kh > h or kw > w:
+        raise ValueError(f"kernel_shape {(kh, kw)} is larger than input_shape {(h, w)}")
+    count = np.zeros((h, w), dtype=np.int64)
+    oh, ow = conv.output_shape((h, w), (kh, kw))
+    for i in range(oh):
+        for j in range(ow):
+            count[i : i + kh, j : j + kw] += 1
+    return count

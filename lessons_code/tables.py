@@ -1,8 +1,10 @@
-"""Markdown tables from code, so every number in a table was computed during the build."""
+"""Markdown tables and numbers for prose, so every number on a page was computed during the build."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from ._checks import check_int
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str | None = None) -> str:
@@ -24,3 +26,15 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str 
             raise ValueError(f"row {k} must have {n} cells to match the headers, got {len(row)}")
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
     return "\n".join(lines)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_sci(value, digits: int = 1) -> str:
+    """A number in scientific notation for prose: ``format_sci(483385147392) == '4.8 × 10¹¹'``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
+    digits = check_int("digits", digits, 0)
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

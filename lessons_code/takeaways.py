@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import conv, fc, geometry, matrix_view, optimization, params
+from . import conv, fc, geometry, matrix_view, param_counts
+from .experiments import linear_students
 from .tables import markdown_table
 
 #: A MyST cross-reference role: ``{eq}`label```, ``{ref}`label``` or ``{numref}`label```.
@@ -55,15 +56,15 @@ def compute_evidence(seed: int = 18) -> dict:
     ev["tied_matches"] = bool(np.allclose(tied, conv.conv_weight_grad(img, kernel, dy_c)))
 
     # parameters
-    rows = params.param_comparison()
+    rows = param_counts.param_comparison()
     ev["p_fc1000"], ev["p_conv3"] = rows[0].total, rows[2].total
-    alex = params.alexnet_conv1_counts()
+    alex = param_counts.alexnet_conv1_counts()
     ev["alex_shared"], ev["alex_unshared"] = alex.shared, alex.unshared
     counts = matrix_view.conv_matrix_counts((3, 224, 224), (64, 3, 3, 3), padding=1)
     ev["m_entries"], ev["m_nonzeros"], ev["m_distinct"] = counts.entries, counts.nonzeros, counts.distinct
 
     # optimization: the parameters chapter's runs
-    runs = optimization.chapter_experiments()
+    runs = linear_students.chapter_experiments()
     fc50, conv50 = runs.fits[0], runs.fits[1]
     ev["fc50_test"], ev["conv50_test"] = fc50.test_mse, conv50.test_mse
     ev["noise_fc"], ev["noise_conv"] = (r.relative_noise for r in runs.noise)

@@ -1,9 +1,13 @@
-"""Receptive fields and translation equivariance."""
+"""Receptive fields, translation equivariance and coverage counts (lessons_code.geometry)."""
+
+from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lessons_code import geometry, params, tables
+from lessons_code import conv, geometry
 
 
 def test_shift_image_moves_and_fills_with_zeros():
@@ -43,27 +47,30 @@ def test_conv_is_exactly_equivariant_away_from_the_border(rows, cols):
     assert report.fc_change > 0.1
 
 
-def test_param_counts_by_hand():
-    assert params.fc_param_count(36, 16) == 592 and params.fc_param_count(36, 16, bias=False) == 576
-    assert params.conv_param_count(3, 1, 1) == 10 and params.conv_param_count((11, 11), 3, 96) == 34_944
-    with pytest.raises(ValueError, match="n_in must be >= 1"):
-        params.fc_param_count(0, 3)
-    with pytest.raises(TypeError, match="pair of ints"):
-        params.conv_param_count(2.5, 1, 1)
-
-
-def test_markdown_table():
-    t = tables.markdown_table(["a", "b"], [(1, "x|y")], align="lr")
-    assert t.splitlines() == ["| a | b |", "| :-- | --: |", "| 1 | x\\|y |"]
-    with pytest.raises(ValueError, match="2 cells"):
-        tables.markdown_table(["a", "b"], [(1,)])
-    with pytest.raises(ValueError, match="align must be 2 characters"):
-        tables.markdown_table(["a", "b"], [], align="x")
-
-
 def test_shift_determined_mask():
     m = geometry.shift_determined((3, 4), rows=1, cols=-2)
     expected = np.zeros((3, 4), dtype=bool)
     expected[1:, :2] = True
     assert np.array_equal(m, expected)
     assert geometry.shift_determined((2, 2), 0, 0).all()
+
+
+def test_coverage_count_corners_and_centre():
+    count = geometry.coverage_count((6, 6), (3, 3))
+    assert count[0, 0] == count[0, 5] == count[5, 0] == count[5, 5] == 1
+    assert np.array_equal(count[2:4, 2:4], np.full((2, 2), 9))
+    assert count.sum() == 16 * 9  # every output reads 9 pixels
+    assert np.array_equal(count[0], [1, 2, 3, 3, 2, 1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 8), st.integers(1, 8), st.integers(1, 8))
+def test_coverage_count_matches_loop_and_frames(h, w, kh, kw):
+    if kh > h or kw > w:
+        with pytest.raises(ValueError):
+            geometry.coverage_count((h, w), (kh, kw))
+        return
+    count = geometry.coverage_count((h, w), (kh, kw))
+    assert np.array_equal(count, geometry.coverage_count_loop((h, w), (kh, kw)))
+    oh, ow = conv.output_shape((h, w), (kh, kw))
+    assert count.sum() == oh * ow * kh * kw

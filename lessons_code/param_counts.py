@@ -132,15 +132,3 @@ def param_table(rows: list[ParamRow], reference: int = -1) -> str:
     ref = rows[reference].total
     body = [(r.layer, r.formula, f"{r.total:,}", f"{r.total / ref:,.1f}×") for r in rows]
     return markdown_table(["layer", "count", "parameters", f"vs {rows[reference].layer}"], body, "llrr")
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def format_sci(value, digits: int = 1) -> str:
-    """A number in scientific notation for prose: ``format_sci(483385147392) == '4.8 × 10¹¹'``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
-    digits = check_int("digits", digits, 0)
-    mantissa, exponent = f"{value:.{digits}e}".split("e")
-    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -1,4 +1,4 @@
-"""Static figures: each returns a Figure whose drawn data is the lesson's computation."""
+"""Static figures (lessons_code.pictures.figures): each draws the data it is given."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lessons_code import conv, fc, figures, matrix_view, palette
-from lessons_code import visualizations as vis
+from lessons_code import conv, fc, geometry, gradient_flow, matrix_view
+from lessons_code import param_counts as params
+from lessons_code.pictures import figures, palette
+from lessons_code.pictures.figures import plot_param_counts
 
 
 def _images(ax):
@@ -83,13 +85,13 @@ def test_plot_coverage_writes_the_counts():
     ax_fc, ax_conv = fig.axes[:2]
     assert [t.get_text() for t in ax_fc.texts] == ["16"] * 36
     conv_counts = np.array([int(t.get_text()) for t in ax_conv.texts]).reshape(6, 6)
-    assert np.array_equal(conv_counts, vis.coverage_count((6, 6), (3, 3)))
+    assert np.array_equal(conv_counts, geometry.coverage_count((6, 6), (3, 3)))
     assert conv_counts[0, 0] == 1 and conv_counts[2, 2] == 9
     assert "1 to 9" in ax_conv.get_title()
 
 
 def test_plot_gradient_magnitudes_draws_dW_and_dK():
-    p = vis.example_problem(seed=5)
+    p = gradient_flow.example_problem(seed=5)
     fig = figures.plot_gradient_magnitudes(p)
     ax_w, ax_k = fig.axes[:2]
     dW, _ = fc.fc_backward(p.x.ravel(), p.W, p.dy.ravel())
@@ -103,7 +105,7 @@ def test_plot_gradient_magnitudes_draws_dW_and_dK():
 
 
 def test_small_multiples_has_one_tile_per_frame():
-    frames = vis.gradient_flow_frames(vis.example_problem())
+    frames = gradient_flow.gradient_flow_frames(gradient_flow.example_problem())
     fig = figures.plot_gradient_flow_small_multiples(frames, steps_dK=(1, 8, 16))
     axes = fig.get_axes()
     assert len(axes) == 2 * 16 + 3
@@ -119,3 +121,15 @@ def test_small_multiples_has_one_tile_per_frame():
         figures.plot_gradient_flow_small_multiples(frames, steps_dK=(0,))
     with pytest.raises(TypeError, match="GradientFlowFrame"):
         figures.plot_gradient_flow_small_multiples([1, 2])
+
+
+def test_chart_is_a_log_scale_figure_with_one_bar_per_layer():
+    rows = params.param_comparison()
+    fig = plot_param_counts(rows)
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log"
+    widths = [patch.get_width() for patch in ax.patches]
+    assert np.allclose(widths, [r.total for r in rows])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [r.layer for r in rows]
+    assert fig.get_facecolor()[3] == 1.0  # opaque background for dark mode

@@ -1,12 +1,19 @@
-"""Parameter counts: hand-checked values, AlexNet's published numbers, the 224x224x3 table, the chart."""
+"""Parameter counts of FC and conv layers (lessons_code.param_counts), by hand and against AlexNet."""
 
-import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
-from lessons_code import params
+from lessons_code import param_counts as params
 from lessons_code.conv_layer import output_size
-from lessons_code.param_chart import plot_param_counts
+from lessons_code.pictures.figures import plot_param_counts
+
+
+def test_param_counts_by_hand():
+    assert params.fc_param_count(36, 16) == 592 and params.fc_param_count(36, 16, bias=False) == 576
+    assert params.conv_param_count(3, 1, 1) == 10 and params.conv_param_count((11, 11), 3, 96) == 34_944
+    with pytest.raises(ValueError, match="n_in must be >= 1"):
+        params.fc_param_count(0, 3)
+    with pytest.raises(TypeError, match="pair of ints"):
+        params.conv_param_count(2.5, 1, 1)
 
 
 def test_fc_counts_by_hand():
@@ -72,23 +79,3 @@ def test_param_comparison_rows_and_table():
 def test_bad_inputs_are_refused(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-def test_chart_is_a_log_scale_figure_with_one_bar_per_layer():
-    rows = params.param_comparison()
-    fig = plot_param_counts(rows)
-    assert isinstance(fig, Figure)
-    (ax,) = fig.axes
-    assert ax.get_xscale() == "log"
-    widths = [patch.get_width() for patch in ax.patches]
-    assert np.allclose(widths, [r.total for r in rows])
-    assert [t.get_text() for t in ax.get_yticklabels()] == [r.layer for r in rows]
-    assert fig.get_facecolor()[3] == 1.0  # opaque background for dark mode
-
-
-def test_format_sci_for_prose():
-    assert params.format_sci(483_385_147_392) == "4.8 × 10¹¹"
-    assert params.format_sci(86_188_800) == "8.6 × 10⁷"
-    assert params.format_sci(0.00017, digits=2) == "1.70 × 10⁻⁴"
-    with pytest.raises(TypeError, match="value must be a number"):
-        params.format_sci("1e5")

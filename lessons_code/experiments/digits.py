@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
-from .geometry import shift_image
+from .._checks import as_float_array, check_int
+from ..geometry import shift_image
 
 
 class Digits(NamedTuple):

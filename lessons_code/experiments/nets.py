@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
-from .conv_layer import conv_backward, conv_forward
-from .fc import fc_backward_batch, fc_forward_batch
+from .._checks import as_float_array, check_int
+from ..conv_layer import conv_backward, conv_forward
+from ..fc import fc_backward_batch, fc_forward_batch
 
 KINDS = ("mlp", "cnn", "conv1x1")
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lessons_code import conv, optimization
+from lessons_code import conv
+from lessons_code.experiments import linear_students as optimization
 
 
 def _setup(seed=5):

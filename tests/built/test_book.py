@@ -3,12 +3,9 @@
 import re
 
 import numpy as np
-import pytest
-from conftest import toc_files
+from bookbuild import toc_files
 
 from lessons_code.gradcheck import REL_ERROR_BOUND
-
-pytestmark = pytest.mark.book
 
 
 def test_every_toc_page_was_built(site):

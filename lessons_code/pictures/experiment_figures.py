@@ -1,7 +1,7 @@
 """Figures of the experiments and exercises chapters. Each function returns a matplotlib ``Figure``.
 
 Built with ``matplotlib.figure.Figure`` directly (no pyplot, no global state),
-inside ``mpl.rc_context(palette.RC)``, with the roles of :mod:`lessons_code.palette`.
+inside ``mpl.rc_context(palette.RC)``, with the roles of :mod:`lessons_code.pictures.palette`.
 Models are told apart by colour *and* by line style or marker, never by colour alone.
 """
 
@@ -13,8 +13,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
+from .._checks import as_float_array
 from . import palette
-from ._checks import as_float_array
 
 #: One colour and one line style / marker per model kind, on every figure.
 MODEL_STYLE = {

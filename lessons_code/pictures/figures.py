@@ -1,30 +1,21 @@
 """Static figures of the book. Each function returns a matplotlib ``Figure``.
 
 Figures are built with ``matplotlib.figure.Figure`` directly (no pyplot, no
-global state) in the palette of :mod:`lessons_code.palette`.
+global state) in the palette of :mod:`lessons_code.pictures.palette`.
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from . import matrix_view, palette
-from ._checks import as_float_array, as_pair, check_int
-
-
-def _grid(ax, mask: np.ndarray, title: str, focus_color: str) -> None:
-    """Draw a boolean mask as a grid of cells: True in ``focus_color``, False in grey."""
-    cmap = ListedColormap([palette.MUTED, focus_color])
-    ax.imshow(mask.astype(int), cmap=cmap, vmin=0, vmax=1)
-    h, w = mask.shape
-    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
-    ax.grid(which="minor", color=palette.FACE, linewidth=1.5)
-    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-    ax.set_title(title)
+from .. import conv, fc, geometry, matrix_view
+from .._checks import as_float_array, as_pair, check_int
+from ..gradient_flow import GradientFlowFrame, GradientFlowProblem, example_problem
+from ..param_counts import ParamRow
+from . import palette
+from .drawing import annotated_grid, ink_on, mask_grid, matrix_axes
 
 
 def plot_receptive_fields(fc_mask, conv_mask, fc_unit: int, conv_unit: tuple[int, int]) -> Figure:
@@ -38,26 +29,11 @@ def plot_receptive_fields(fc_mask, conv_mask, fc_unit: int, conv_unit: tuple[int
     with mpl.rc_context(palette.RC):
         fig = Figure(figsize=(6.4, 3.2), layout="constrained")
         ax_fc, ax_conv = fig.subplots(1, 2)
-        _grid(ax_fc, fc_mask, f"FC: input pixels seen by output {fc_unit}\n"
+        mask_grid(ax_fc, fc_mask, f"FC: input pixels seen by output {fc_unit}\n"
               f"({int(fc_mask.sum())} of {fc_mask.size})", palette.INPUT)  # fmt: skip
-        _grid(ax_conv, conv_mask, f"Conv: input pixels seen by output {tuple(conv_unit)}\n"
+        mask_grid(ax_conv, conv_mask, f"Conv: input pixels seen by output {tuple(conv_unit)}\n"
               f"({int(conv_mask.sum())} of {conv_mask.size})", palette.INPUT)  # fmt: skip
     return fig
-
-
-def _text_color(rgba) -> str:
-    """Dark ink on light cells, white on dark cells (relative luminance threshold)."""
-    r, g, b = rgba[:3]
-    return palette.INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
-
-
-def _matrix_axes(ax, n_rows: int, n_cols: int, row_width: int) -> None:
-    """Ticks every image row (``row_width`` columns) and thin separators between image rows."""
-    ax.set_xticks(np.arange(0, n_cols, row_width))
-    ax.set_yticks(np.arange(0, n_rows, max(1, n_rows // 4)))
-    for c in np.arange(row_width, n_cols, row_width):
-        ax.axvline(c - 0.5, color=palette.INK, linewidth=0.6, alpha=0.5)
-    ax.tick_params(length=2)
 
 
 def plot_layer_matrices(
@@ -133,7 +109,7 @@ def plot_layer_matrices(
         if W is not None:
             ax = axes[0]
             ax.imshow(W, cmap=cmap, norm=norm, interpolation="nearest")
-            _matrix_axes(ax, W.shape[0], n_cols, w)
+            matrix_axes(ax, W.shape[0], n_cols, w)
             ax.set_title(
                 f"FC layer: weight matrix W, {W.shape[0]}×{n_cols} — {W.size} separate weights, none zero"
             )
@@ -142,7 +118,7 @@ def plot_layer_matrices(
         ax = axes[-2]
         masked = np.ma.masked_where(index < 0, M)
         ax.imshow(masked, cmap=cmap, norm=norm, interpolation="nearest")
-        _matrix_axes(ax, n_rows, n_cols, w)
+        matrix_axes(ax, n_rows, n_cols, w)
         n_nonzero = int((index >= 0).sum())
         ax.set_title(
             f"Convolution as a matrix M, {n_rows}×{n_cols} — {n_nonzero} non-zero entries, "
@@ -153,7 +129,7 @@ def plot_layer_matrices(
         if annotate:
             for r, c in zip(*np.nonzero(index >= 0), strict=True):
                 ax.text(c, r, str(index[r, c]), ha="center", va="center", fontsize=9,
-                        color=_text_color(cmap(norm(M[r, c]))))  # fmt: skip
+                        color=ink_on(cmap(norm(M[r, c]))))  # fmt: skip
         # The kernel itself, with the same colours and indices, and the colour scale.
         ax = axes[-1]
         ax.set_axis_off()
@@ -166,45 +142,24 @@ def plot_layer_matrices(
             for p in range(kh):
                 for q in range(kw):
                     inner.text(q, p, str(p * kw + q), ha="center", va="center", fontsize=9,
-                               color=_text_color(cmap(norm(kernel[p, q]))))  # fmt: skip
+                               color=ink_on(cmap(norm(kernel[p, q]))))  # fmt: skip
         cax = ax.inset_axes((0.32, 0.55, 0.6, 0.15))
         fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
         cax.set_xlabel("weight value: same value, same colour\n(numbers in M = which kernel entry p·kw + q)")
     return fig
 
 
-def _strip_negative_zero(text: str) -> str:
-    """``"-0.0"`` -> ``"0.0"``: a value that rounds to zero is shown without a sign."""
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-
-
-def _annotated_grid(ax, values, cmap, norm, fmt: str = "{:d}", fontsize: int = 10) -> None:
-    """``imshow`` of ``values`` with white cell borders and each value written in its cell."""
-    ax.imshow(values, cmap=cmap, norm=norm, interpolation="nearest")
-    h, w = values.shape
-    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
-    ax.grid(which="minor", color=palette.FACE, linewidth=1.0)
-    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-    for r in range(h):
-        for c in range(w):
-            v = values[r, c]
-            ax.text(c, r, _strip_negative_zero(fmt.format(v)), ha="center", va="center", fontsize=fontsize,
-                    color=_text_color(cmap(norm(v))))  # fmt: skip
-
-
 def plot_coverage(input_shape=(6, 6), kernel_shape=(3, 3), n_out_fc: int = 16) -> Figure:
     """Coverage count: how many output units read each input pixel, FC (left) vs conv (right).
 
     FC: every pixel is read by all ``n_out_fc`` outputs. Conv: pixel ``(r, c)`` is read by
-    as many windows as contain it, :func:`lessons_code.visualizations.coverage_count`
+    as many windows as contain it, :func:`lessons_code.geometry.coverage_count`
     (1 at the corners, ``kh*kw`` in the interior), so it receives that many gradient terms.
     """
-    from .visualizations import coverage_count
 
     h, w = as_pair("input_shape", input_shape, 1)
     n_out_fc = check_int("n_out_fc", n_out_fc, 1)
-    count = coverage_count((h, w), kernel_shape)
+    count = geometry.coverage_count((h, w), kernel_shape)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     fc_count = np.full((h, w), n_out_fc)
     with mpl.rc_context(palette.RC):
@@ -212,8 +167,8 @@ def plot_coverage(input_shape=(6, 6), kernel_shape=(3, 3), n_out_fc: int = 16) -
         norm = mpl.colors.Normalize(0, max(n_out_fc, int(count.max())))
         fig = Figure(figsize=(6.4, 3.6), layout="constrained")
         ax_fc, ax_conv = fig.subplots(1, 2)
-        _annotated_grid(ax_fc, fc_count, cmap, norm)
-        _annotated_grid(ax_conv, count, cmap, norm)
+        annotated_grid(ax_fc, fc_count, cmap, norm)
+        annotated_grid(ax_conv, count, cmap, norm)
         ax_fc.set_title(f"FC input ({h}×{w}): every pixel is\nread by all {n_out_fc} output units")
         ax_conv.set_title(
             f"Conv input ({h}×{w}), {kh}×{kw} kernel: read by\n{count.min()} to {count.max()} output units"
@@ -227,14 +182,12 @@ def plot_coverage(input_shape=(6, 6), kernel_shape=(3, 3), n_out_fc: int = 16) -
 def plot_gradient_magnitudes(problem=None) -> Figure:
     """Gradient magnitude maps on the same input and ``dy``: ``|dW|`` (FC) vs ``|dK|`` (conv).
 
-    problem: a :class:`lessons_code.visualizations.GradientFlowProblem` (default: its
+    problem: a :class:`lessons_code.gradient_flow.GradientFlowProblem` (default: its
     ``example_problem()``). ``dW = dy.ravel() x.ravel()^T`` from :func:`lessons_code.fc.fc_backward`
     is ``(n_out, H*W)``, one term per entry; ``dK = x * dy`` from
     :func:`lessons_code.conv.conv_weight_grad` is ``(kh, kw)``, a sum of ``H_out*W_out``
     terms per entry. One colour scale for both.
     """
-    from . import conv, fc
-    from .visualizations import GradientFlowProblem, example_problem
 
     problem = example_problem() if problem is None else problem
     if not isinstance(problem, GradientFlowProblem):
@@ -254,7 +207,7 @@ def plot_gradient_magnitudes(problem=None) -> Figure:
         ax_w.set_ylabel("output unit")
         ax_w.set_title(f"FC weight gradient |dW|, {dW.shape[0]}×{dW.shape[1]}\n"
                        f"{dW.size} entries, each one product dy·x")  # fmt: skip
-        _annotated_grid(ax_k, np.abs(dK), cmap, norm, fmt="{:.1f}", fontsize=10)
+        annotated_grid(ax_k, np.abs(dK), cmap, norm, fmt="{:.1f}", fontsize=10)
         ax_k.set_title(f"Kernel gradient |dK|, {dK.shape[0]}×{dK.shape[1]}\n"
                        f"each a sum of {problem.dy.size} terms")  # fmt: skip
         label = "gradient magnitude (same scale in both panels)"
@@ -266,14 +219,13 @@ def plot_gradient_magnitudes(problem=None) -> Figure:
 def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Figure:
     """The gradient-flow animation as one static figure (for print and for no motion).
 
-    frames: the list from :func:`lessons_code.visualizations.gradient_flow_frames`.
+    frames: the list from :func:`lessons_code.gradient_flow.gradient_flow_frames`.
     Top: one tile per output unit, laid out like the conv output; each tile shows the
     input pixels that receive gradient from that unit, FC (left, all pixels) and conv
     (right, the window), coloured by the sign and relative size of ``dx`` (scale per grid).
     Bottom: the kernel gradient accumulated after the given
     numbers of steps; the last equals ``conv_weight_grad``.
     """
-    from .visualizations import GradientFlowFrame
 
     frames = list(frames)
     if not frames or not all(isinstance(f, GradientFlowFrame) for f in frames):
@@ -309,6 +261,43 @@ def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Fi
         axes = bottom.subplots(1, len(steps))
         for a, s in zip(np.atleast_1d(axes), steps, strict=True):
             dk = frames[s - 1].conv_dK_sum
-            _annotated_grid(a, dk, cmap, norm_dk, fmt="{:.1f}", fontsize=9)
+            annotated_grid(a, dk, cmap, norm_dk, fmt="{:.1f}", fontsize=9)
             a.set_title(f"after {s} step{'s' * (s > 1)}" + (" = dK" if s == n else ""), fontsize=9)
+    return fig
+
+
+#: Bar styles of the parameter chart: colour *and* hatch, so the two kinds differ without colour too.
+PARAM_STYLE = {
+    "FC": {"color": palette.OUTPUT, "hatch": "//"},
+    "conv": {"color": palette.KERNEL, "hatch": ""},
+}
+
+
+def plot_param_counts(rows: list[ParamRow], title: str = "") -> Figure:
+    """Horizontal bars of ``row.total`` on a log scale, one per layer, each labelled with its count.
+
+    rows: from :func:`lessons_code.param_counts.param_comparison`; a layer whose name starts with
+    ``"FC"`` is drawn as an FC layer, any other as a convolution.
+    """
+    if not rows or not all(isinstance(r, ParamRow) for r in rows):
+        raise TypeError(f"rows must be a non-empty list of ParamRow, got {rows!r}")
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=(7.0, 0.55 * len(rows) + 1.2), layout="constrained")
+        ax = fig.subplots()
+        for y, row in enumerate(rows):
+            kind = "FC" if row.layer.startswith("FC") else "conv"
+            ax.barh(y, row.total, edgecolor=palette.INK, linewidth=0.6, **PARAM_STYLE[kind])
+            ax.text(row.total * 1.3, y, f"{row.total:,}", va="center", color=palette.INK)
+        ax.set_xscale("log")
+        ax.set_yticks(range(len(rows)), [r.layer for r in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(1, max(r.total for r in rows) * 60)
+        ax.xaxis.set_major_locator(mpl.ticker.LogLocator(base=10, numticks=20))
+        ax.set_xlabel("parameters (log scale: each grid line is 10× the previous)")
+        ax.grid(axis="x", which="major", color=palette.MUTED, linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if title:
+            ax.set_title(title)
     return fig

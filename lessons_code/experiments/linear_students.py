@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import conv
-from ._checks import as_pair, check_int
+from .. import conv
+from .._checks import as_pair, check_int
 
 
 class Data(NamedTuple):

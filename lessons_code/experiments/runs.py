@@ -1,7 +1,7 @@
 """The experiments of the book on real images: accuracy, pixel permutation, translation, gradients.
 
-Every run trains a :mod:`lessons_code.models` network on the bundled digits
-(:mod:`lessons_code.data`) with explicit seeds, so the numbers are the same on
+Every run trains a :mod:`lessons_code.experiments.nets` network on the bundled digits
+(:mod:`lessons_code.experiments.digits`) with explicit seeds, so the numbers are the same on
 every build. :func:`run_experiments` does all the training once; the chapter
 reads tables and figures off the returned :class:`Experiments`.
 
@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import data, models
-from ._checks import check_int
-from .models import NetSpec, TrainResult
-from .tables import markdown_table
+from .._checks import check_int
+from ..tables import markdown_table
+from . import nets
+from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
+from .nets import NetSpec, TrainResult
 
 #: The three networks compared in the chapter, by display name.
 MODEL_SPECS: dict[str, NetSpec] = {
@@ -58,7 +59,7 @@ class Config:
 
     @property
     def steps_per_epoch(self) -> int:
-        n_train = 1347  # 75 % of the 1,797 digits, see data.load_digits_split
+        n_train = 1347  # 75 % of the 1,797 digits, see load_digits_split
         return -(-n_train // self.batch_size)
 
 
@@ -85,7 +86,7 @@ class Experiments:
     """All runs of :func:`run_experiments`, with summaries as numbers and as Markdown tables."""
 
     config: Config
-    digits: data.Digits
+    digits: Digits
     perm: np.ndarray
     runs: list[Run]
 
@@ -132,7 +133,7 @@ class Experiments:
                     first,
                     f"{self.n_params(name):,}",
                     f"{100 * m:.1f} ± {100 * s:.1f} %",
-                    f"{models.forward_macs(spec):,}",
+                    f"{nets.forward_macs(spec):,}",
                 )
             )
         n = len(self.config.seeds)
@@ -187,8 +188,8 @@ class Experiments:
 
 
 def _evaluate(spec: NetSpec, params, x_test, y_test) -> tuple[float, dict[tuple[int, int], float]]:
-    clean = models.accuracy(spec, params, x_test, y_test)
-    shifted = {d: models.accuracy(spec, params, data.shift_images(x_test, *d), y_test) for d in SHIFTS}
+    clean = nets.accuracy(spec, params, x_test, y_test)
+    shifted = {d: nets.accuracy(spec, params, shift_images(x_test, *d), y_test) for d in SHIFTS}
     return clean, shifted
 
 
@@ -196,17 +197,17 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
     """Train every model of :data:`MODEL_SPECS` for every seed, on original and permuted pixels.
 
     checkpoint_steps: training steps at which to keep a copy of the weights (see
-    :func:`lessons_code.models.train`), for :func:`gradient_spread`.
+    :func:`lessons_code.nets.train`), for :func:`gradient_spread`.
     """
     config = config or Config()
-    digits = data.load_digits_split(config.split_seed)
-    perm = data.pixel_permutation(64, config.perm_seed)
-    permuted = (data.permute_pixels(digits.x_train, perm), data.permute_pixels(digits.x_test, perm))
+    digits = load_digits_split(config.split_seed)
+    perm = pixel_permutation(64, config.perm_seed)
+    permuted = (permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm))
     runs = []
     for name, spec in MODEL_SPECS.items():
         for seed in config.seeds:
             for is_perm, (x_tr, x_te) in ((False, (digits.x_train, digits.x_test)), (True, permuted)):
-                res = models.train(
+                res = nets.train(
                     spec,
                     x_tr,
                     digits.y_train,
@@ -217,11 +218,11 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
                     checkpoint_steps=checkpoint_steps,
                 )
                 if is_perm:
-                    clean, shifted = models.accuracy(spec, res.params, x_te, digits.y_test), {}
+                    clean, shifted = nets.accuracy(spec, res.params, x_te, digits.y_test), {}
                 else:
                     clean, shifted = _evaluate(spec, res.params, x_te, digits.y_test)
                 runs.append(
-                    Run(name, seed, is_perm, clean, shifted, models.n_params(res.params), res.seconds, res)
+                    Run(name, seed, is_perm, clean, shifted, nets.n_params(res.params), res.seconds, res)
                 )
     return Experiments(config, digits, perm, runs)
 
@@ -259,7 +260,7 @@ class TwinReport:
 
 def permutation_twin(
     spec: NetSpec,
-    digits: data.Digits,
+    digits: Digits,
     perm,
     *,
     seed: int = 0,
@@ -273,21 +274,21 @@ def permutation_twin(
     Adam is elementwise and the minibatch order is the same, so each step of the permuted run is
     the permuted step of the original run: the two end as twins up to floating-point rounding.
     """
-    init = models.init_params(spec, np.random.default_rng([seed, 0]))
-    xp_tr, xp_te = data.permute_pixels(digits.x_train, perm), data.permute_pixels(digits.x_test, perm)
+    init = nets.init_params(spec, np.random.default_rng([seed, 0]))
+    xp_tr, xp_te = permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm)
     kw = dict(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr)
-    a = models.train(spec, digits.x_train, digits.y_train, init=init, **kw)
-    b = models.train(spec, xp_tr, digits.y_train, init=permute_params(spec, init, perm), **kw)
+    a = nets.train(spec, digits.x_train, digits.y_train, init=init, **kw)
+    b = nets.train(spec, xp_tr, digits.y_train, init=permute_params(spec, init, perm), **kw)
     mapped = permute_params(spec, a.params, perm)
     diff = max(float(np.max(np.abs(mapped[k] - b.params[k]))) for k in mapped)
     same = bool(
-        np.array_equal(models.predict(spec, a.params, digits.x_test), models.predict(spec, b.params, xp_te))
+        np.array_equal(nets.predict(spec, a.params, digits.x_test), nets.predict(spec, b.params, xp_te))
     )
     return TwinReport(
         diff,
         same,
-        models.accuracy(spec, a.params, digits.x_test, digits.y_test),
-        models.accuracy(spec, b.params, xp_te, digits.y_test),
+        nets.accuracy(spec, a.params, digits.x_test, digits.y_test),
+        nets.accuracy(spec, b.params, xp_te, digits.y_test),
     )
 
 
@@ -328,12 +329,12 @@ def gradient_spread(
     if layer not in params:
         raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
     n_batches = check_int("n_batches", n_batches, 2)
-    full = models.loss_and_grads(spec, params, x, y)[1][layer].ravel()
+    full = nets.loss_and_grads(spec, params, x, y)[1][layer].ravel()
     rng = np.random.default_rng(seed)
     dev, cos = [], []
     for _ in range(n_batches):
         idx = rng.choice(len(y), size=batch_size, replace=False)
-        g = models.loss_and_grads(spec, params, x[idx], y[idx])[1][layer].ravel()
+        g = nets.loss_and_grads(spec, params, x[idx], y[idx])[1][layer].ravel()
         dev.append(np.sum((g - full) ** 2))
         cos.append(g @ full / (np.linalg.norm(g) * np.linalg.norm(full)))
     norm = float(np.linalg.norm(full))

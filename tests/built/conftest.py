@@ -1,4 +1,6 @@
-"""Shared fixtures: the strictly built book, and page parsing helpers.
+"""Tests of the built site: every test in this folder is marked ``book`` (``make unit`` skips them).
+
+Shared fixtures: the strictly built book, and page parsing helpers.
 
 The ``site`` fixture builds the whole book once per test session into a
 temporary folder with the same strict flags as ``make book``; every book test
@@ -39,6 +41,14 @@ class Site:
         soup = self.soup(doc)
         article = soup.find("article") or soup
         return article.get_text(" ")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test collected from this folder ``book``: it needs the built site."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.book)
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,9 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 import yaml
+from bookbuild import ROOT, toc_files
 from bs4 import BeautifulSoup
-from conftest import ROOT, toc_files
-
-pytestmark = pytest.mark.book
 
 #: Pages Sphinx writes beside the chapters: the redirect, the search page and the index.
 SPHINX_PAGES = {"index", "search", "genindex"}

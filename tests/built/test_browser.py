@@ -28,10 +28,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, toc_files
+from bookbuild import ROOT, toc_files
 from test_site import distinctive_words
-
-pytestmark = pytest.mark.book
 
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = [

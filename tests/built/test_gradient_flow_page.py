@@ -1,0 +1,60 @@
+"""The built gradient-flow page: both players with every frame, captions, budget, claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lessons_code.pictures.player import count_embedded_frames
+
+DOC = "book/gradient_flow"
+
+
+def test_page_has_both_players_with_all_frames(site):
+    soup = site.soup(DOC)
+    players = soup.select("figure.fcconv-animation")
+    assert [p["id"] for p in players] == ["anim-fc_vs_conv", "anim-coverage"]
+    for player in players:
+        markup = str(player)
+        assert count_embedded_frames(markup) == 16
+        assert len(markup.encode()) <= 400 * 1024, f"{player['id']}: {len(markup.encode())} bytes"
+        assert player["role"] == "group" and len(player["aria-label"]) > 100
+        img = player.find("img")
+        assert img is not None and len(img["alt"]) > 100 and not img["alt"].startswith("<")
+        assert len(player.find("figcaption").get_text(strip=True)) > 50
+        assert player.find("input", {"type": "range"}) is not None  # the slider
+        titles = {b["title"] for b in player.find_all("button")}
+        assert {"Play", "Pause", "Next frame", "Previous frame"} <= titles
+    assert not soup.select('link[href*="font-awesome"]')
+
+
+def test_page_figures_have_captions_and_alt_text(site):
+    soup = site.soup(DOC)
+    for name in ["fig-flow-small-multiples", "fig-coverage", "fig-layer-matrices", "fig-gradient-magnitudes"]:
+        fig = soup.find(id=name)
+        assert fig is not None, name
+        assert len(fig.find("figcaption").get_text(strip=True)) > 50
+        assert len(fig.find("img")["alt"]) > 80
+    for img in soup.find_all("img"):
+        alt = img.get("alt", "")
+        if "logo" in img.get("src", ""):
+            continue
+        assert alt.strip() and not alt.startswith("<Figure size"), img.get("src", "")[:80]
+
+
+def test_page_size_within_budget(site):
+    page = site.path(DOC)
+    soup = site.soup(DOC)
+    total = page.stat().st_size
+    for img in soup.find_all("img", src=True):
+        if not img["src"].startswith("data:"):
+            total += (page.parent / img["src"]).resolve().stat().st_size
+    assert total <= 1.5 * 1024 * 1024, f"{total} bytes"
+
+
+def test_page_text_and_claims(site):
+    text = " ".join(site.text(DOC).split())
+    assert "Visualizing gradient flow" in text
+    assert "python -m lessons_code.pictures.animations --out DIR" in text
+    for name in ["eq-flow-fc", "eq-flow-conv"]:
+        assert site.soup(DOC).find(id=f"equation-{name}") is not None
+    assert Path(site.html / "_images").is_dir()
