@@ -20,6 +20,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
 	touch $(STAMP)
 
+# Node tools (audits, build-time maths), pinned by package-lock.json. `.ci/run` installs Debian's
+# nodejs and npm where they are missing.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for this target: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
 book: $(STAMP) ## Strict build of the site into _build/html
