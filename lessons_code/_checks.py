@@ -88,13 +88,17 @@ def as_float_array(
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as err:
-        raise TypeError(f"{name} must be a rectangular array of real numbers, got {type(value).__name__}: {err}")
+        raise TypeError(
+            f"{name} must be a rectangular array of real numbers, got {type(value).__name__}: {err}"
+        ) from None
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise TypeError(f"{name} must hold real numbers (an integer or float dtype), got dtype {arr.dtype}")
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize > 8:
-        raise TypeError(f"{name} must have a float dtype of at most 64 bits, got {arr.dtype} (it would be rounded)")
+        raise TypeError(
+            f"{name} must have a float dtype of at most 64 bits, got {arr.dtype} (it would be rounded)"
+        )
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if arr.ndim not in allowed:
         want = " or ".join(f"{d}-D" for d in allowed)
@@ -132,7 +136,9 @@ def as_index_array(name: str, value, ndim: int = 1) -> np.ndarray:
         raise ValueError(f"{name} must be {ndim}-D, got a {arr.ndim}-D array of shape {arr.shape}")
     info = np.iinfo(np.intp)
     if arr.size and (int(arr.max()) > info.max or int(arr.min()) < info.min):
-        raise ValueError(f"{name} must fit the platform's index type {np.dtype(np.intp)}, got values beyond it")
+        raise ValueError(
+            f"{name} must fit the platform's index type {np.dtype(np.intp)}, got values beyond it"
+        )
     return arr.astype(np.intp)
 
 

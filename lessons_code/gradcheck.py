@@ -50,7 +50,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, h: float = 1e-6)
 
 def _scalar_value(f, theta: np.ndarray, k: int) -> float:
     value = np.asarray(f(theta))
-    if value.size != 1 or not (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)):
+    real = np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+    if value.size != 1 or value.dtype == bool or not real:
         raise TypeError(f"f must return one real number, got {value.dtype} of shape {value.shape}")
     out = float(value.reshape(()))
     if not np.isfinite(out):

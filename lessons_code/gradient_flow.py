@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import conv, fc
-from ._checks import as_float_array, as_pair, check_shape, check_seed, check_size
+from ._checks import as_float_array, as_pair, check_seed, check_shape, check_size
 
 
 @dataclass(frozen=True)

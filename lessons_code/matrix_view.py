@@ -120,7 +120,6 @@ def _check_matrix_size(g: ConvGeometry) -> None:
     )
 
 
-
 def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Which kernel weight sits in each cell of ``M``: an int array of shape ``(rows, cols)``.
 
@@ -199,7 +198,7 @@ def _check_tie_args(dM, index, kernel_shape):
     dM = as_float_array("dM", dM, 2)
     index = _check_index(index)
     check_shape("dM", dM, index.shape)
-    if isinstance(kernel_shape, numbers.Integral) or not isinstance(kernel_shape, (tuple, list)) or not kernel_shape:
+    if not isinstance(kernel_shape, (tuple, list)) or not kernel_shape:
         raise TypeError(f"kernel_shape must be a tuple of ints, got {kernel_shape!r}")
     kernel_shape = tuple(check_int("kernel_shape", v, 1) for v in kernel_shape)
     n = int(np.prod(kernel_shape))
