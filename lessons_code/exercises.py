@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import conv
+from ._checks import as_float_array, check_real, check_shape
 from .conv_layer import conv_forward
 from .experiments import nets
 from .experiments.digits import load_digits_split
@@ -46,11 +47,25 @@ def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
 
 
 def _array(value) -> np.ndarray | None:
+    """A learner's answer as a float64 array (NaN and inf kept: they make a FAIL), or None when it
+    is not an array of real numbers at all (a string, None, a dict, a ragged list...)."""
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        return as_float_array("answer", value, tuple(range(0, 33)), finite=False, allow_empty=True)
     except (TypeError, ValueError):
         return None
-    return arr
+
+
+def _scalar(value) -> float | None:
+    """A learner's number as a float, or None when it is not one real number."""
+    arr = _array(value)
+    return None if arr is None or arr.size != 1 else float(arr.reshape(()))
+
+
+def _count(value) -> int | None:
+    """A learner's count as an int: ints, and floats with an integer value (``1.5e8`` counts);
+    None for anything else (fractions, NaN, strings, arrays of several numbers)."""
+    v = _scalar(value)
+    return int(v) if v is not None and np.isfinite(v) and v == int(v) else None
 
 
 def exercise_1_answer() -> tuple[int, int]:
@@ -66,14 +81,16 @@ def check_exercise_1(fc_count, conv_count) -> bool:
     """Check the parameter counts (biases included) of exercise 1: an FC layer from a flattened
     224x224x3 image to 1,000 units, and a 3x3 conv layer from 3 to 64 channels."""
     fc_exp, conv_exp = exercise_1_answer()
-    ok_fc = isinstance(fc_count, (int, np.integer)) and int(fc_count) == fc_exp
-    ok_conv = isinstance(conv_count, (int, np.integer)) and int(conv_count) == conv_exp
+    fc_n, conv_n = _count(fc_count), _count(conv_count)
+    ok_fc, ok_conv = fc_n == fc_exp, conv_n == conv_exp
     hints = []
-    if not ok_fc and fc_count == fc_exp - EX1["fc_units"]:
+    if fc_n is None or conv_n is None:
+        hints.append("give each count as a whole number, e.g. 12345 or 1.2345e4")
+    if not ok_fc and fc_n == fc_exp - EX1["fc_units"]:
         hints.append("FC count is missing the 1,000 biases")
-    if not ok_conv and conv_count == conv_exp - EX1["conv_channels"]:
+    if not ok_conv and conv_n == conv_exp - EX1["conv_channels"]:
         hints.append("conv count is missing the 64 biases")
-    if not ok_conv and conv_count == EX1["kernel"] ** 2 * EX1["conv_channels"] + EX1["conv_channels"]:
+    if not ok_conv and conv_n == EX1["kernel"] ** 2 * EX1["conv_channels"] + EX1["conv_channels"]:
         hints.append("each kernel spans all 3 input channels: 3 x 3 x 3 weights")
     verdicts = ("ok" if ok_fc else "wrong", "ok" if ok_conv else "wrong")
     detail = f"FC {fc_count!r} ({verdicts[0]}), conv {conv_count!r} ({verdicts[1]})"
@@ -98,6 +115,7 @@ def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) 
     """Check the Frobenius norms of the weight gradients of the ``kind`` ("mlp" or "cnn") network
     at initialisation (seed 0) on the first 64 training images: a dict ``{layer name: norm}``,
     e.g. ``{"W1": ..., "W2": ...}`` for the MLP and ``{"K1": ..., "W2": ...}`` for the CNN."""
+    rtol = check_real("rtol", rtol, positive=True)
     expected = exercise_2_answer(kind)
     shown = {k: round(v, 6) for k, v in expected.items()}
     if not isinstance(norms, Mapping) or set(norms) != set(expected):
@@ -108,7 +126,7 @@ def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) 
     wrong = [
         k
         for k in expected
-        if _array(norms[k]) is None or not np.isclose(float(norms[k]), expected[k], rtol=rtol, atol=0)
+        if _scalar(norms[k]) is None or not np.isclose(_scalar(norms[k]), expected[k], rtol=rtol, atol=0)
     ]
     detail = "all layer norms match" if not wrong else f"wrong norm for {wrong}"
     return _verdict(f"Exercise 2 ({kind})", not wrong, shown, detail)
@@ -126,11 +144,13 @@ def check_exercise_3(W, b, kernel) -> bool:
 
     The outputs are compared on random inputs and must agree to 1e-12.
     """
-    W, b, k = _array(W), _array(b), _array(kernel)
-    if W is None or W.ndim != 2 or b is None or b.shape != (W.shape[0],):
-        raise ValueError("W must be a 2-D (n_out, n_in) array and b a (n_out,) array")
+    W, b = as_float_array("W", W, 2), as_float_array("b", b, 1)  # the exercise's data, not the answer
+    check_shape("b", b, (W.shape[0],))
+    k = _array(kernel)
     n_out, n_in = W.shape
-    if k is None or k.ndim != 4 or k.shape[0] != n_out:
+    if k is not None and not np.isfinite(k).all():
+        return _verdict("Exercise 3", False, "a kernel of finite numbers", "the kernel holds NaN or inf")
+    if k is None or k.ndim != 4 or k.shape[0] != n_out or k.size == 0:
         return _verdict(
             "Exercise 3",
             False,
@@ -172,9 +192,10 @@ def check_exercise_4(image, dy, dK) -> bool:
     image: ``(H, W)``; dy: ``(H - k + 1, W - k + 1)`` the upstream gradient of a valid conv with a
     ``k x k`` kernel; dK: your ``(k, k)`` answer.
     """
-    image, dy, dK = _array(image), _array(dy), _array(dK)
-    if image is None or dy is None or image.ndim != 2 or dy.ndim != 2:
-        raise ValueError("image and dy must be 2-D arrays")
+    image, dy = as_float_array("image", image, 2), as_float_array("dy", dy, 2)  # the exercise's data
+    dK = _array(dK)
+    if dy.shape[0] > image.shape[0] or dy.shape[1] > image.shape[1]:
+        raise ValueError(f"dy of shape {dy.shape} must not be larger than image of shape {image.shape}")
     kh, kw = image.shape[0] - dy.shape[0] + 1, image.shape[1] - dy.shape[1] + 1
     expected = conv.conv_weight_grad(image, np.zeros((kh, kw)), dy)
     shown = np.array2string(expected, precision=4)
@@ -201,9 +222,8 @@ def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> 
     the shift determines are compared: those whose window lies inside the shifted copy of the
     image, where ``out_shifted[i, j] = out[i - rows, j - cols]``; the rest may hold anything.
     """
-    image, kernel, p = _array(image), _array(kernel), _array(predicted)
-    if image is None or kernel is None or image.ndim != 2 or kernel.ndim != 2:
-        raise ValueError("image and kernel must be 2-D arrays")
+    image, kernel = as_float_array("image", image, 2), as_float_array("kernel", kernel, 2)  # the data
+    p = _array(predicted)
     actual = conv.conv2d(shift_image(image, rows, cols), kernel)
     if p is None or p.shape != actual.shape:
         return _verdict(
