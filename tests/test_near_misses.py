@@ -170,7 +170,7 @@ def test_book_layer_check_runs_with_its_stride_padding_and_dilation(monkeypatch)
     rows = gradcheck.check_conv_layer(seed=0)
     assert calls and all(c == {"stride": 2, "padding": 1, "dilation": 2} for c in calls)
     assert all("stride 2, padding 1, dilation 2" in r.layer for r in rows)
-    rows = gradcheck.check_conv_layer(seed=0, stride=1, padding=0, dilation=1)
+    rows = gradcheck.check_conv_layer(0, (1, 1, 4, 4), (1, 1, 2, 2), stride=1, padding=0, dilation=1)
     assert calls[-1] == {"stride": 1, "padding": 0, "dilation": 1}
 
 
