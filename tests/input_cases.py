@@ -247,6 +247,14 @@ def _array_cases() -> list[Case]:
 BIG = (224, 224)
 
 
+def _small_anim():
+    """A tiny animation for the argument checks of save_gif and animation_html (refused before any
+    frame is drawn; marked as started so matplotlib does not warn that it was never rendered)."""
+    anim = animations.anim_coverage((3, 3), (2, 2))
+    anim._draw_was_started = True
+    return anim
+
+
 def _conv_out_sizes(got) -> bool:
     return got == 4
 
@@ -295,6 +303,24 @@ MANUAL = [
     Case("conv_layer.col2im", "range", lambda: conv_layer.col2im(DCOLS, (2, 0, 6, 5), (3, 2), **GEO), "ValueError", "x_shape"),
     Case("conv_layer.col2im", "size", lambda: conv_layer.col2im(np.ones((1, 1)), (1, 1, 1, 1), 1, padding=20000),
          "ValueError", "limit"),
+    Case("conv.conv_weight_grad", "range", lambda: conv.conv_weight_grad(np.ones((6, 2)), np.ones((3, 3)), np.ones((1, 1))),
+         "ValueError", "kernel"),
+    Case("conv.conv_weight_grad_loop", "range",
+         lambda: conv.conv_weight_grad_loop(np.ones((2, 6)), np.ones((3, 3)), np.ones((1, 1))), "ValueError", "kernel"),
+    Case("conv.conv_input_grad", "range", lambda: conv.conv_input_grad(np.ones((6, 2)), np.ones((3, 3)), np.ones((1, 1))),
+         "ValueError", "kernel"),
+    Case("conv.conv_input_grad_loop", "range",
+         lambda: conv.conv_input_grad_loop(np.ones((2, 6)), np.ones((3, 3)), np.ones((1, 1))), "ValueError", "kernel"),
+    Case("conv.cross_correlate", "range", lambda: conv.cross_correlate(np.ones((2, 6)), np.ones((3, 3))), "ValueError", "k"),
+    Case("conv_layer.conv_forward_loop", "range", lambda: conv_layer.conv_forward_loop(X4, W4, dilation=0), "ValueError",
+         "dilation"),
+    Case("conv_layer.conv_backward_loop", "size",
+         lambda: conv_layer.conv_backward_loop(np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)),
+                                               padding=20000), "ValueError", "limit"),
+    Case("conv_layer.conv_backward", "size",
+         lambda: conv_layer.conv_backward(np.ones((1, 1, 1, 1)), CACHE._replace(x=np.ones((1, 1, 1, 1)),
+                                          w=np.ones((1, 1, 1, 1)), padding=(20000, 20000), stride=(40001, 40001))),
+         "ValueError", "limit"),
     # gradient checks
     Case("gradcheck.numerical_gradient", "type", lambda: gradcheck.numerical_gradient(None, X1), "TypeError", "f"),
     Case("gradcheck.numerical_gradient", "type", lambda: gradcheck.numerical_gradient(lambda t: t, X1), "TypeError", "f"),
@@ -314,6 +340,9 @@ MANUAL = [
     Case("gradcheck.check_conv_layer", "empty", lambda: gradcheck.check_conv_layer(x_shape=(0, 3, 7, 6)), "ValueError", "x_shape"),
     Case("gradcheck.run_gradient_checks", "type", lambda: gradcheck.run_gradient_checks(seed="0"), "TypeError", "seed"),
     Case("gradcheck.report_table", "type", lambda: gradcheck.report_table([("FC", "dW")]), "TypeError", "checks"),
+    Case("gradcheck.check_conv_layer", "type", lambda: gradcheck.check_conv_layer(x_shape=(2, 3, 7.0, 6)), "TypeError", "x_shape"),
+    Case("gradcheck.check_conv_layer", "size", lambda: gradcheck.check_conv_layer(x_shape=(1, 1, 1, 1), w_shape=(1, 1, 1, 1),
+                                                                                  padding=20000, dilation=1), "ValueError", "limit"),
     # geometry
     Case("geometry.shift_image", "range", lambda: geometry.shift_image(IMG, 6, 0), "ValueError", "rows"),
     Case("geometry.shift_image", "type", lambda: geometry.shift_image(IMG, 0, 1.0), "TypeError", "cols"),
@@ -377,6 +406,14 @@ MANUAL = [
          "ValueError", "stride"),
     Case("matrix_view.conv_matrix_counts_built", "size", lambda: matrix_view.conv_matrix_counts_built(BIG, (3, 3)),
          "ValueError", "limit"),
+    Case("matrix_view.conv_matrix_index", "type", lambda: matrix_view.conv_matrix_index((3, 3), (6, "6")), "TypeError",
+         "input_shape"),
+    Case("matrix_view.conv_matrix_index", "range", lambda: matrix_view.conv_matrix_index((3, 3), (6, 6), padding=-1),
+         "ValueError", "padding"),
+    Case("matrix_view.conv_matrix_index_loop", "range", lambda: matrix_view.conv_matrix_index_loop((7, 3), (6, 6)),
+         "ValueError", "larger"),
+    Case("matrix_view.conv_matrix_counts_built", "range", lambda: matrix_view.conv_matrix_counts_built((6, 6), (3, 3), stride=0),
+         "ValueError", "stride"),
     # parameter counts and tables
     Case("param_counts.fc_param_count", "range", lambda: param_counts.fc_param_count(0, 3), "ValueError", "n_in"),
     Case("param_counts.fc_param_count", "type", lambda: param_counts.fc_param_count(3.0, 3), "TypeError", "n_in"),
@@ -420,6 +457,7 @@ MANUAL = [
     Case("digits.permute_pixels", "type", lambda: digits.permute_pixels(IMGS, np.arange(64.0)), "TypeError", "perm"),
     Case("digits.permute_pixels", "shape", lambda: digits.permute_pixels(IMGS, np.arange(63)), "ValueError", "perm"),
     Case("digits.shift_images", "range", lambda: digits.shift_images(IMGS, 8, 0), "ValueError", "rows"),
+    Case("digits.load_digits_split", "type", lambda: digits.load_digits_split(seed="0"), "TypeError", "seed"),
     # experiments: nets
     Case("nets.NetSpec", "range", lambda: nets.NetSpec("rnn", 4), "ValueError", "kind"),
     Case("nets.NetSpec", "type", lambda: nets.NetSpec("mlp", 4, image_shape=8.0), "TypeError", "image_shape"),
@@ -470,6 +508,12 @@ MANUAL = [
     Case("nets.train", "shape", lambda: nets.train(SPEC_MLP, IMGS, LABELS[:2]), "ValueError", "y"),
     Case("nets.train", "type", lambda: nets.train(SPEC_MLP, IMGS, LABELS, checkpoint_steps=5), "TypeError", "checkpoint_steps"),
     Case("nets.train", "empty", lambda: nets.train(SPEC_MLP, IMGS[:0], LABELS[:0]), "ValueError", "x"),
+    Case("nets.adam_step", "type", lambda: nets.adam_step([P_MLP], P_MLP, {}), "TypeError", "params"),
+    Case("nets.backward", "nonfinite",
+         lambda: nets.backward(SPEC_MLP, P_MLP, SCORES * np.nan, nets.forward(SPEC_MLP, P_MLP, IMGS)[1]), "ValueError", "dscores"),
+    Case("nets.forward_macs", "float32", lambda: nets.forward_macs(SPEC_MLP), "value", "", lambda got: got == 64 * 4 + 4 * 10),
+    Case("nets.init_params", "float32", lambda: nets.init_params(SPEC_MLP, np.random.default_rng(0)), "value", "",
+         lambda got: all(v.dtype == np.float64 for v in got.values()) and got["W1"].shape == (4, 64)),
     # experiments: runs
     Case("runs.Config", "range", lambda: runs.Config(seeds=(0, 0, 1)), "ValueError", "seeds"),
     Case("runs.Config", "range", lambda: runs.Config(seeds=(0, 1)), "ValueError", "seeds"),
@@ -491,6 +535,14 @@ MANUAL = [
          "TypeError", "seed"),
     Case("runs.spread_table", "type", lambda: runs.spread_table({("MLP", 0): [1.0]}, 10), "TypeError", "spreads"),
     Case("runs.spread_table", "empty", lambda: runs.spread_table({}, 10), "TypeError", "spreads"),
+    Case("runs.permutation_twin", "range",
+         lambda: runs.permutation_twin(SPEC_MLP, digits.Digits(IMGS, LABELS, IMGS, LABELS), np.arange(64), seed=-1),
+         "ValueError", "seed"),
+    Case("runs.permutation_twin", "shape",
+         lambda: runs.permutation_twin(SPEC_MLP, digits.Digits(IMGS, LABELS, IMGS, LABELS), np.arange(60)), "ValueError", "perm"),
+    Case("param_counts.sharing_counts", "range", lambda: param_counts.sharing_counts(3, 0, 2, 4), "ValueError", "c_in"),
+    Case("param_counts.unshared_param_count", "type", lambda: param_counts.unshared_param_count(3, 1, 1, 2.5), "TypeError",
+         "out_shape"),
     # experiments: linear students
     Case("linear_students.teacher_data", "type", lambda: linear_students.teacher_data(4, (5, 5), K, 0.5, 0), "TypeError", "rng"),
     Case("linear_students.teacher_data", "range",
@@ -543,6 +595,17 @@ MANUAL = [
     Case("animations.anim_fc_vs_conv", "size",
          lambda: animations.anim_fc_vs_conv(gradient_flow.example_problem((20, 20))), "ValueError", "limit"),
     Case("animations.anim_fc_vs_conv", "type", lambda: animations.anim_fc_vs_conv(dpi=90.0), "TypeError", "dpi"),
+    Case("animations.save_gif", "nonfinite",
+         lambda: animations.save_gif(_small_anim(), "/tmp/never-written.gif", fps=np.inf),
+         "ValueError", "fps"),
+    Case("animations.save_gif", "range",
+         lambda: animations.save_gif(_small_anim(), "/tmp/never-written.gif", fps=1e-9),
+         "ValueError", "fps"),
+    Case("player.animation_html", "range",
+         lambda: player.animation_html(_small_anim(), "1bad name", "x" * 30), "ValueError", "name"),
+    Case("player.animation_html", "nonfinite",
+         lambda: player.animation_html(_small_anim(), "a", "x" * 30, embed_limit_mb=np.nan),
+         "ValueError", "embed_limit_mb"),
     Case("player.animation_html", "type", lambda: player.animation_html(None, "a", "x" * 30), "TypeError", "anim"),
     Case("player.shrink_png", "range", lambda: player.shrink_png(b"", colors=1), "ValueError", "colors"),
 ]  # fmt: skip
