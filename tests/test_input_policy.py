@@ -144,3 +144,30 @@ def test_changing_x_or_w_after_the_forward_pass_does_not_change_the_gradients():
     after = conv_layer.conv_backward(dout, cache)
     for a, b in zip(before, after, strict=True):
         assert np.array_equal(a, b)
+
+
+# --- the GIF command ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fps", "inf"], "--fps must be a number from 0.01 to 50.0, got inf"),  # wrote 0 ms frames before
+        (["--fps", "1e-9"], "--fps must be a number from 0.01 to 50.0, got 1e-09"),  # ended in struct.error
+        (["--fps", "nan"], "--fps must be a number"),
+        (["--fps", "0"], "--fps must be a number"),
+        (["--fps", "fast"], "invalid float value"),
+        (["--dpi", "3.5"], "invalid int value"),
+        (["--dpi", "4000"], "--dpi must be between 20 and 400"),
+        (["nosuch"], "unknown animation nosuch"),
+    ],
+)
+def test_gif_command_reports_bad_arguments_through_argparse_with_exit_2(tmp_path, capsys, args, message):
+    from lessons_code.pictures import animations
+
+    with pytest.raises(SystemExit) as info:
+        animations.main(["--out", str(tmp_path), *args])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m lessons_code.pictures.animations") and message in err, err
+    assert not list(tmp_path.iterdir())  # nothing written
