@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import conv, fc, geometry, matrix_view, param_counts
+from ._checks import check_seed
 from .experiments import linear_students
 from .tables import markdown_table
 
@@ -28,7 +29,7 @@ class Takeaway(NamedTuple):
 
 def compute_evidence(seed: int = 18) -> dict:
     """Every number the takeaways quote, recomputed from ``lessons_code`` (deterministic in ``seed``)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     h = w = 6
     img = rng.standard_normal((h, w))
     W = rng.standard_normal((16, h * w))

@@ -36,9 +36,10 @@ from lessons_code import (
     matrix_view,
     param_counts,
     tables,
+    takeaways,
 )
 from lessons_code.experiments import digits, linear_students, nets, runs
-from lessons_code.pictures import animations, player
+from lessons_code.pictures import animations, figures, player
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
 
@@ -458,6 +459,10 @@ MANUAL = [
     Case("digits.permute_pixels", "shape", lambda: digits.permute_pixels(IMGS, np.arange(63)), "ValueError", "perm"),
     Case("digits.shift_images", "range", lambda: digits.shift_images(IMGS, 8, 0), "ValueError", "rows"),
     Case("digits.load_digits_split", "type", lambda: digits.load_digits_split(seed="0"), "TypeError", "seed"),
+    Case("digits.load_digits_split", "type", lambda: digits.load_digits_split(test_fraction="0.25"), "TypeError",
+         "test_fraction"),
+    Case("digits.load_digits_split", "float32", lambda: digits.load_digits_split(test_fraction=np.float32(0.25)), "value", "",
+         lambda got: len(got.y_test) == 450 and got.x_train.dtype == np.float64),
     # experiments: nets
     Case("nets.NetSpec", "range", lambda: nets.NetSpec("rnn", 4), "ValueError", "kind"),
     Case("nets.NetSpec", "type", lambda: nets.NetSpec("mlp", 4, image_shape=8.0), "TypeError", "image_shape"),
@@ -588,6 +593,10 @@ MANUAL = [
     Case("exercises.check_exercise_5", "shape", lambda: exercises.check_exercise_5(IMG, K, np.zeros((4, 3))), "FAIL"),
     Case("exercises.check_exercise_5", "range", lambda: exercises.check_exercise_5(IMG, K, np.zeros((4, 4)), rows=7), "ValueError",
          "rows"),
+    Case("takeaways.compute_evidence", "range", lambda: takeaways.compute_evidence(seed=-1), "ValueError", "seed"),
+    Case("takeaways.compute_evidence", "type", lambda: takeaways.compute_evidence(seed=1.5), "TypeError", "seed"),
+    Case("figures.plot_layer_matrices", "range", lambda: figures.plot_layer_matrices((6, 6), (3, 3), 16, seed=-1),
+         "ValueError", "seed"),
     # pictures: the GIF writer and the player (the command line is tested in tests/pictures/test_animations.py)
     Case("animations.save_gif", "type", lambda: animations.save_gif(None, "/tmp/x.gif"), "TypeError", "anim"),
     Case("animations.anim_coverage", "size", lambda: animations.anim_coverage(BIG), "ValueError", "limit"),

@@ -33,10 +33,12 @@ def load_digits_split(seed: int = 0, test_fraction: float = 0.25) -> Digits:
     """The bundled digits, split into train and test sets stratified by class.
 
     seed: the split's random state (the same seed gives the same split);
-    test_fraction: share of the 1,797 images held out, strictly between 0 and 1.
+    test_fraction: share of the 1,797 images held out, a number strictly between 0 and 1
+    (a Python or numpy float).
     """
     check_int("seed", seed, 0, 2**32 - 1)  # scikit-learn's random_state range
-    if not isinstance(test_fraction, float) or not 0.0 < check_real("test_fraction", test_fraction) < 1.0:
+    test_fraction = check_real("test_fraction", test_fraction)
+    if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be a float strictly between 0 and 1, got {test_fraction!r}")
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
