@@ -39,7 +39,7 @@ from lessons_code import (
     takeaways,
 )
 from lessons_code.experiments import digits, linear_students, nets, runs
-from lessons_code.pictures import animations, figures, player
+from lessons_code.pictures import animations, experiment_figures, figures, player
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
 
@@ -597,6 +597,25 @@ MANUAL = [
     Case("takeaways.compute_evidence", "type", lambda: takeaways.compute_evidence(seed=1.5), "TypeError", "seed"),
     Case("figures.plot_layer_matrices", "range", lambda: figures.plot_layer_matrices((6, 6), (3, 3), 16, seed=-1),
          "ValueError", "seed"),
+    Case("figures.plot_receptive_fields", "type", lambda: figures.plot_receptive_fields(np.ones((6, 6)), np.ones((6, 6), bool), 7, (1, 2)),
+         "TypeError", "fc_mask"),
+    Case("figures.plot_receptive_fields", "type", lambda: figures.plot_receptive_fields(np.ones((6, 6), bool), None, 7, (1, 2)),
+         "TypeError", "conv_mask"),
+    Case("figures.plot_coverage", "size", lambda: figures.plot_coverage(BIG), "ValueError", "limit"),
+    Case("figures.plot_layer_matrices", "nonfinite", lambda: figures.plot_layer_matrices((6, 6), (3, 3), 16, W=np.full((16, 36), np.nan)),
+         "ValueError", "W"),
+    Case("figures.plot_gradient_magnitudes", "type", lambda: figures.plot_gradient_magnitudes("x"), "TypeError", "problem"),
+    Case("figures.plot_gradient_flow_small_multiples", "empty", lambda: figures.plot_gradient_flow_small_multiples([]),
+         "TypeError", "frames"),
+    Case("figures.plot_param_counts", "type", lambda: figures.plot_param_counts([1, 2]), "TypeError", "rows"),
+    Case("experiment_figures.plot_digit_views", "nonfinite",
+         lambda: experiment_figures.plot_digit_views({"a": np.full((2, 8, 8), np.nan)}, [1, 2]), "ValueError", "views"),
+    Case("experiment_figures.plot_kernel_gradients", "type", lambda: experiment_figures.plot_kernel_gradients({3: None}),
+         "TypeError", "grads[3]"),
+    Case("experiment_figures.plot_kernel_gradients", "shape",
+         lambda: experiment_figures.plot_kernel_gradients({3: np.ones((4, 1, 5, 5))}), "ValueError", "grads[3]"),
+    Case("experiment_figures.plot_shift_comparison", "type",
+         lambda: experiment_figures.plot_shift_comparison(None, None, None, None), "TypeError", "image"),
     # pictures: the GIF writer and the player (the command line is tested in tests/pictures/test_animations.py)
     Case("animations.save_gif", "type", lambda: animations.save_gif(None, "/tmp/x.gif"), "TypeError", "anim"),
     Case("animations.anim_coverage", "size", lambda: animations.anim_coverage(BIG), "ValueError", "limit"),
