@@ -129,6 +129,37 @@ MUTANTS = [
         "    return v if isinstance(value, int) else None",
         "tests/test_input_policy.py",
     ),
+    # an error of 1e-9 (relative) in any public gradient, vectorised or loop
+    (
+        "lessons_code/conv.py",
+        "    return _correlate(img, dy)",
+        "    return _correlate(img, dy) * (1 + 1e-9)",
+        "tests/test_near_misses.py",
+    ),
+    (
+        "lessons_code/conv.py",
+        "    return _correlate(padded, kernel[::-1, ::-1])",
+        "    return _correlate(padded, kernel[::-1, ::-1]) * (1 + 1e-9)",
+        "tests/test_near_misses.py",
+    ),
+    (
+        "lessons_code/conv_layer.py",
+        "    return dxp[:, :, ph : ph + h, pw : pw + w]",
+        "    return dxp[:, :, ph : ph + h, pw : pw + w] * (1 + 1e-9)",
+        "tests/test_near_misses.py",
+    ),
+    (
+        "lessons_code/conv_layer.py",
+        "    return dxp[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]], dw, db",
+        "    return dxp[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]], dw * (1 + 1e-9), db",
+        "tests/test_near_misses.py",
+    ),
+    (
+        "lessons_code/fc.py",
+        "    return dY.T @ X, dY @ W, dY.sum(axis=0)",
+        "    return dY.T @ X, dY @ W, dY.sum(axis=0) * (1 + 1e-9)",
+        "tests/test_near_misses.py",
+    ),
 ]
 
 
