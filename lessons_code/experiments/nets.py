@@ -32,6 +32,7 @@ import numpy as np
 from .._checks import as_float_array, check_int
 from ..conv_layer import conv_backward, conv_forward
 from ..fc import fc_backward_batch, fc_forward_batch
+from ..pooling import maxpool2_backward, maxpool2_forward, relu_backward, relu_forward
 
 KINDS = ("mlp", "cnn", "conv1x1")
 
@@ -73,37 +74,7 @@ class NetSpec:
 # --- building blocks -----------------------------------------------------------------------------
 
 
-def relu_forward(z: np.ndarray) -> np.ndarray:
-    """``max(z, 0)`` elementwise (any shape)."""
-    return np.maximum(z, 0.0)
-
-
-def relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """``dout * [z > 0]``: the gradient passes only where the unit was active."""
-    return dout * (z > 0)
-
-
-def maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2x2 max-pool with stride 2. x: ``(N, C, H, W)`` with even H, W.
-
-    Returns ``(out, argmax)``: out ``(N, C, H/2, W/2)``; argmax ``(N, C, H/2, W/2)`` is the
-    index 0..3 (row-major in the 2x2 window) of the first maximum, used by the backward pass.
-    """
-    n, c, h, w = x.shape
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(axis=-1)
-    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
-
-
-def maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
-    """Route each ``dout`` entry to the one pixel that was the maximum of its window.
-
-    dout, arg: ``(N, C, H/2, W/2)``. Returns dx: ``(N, C, H, W)``.
-    """
-    n, c, hh, ww = dout.shape
-    win = np.zeros((n, c, hh, ww, 4))
-    np.put_along_axis(win, arg[..., None], dout[..., None], axis=-1)
-    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
+# relu_forward, relu_backward, maxpool2_forward, maxpool2_backward: lessons_code.pooling (imported above)
 
 
 def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
