@@ -67,7 +67,9 @@ def _geometry(x_shape, w, dout, stride, padding, dilation):
     """Validate the shapes of a backward call; return the pairs and the output size."""
     n, c_in, h, wd = (check_int("x_shape", int(v), 1) for v in x_shape)
     if w.shape[1] != c_in:
-        raise ValueError(f"w must have C_in={c_in} input channels for x_shape {tuple(x_shape)}, got {w.shape}")
+        raise ValueError(
+            f"w must have C_in={c_in} input channels for x_shape {tuple(x_shape)}, got {w.shape}"
+        )
     stride, padding, dilation = (
         as_pair("stride", stride, 1),
         as_pair("padding", padding, 0),
@@ -128,7 +130,9 @@ def weight_grad_as_conv(x, dout, kernel_shape, *, stride=1, padding=0, dilation=
 
 
 def bias_grad(dout) -> np.ndarray:
-    """``db[o] = sum_{n, i, j} dout[n, o, i, j]``. dout: ``(N, C_out, H_out, W_out)``; returns ``(C_out,)``."""
+    """``db[o] = sum_{n, i, j} dout[n, o, i, j]``.
+
+    dout: ``(N, C_out, H_out, W_out)``; returns ``(C_out,)``."""
     return as_float_array("dout", dout, 4).sum(axis=(0, 2, 3))
 
 
@@ -191,7 +195,9 @@ def transposed_conv(y, w, *, stride=1, padding=0, dilation=1, output_padding=0) 
                                                                  output_padding)  # fmt: skip
     c_out, c_in, kh, kw = w.shape
     cols = w.reshape(c_out, -1).T @ y.transpose(1, 0, 2, 3).reshape(c_out, -1)  # every patch's FC dx
-    return col2im(cols, (y.shape[0], c_in, oh, ow), (kh, kw), stride=stride, padding=padding, dilation=dilation)
+    return col2im(
+        cols, (y.shape[0], c_in, oh, ow), (kh, kw), stride=stride, padding=padding, dilation=dilation
+    )
 
 
 def transposed_conv_loop(y, w, *, stride=1, padding=0, dilation=1, output_padding=0) -> np.ndarray:
@@ -266,7 +272,9 @@ def strided_backward_frames(x_shape, kernel, dy, *, stride=2) -> list[StrideFram
         step = np.zeros((h, w))
         step[i * sh : i * sh + kh, j * sw : j * sw + kw] = dy[i, j] * kernel
         total = total + step
-        frames.append(StrideFrame(t, (i, j), float(dy[i, j]), (i * sh, j * sw), (i * sh, j * sw), step, total))
+        frames.append(
+            StrideFrame(t, (i, j), float(dy[i, j]), (i * sh, j * sw), (i * sh, j * sw), step, total)
+        )
     return frames
 
 

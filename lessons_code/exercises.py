@@ -264,8 +264,12 @@ def check_exercise_conv1d(dx, dk) -> bool:
         hints.append("dK used the stride-1 windows: output i reads x[2i + p], not x[i + p]")
     no_stride = np.convolve(dy, k, "full")  # dx as if the stride were 1 (dy not dilated)
     if not ok_dx and np.allclose(got_dx[: no_stride.size], no_stride):
-        hints.append("dx ignores the stride: insert a zero between the entries of dy before the full convolution")
-    if not ok_dx and np.allclose(got_dx, np.correlate(np.pad(dilate(dy[None], (1, 2))[0], 2), k, "valid")[:7]):
+        hints.append(
+            "dx ignores the stride: insert a zero between the entries of dy before the full convolution"
+        )
+    if not ok_dx and np.allclose(
+        got_dx, np.correlate(np.pad(dilate(dy[None], (1, 2))[0], 2), k, "valid")[:7]
+    ):
         hints.append("dx is not flipped: the full convolution uses the kernel reversed")
     detail = f"dx {'ok' if ok_dx else 'wrong'}, dK {'ok' if ok_dk else 'wrong'}"
     if hints:

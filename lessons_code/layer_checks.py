@@ -55,12 +55,12 @@ SIZE_CASES = (
     (9, 3, 1, 0, 2), (10, 3, 3, 2, 3), (5, 5, 1, 0, 1), (6, 2, 2, 1, 2),
 )  # fmt: skip
 
-#: Stacks of ``(k, s, d)`` layers for the receptive-field check (input 17x17).
+#: Stacks of ``(k, s, d)`` layers for the receptive-field check, each with the side of its square
+#: input (a little more than the stack needs, so the field never touches the border).
 STACKS = (
-    ((3, 1, 1),), ((3, 1, 1),) * 2, ((3, 1, 1),) * 3, ((3, 2, 1),) * 3,
-    ((3, 1, 1), (3, 1, 2), (3, 1, 4)), ((2, 2, 1), (3, 1, 1)),
+    (((3, 1, 1),), 7), (((3, 1, 1),) * 2, 9), (((3, 1, 1),) * 3, 11), (((3, 2, 1),) * 3, 17),
+    (((3, 1, 1), (3, 1, 2), (3, 1, 4)), 17), (((2, 2, 1), (3, 1, 1)), 10),
 )  # fmt: skip
-STACK_INPUT = 17
 
 
 class Way(NamedTuple):
@@ -141,16 +141,20 @@ def check_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> Check:
                                                dilation=(1, d)).shape[0]  # fmt: skip
         windows = sliding_window_view(np.zeros(n + 2 * p), span)[::s].shape[0]
         wrong += [got != loop, got != m_rows, got != windows]
+    names = ("loop over positions", "rows of M", "sliding windows")
     return Check("floor((n + 2p - d(k-1) - 1)/s) + 1",
-                 tuple(Way(name, float(e), 0.5) for name, e in
-                       zip(("loop over positions", "rows of M", "sliding windows"), wrong, strict=True)))  # fmt: skip
+                 tuple(Way(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
 
 
 # --- the three gradients -------------------------------------------------------------------
 
 
+DW_RULE = "dw[o,c] = Σ_n xp[n,c] ⋆ dilate(dy[n,o], s), every d-th tap"
+DX_RULE = "dx = crop_p(full_conv(dilate(dy, s), dilate(w, d)))"
+
+
 def check_weight_grad(rule: Callable = rules.weight_grad_as_conv, cases=CASES, seed: int = 0,
-                      name: str = "dw[o,c] = Σ_n xp[n,c] ⋆ dilate(dy[n,o], s), every d-th tap") -> Check:  # fmt: skip
+                      name: str = DW_RULE) -> Check:  # fmt: skip
     """``rule(x, dout, kernel_shape, stride=, padding=, dilation=) -> dw`` three ways: the loop
     backward pass, the tied sum of ``dM = dy x^T`` over the cells of ``M``, finite differences."""
     per_case = []
@@ -159,13 +163,15 @@ def check_weight_grad(rule: Callable = rules.weight_grad_as_conv, cases=CASES, s
         got = _safe(rule, x, dout, w_shape[2:], **g)
         loop = conv_backward_loop(dout, x, w, **g)[1]
         tied = sum(matrix_view.tied_kernel_grad(x[n], dout[n], w_shape, **g) for n in range(x.shape[0]))
-        num = numerical_gradient(lambda t_, x=x, dout=dout, g=g: np.sum(conv_forward(x, t_, **g)[0] * dout), w)
+        num = numerical_gradient(
+            lambda t_, x=x, dout=dout, g=g: np.sum(conv_forward(x, t_, **g)[0] * dout), w
+        )
         per_case.append((_err(got, loop), _err(got, tied), _err(got, num)))
     return _check(name, per_case, WAYS)
 
 
 def check_input_grad(rule: Callable = rules.input_grad_as_conv, cases=CASES, seed: int = 0,
-                     name: str = "dx = crop_p(full_conv(dilate(dy, s), dilate(w, d)))") -> Check:  # fmt: skip
+                     name: str = DX_RULE) -> Check:  # fmt: skip
     """``rule(dout, w, x_shape, stride=, padding=, dilation=) -> dx`` three ways: the loop
     backward pass, ``M^T dy`` image by image, finite differences."""
     per_case = []
@@ -175,7 +181,9 @@ def check_input_grad(rule: Callable = rules.input_grad_as_conv, cases=CASES, see
         loop = conv_backward_loop(dout, x, w, **g)[0]
         M = _matrix(w, x_shape, g)
         mt = np.stack([(M.T @ dout[n].ravel()).reshape(x_shape[1:]) for n in range(x_shape[0])])
-        num = numerical_gradient(lambda t_, w=w, dout=dout, g=g: np.sum(conv_forward(t_, w, **g)[0] * dout), x)
+        num = numerical_gradient(
+            lambda t_, w=w, dout=dout, g=g: np.sum(conv_forward(t_, w, **g)[0] * dout), x
+        )
         per_case.append((_err(got, loop), _err(got, mt), _err(got, num)))
     return _check(name, per_case, WAYS)
 
@@ -219,15 +227,23 @@ def check_transposed_conv(fn: Callable = rules.transposed_conv, cases=CASES, see
 # --- im2col: the FC layer on patches -------------------------------------------------------
 
 
-def check_im2col_forward(cases=CASES, seed: int = 0) -> Check:
-    """``Y = W_flat @ im2col(x)`` against the loop forward pass, ``M x``, and an ``einsum`` over the
-    sliding windows of the padded input (no gradients: the forward pass)."""
+def forward_im2col(x, w, **geometry) -> np.ndarray:
+    """``Y = W_flat @ im2col(x)``, reshaped to ``(N, C_out, H_out, W_out)``: the FC layer on patches."""
+    out_hw = [output_size(x.shape[2 + a], w.shape[2 + a], *(np.broadcast_to(geometry.get(k, d), 2)[a]
+              for k, d in (("stride", 1), ("padding", 0), ("dilation", 1)))) for a in range(2)]  # fmt: skip
+    y = w.reshape(w.shape[0], -1) @ im2col(x, w.shape[2:], **geometry)  # (C_out, N*H_out*W_out)
+    return y.reshape(w.shape[0], x.shape[0], *out_hw).transpose(1, 0, 2, 3)
+
+
+def check_im2col_forward(fn: Callable = forward_im2col, cases=CASES, seed: int = 0) -> Check:
+    """``fn(x, w, stride=, padding=, dilation=) -> out`` (default ``Y = W_flat @ im2col(x)``) against
+    the loop forward pass, ``M x``, and an ``einsum`` over the sliding windows of the padded input
+    (no gradients: the forward pass)."""
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, _ = _case_data(seed + t, x_shape, w_shape, g)
         out_shape = conv_forward(x, w, **g)[0].shape
-        y = w.reshape(w_shape[0], -1) @ im2col(x, w_shape[2:], **g)
-        got = y.reshape(w_shape[0], x_shape[0], *out_shape[2:]).transpose(1, 0, 2, 3)
+        got = _safe(fn, x, w, **g)
         loop = conv_forward_loop(x, w, **g)
         M = _matrix(w, x_shape, g)
         mx = np.stack([(M @ x[n].ravel()).reshape(out_shape[1:]) for n in range(x_shape[0])])
@@ -287,13 +303,17 @@ def _pool_input(rng, shape) -> np.ndarray:
     return rng.permutation(np.prod(shape)).reshape(shape) * 0.1 + rng.uniform(0, 0.05, shape)
 
 
-def check_maxpool_backward(fn: Callable | None = None, seed: int = 0, shapes=((2, 3, 4, 6), (1, 1, 2, 2))) -> Check:
+def check_maxpool_backward(
+    fn: Callable | None = None, seed: int = 0, shapes=((2, 3, 4, 6), (1, 1, 2, 2))
+) -> Check:
     """``fn(dout, x) -> dx`` for the 2x2, stride-2 max-pool (default: the package's, through the
     arg-max of the forward pass) against the loop, the pool's Jacobian (a 0/1 selection matrix with
     one 1 per row, at the window's maximum), and finite differences."""
     if fn is None:
+
         def fn(dout, x):
             return pooling.maxpool2_backward(dout, pooling.maxpool2_forward(x)[1])
+
     per_case = []
     for t, shape in enumerate(shapes):
         rng = np.random.default_rng(seed + t)
@@ -306,10 +326,14 @@ def check_maxpool_backward(fn: Callable | None = None, seed: int = 0, shapes=((2
         flat = x.ravel()
         for u, idx in enumerate(np.ndindex(out.shape)):
             n, c, i, j = idx
-            cells = [np.ravel_multi_index((n, c, 2 * i + a, 2 * j + b), shape) for a in (0, 1) for b in (0, 1)]
+            cells = [
+                np.ravel_multi_index((n, c, 2 * i + a, 2 * j + b), shape) for a in (0, 1) for b in (0, 1)
+            ]
             S[u, cells[int(np.argmax(flat[cells]))]] = 1.0
         mat = (S.T @ dout.ravel()).reshape(shape)
-        num = numerical_gradient(lambda t_, dout=dout: np.sum(pooling.maxpool2_forward(t_)[0] * dout), x, h=1e-4)
+        num = numerical_gradient(
+            lambda t_, dout=dout: np.sum(pooling.maxpool2_forward(t_)[0] * dout), x, h=1e-4
+        )
         per_case.append((_err(got, loop), _err(got, mat), _err(got, num)))
     return _check("max-pool routes dy to the arg-max", per_case, ("loop", "Jacobian S", WAYS[2]))
 
@@ -334,15 +358,16 @@ def check_relu_backward(fn: Callable = pooling.relu_backward, seed: int = 0, sha
 # --- receptive field across layers -------------------------------------------------------------
 
 
-def check_receptive_field(fn: Callable = receptive.receptive_field_size, stacks=STACKS,
-                          input_size: int = STACK_INPUT) -> Check:  # fmt: skip
+def check_receptive_field(fn: Callable = receptive.receptive_field_size, stacks=STACKS) -> Check:
     """``fn(layers) -> size`` against the extent of the input gradient of one unit sent back by the
     loop backward pass, the row of the product ``M_L ... M_1``, and finite differences of the
     stack's forward pass. Error: the number of stacks where the sizes differ."""
     wrong = np.zeros(3)
-    for layers in stacks:
+    for layers, input_size in stacks:
         got = _safe(fn, list(layers))
-        loop = receptive.footprint_extent(receptive.backward_footprint(input_size, list(layers), loop=True))[0]
+        loop = receptive.footprint_extent(receptive.backward_footprint(input_size, list(layers), loop=True))[
+            0
+        ]
         sizes = receptive.stack_shapes(input_size, list(layers))
         prod = np.eye(input_size * input_size)
         for (k, s, d), n in zip(layers, sizes[:-1], strict=True):
@@ -350,15 +375,17 @@ def check_receptive_field(fn: Callable = receptive.receptive_field_size, stacks=
         c = sizes[-1] // 2
         row = prod[c * sizes[-1] + c].reshape(input_size, input_size)
         x0 = np.zeros((input_size, input_size))
-        num = numerical_gradient(lambda t_, layers=layers, c=c: receptive.stack_forward(t_, list(layers))[c, c], x0)
+        num = numerical_gradient(
+            lambda t_, layers=layers, c=c: receptive.stack_forward(t_, list(layers))[c, c], x0
+        )
         wrong += [
             got != loop,
             got != receptive.footprint_extent(row)[0],
             got != receptive.footprint_extent(np.abs(num) > 1e-6)[0],
         ]
+    names = ("backward pass (loop)", "row of M_L⋯M_1", WAYS[2])
     return Check("1 + Σ_l (k_l - 1) d_l Π_{m<l} s_m",
-                 tuple(Way(name, float(e), 0.5) for name, e in
-                       zip(("backward pass (loop)", "row of M_L⋯M_1", WAYS[2]), wrong, strict=True)))  # fmt: skip
+                 tuple(Way(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
 
 
 # --- the 1-D layer ---------------------------------------------------------------------------
@@ -369,8 +396,10 @@ def check_conv1d_backward(fn: Callable | None = None, cases=CASES_1D, seed: int 
     the package's) against the loop, the matrix ``M`` of the 1-D layer (``M^T dy`` and the tied
     sum), and finite differences. The error is the worst of dx, dw and db."""
     if fn is None:
+
         def fn(dout, x, w, **g):
             return conv1d.conv1d_backward(dout, conv1d.conv1d_forward(x, w, **g)[1])
+
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         rng = np.random.default_rng(seed + t)
@@ -431,7 +460,9 @@ def checks_table(checks: list[Check]) -> str:
     """The checks as a Markdown table: the rule, then each way's error (or count of wrong cases)."""
     rows = []
     for c in checks:
-        cells = [f"{w.name}: {w.error:.0e}" if w.bound < 0.5 or w.error else f"{w.name}: 0 wrong" for w in c.ways]
+        cells = [
+            f"{w.name}: {w.error:.0e}" if w.bound < 0.5 or w.error else f"{w.name}: 0 wrong" for w in c.ways
+        ]
         cells = [s.replace("0e+00", "0") for s in cells]
         rows.append((c.rule, *cells, "pass" if c.passed else "**FAIL**"))
     return markdown_table(["Rule", "Way 1", "Way 2", "Way 3", "All"], rows, align="llllc")

@@ -56,7 +56,7 @@ def maxpool2_backward(dout, arg) -> np.ndarray:
     dout = as_float_array("dout", dout, 4)
     arg = np.asarray(arg)
     check_shape("arg", arg, dout.shape)
-    if not np.issubdtype(arg.dtype, np.integer) or arg.size and (arg.min() < 0 or arg.max() > 3):
+    if not np.issubdtype(arg.dtype, np.integer) or (arg.size and (arg.min() < 0 or arg.max() > 3)):
         raise ValueError(f"arg must hold window indices 0..3 from maxpool2_forward, got dtype {arg.dtype}")
     n, c, hh, ww = dout.shape
     win = np.zeros((n, c, hh, ww, 4))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ._checks import as_pair, check_int
 from .conv_layer import conv_backward, conv_backward_loop, conv_forward, output_size
@@ -22,7 +23,9 @@ from .conv_layer import conv_backward, conv_backward_loop, conv_forward, output_
 
 def _layers(layers) -> list[tuple[int, int, int]]:
     if not isinstance(layers, Sequence) or isinstance(layers, str) or len(layers) == 0:
-        raise ValueError(f"layers must be a non-empty list of (kernel, stride, dilation) triples, got {layers!r}")
+        raise ValueError(
+            f"layers must be a non-empty list of (kernel, stride, dilation) triples, got {layers!r}"
+        )
     out = []
     for item in layers:
         if not isinstance(item, (tuple, list)) or len(item) != 3:
@@ -51,11 +54,13 @@ def stack_shapes(input_size: int, layers) -> list[int]:
 
 
 def stack_forward(x, layers) -> np.ndarray:
-    """The stack applied to a square image ``x: (H, W)`` with kernels of ones. Returns the last map."""
-    a = np.asarray(x, dtype=np.float64)[None, None]
+    """The stack applied to a square image ``x: (H, W)`` with kernels of ones: each layer sums the
+    (dilated, strided) windows of the previous map. Returns the last map."""
+    a = np.asarray(x, dtype=np.float64)
     for k, s, d in _layers(layers):
-        a, _ = conv_forward(a, np.ones((1, 1, k, k)), stride=s, dilation=d)
-    return a[0, 0]
+        span = d * (k - 1) + 1
+        a = sliding_window_view(a, (span, span))[::s, ::s, ::d, ::d].sum(axis=(2, 3))
+    return a
 
 
 def backward_footprint(input_size: int, layers, unit=None, *, loop: bool = False) -> np.ndarray:

@@ -1,0 +1,57 @@
+"""ReLU and max-pool (lessons_code.pooling): hand examples, loop twin, finite differences, errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons_code import gradcheck, pooling
+
+
+def test_maxpool_routes_to_the_argmax_by_hand():
+    x = np.array([[[[1.0, 5.0, 2.0, 0.0], [3.0, 4.0, 1.0, 7.0]]]])
+    out, arg = pooling.maxpool2_forward(x)
+    assert out[0, 0].tolist() == [[5.0, 7.0]] and arg[0, 0].tolist() == [[1, 3]]
+    dx = pooling.maxpool2_backward(np.array([[[[10.0, 20.0]]]]), arg)
+    assert dx[0, 0].tolist() == [[0, 10, 0, 0], [0, 0, 0, 20]]
+    assert np.count_nonzero(dx) == 2  # three zeros in every window
+
+
+def test_relu_masks_by_hand():
+    z = np.array([-1.0, 0.0, 2.0])
+    assert pooling.relu_forward(z).tolist() == [0, 0, 2]
+    assert pooling.relu_backward(np.array([5.0, 5.0, 5.0]), z).tolist() == [0, 0, 5]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 2),
+    c=st.integers(1, 3),
+    h=st.integers(1, 3),
+    w=st.integers(1, 3),
+    seed=st.integers(0, 10**6),
+)
+def test_pool_backward_matches_loop_and_finite_differences(n, c, h, w, seed):
+    rng = np.random.default_rng(seed)
+    shape = (n, c, 2 * h, 2 * w)
+    x = rng.permutation(np.prod(shape)).reshape(shape) * 0.1  # no ties
+    out, arg = pooling.maxpool2_forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx = pooling.maxpool2_backward(dout, arg)
+    np.testing.assert_array_equal(dx, pooling.maxpool2_backward_loop(dout, x))
+    num = gradcheck.numerical_gradient(lambda t: np.sum(pooling.maxpool2_forward(t)[0] * dout), x, h=1e-4)
+    assert gradcheck.rel_error(dx, num) < 1e-7
+    assert np.count_nonzero(dx) <= out.size
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="even, non-zero H and W"):
+        pooling.maxpool2_forward(np.ones((1, 1, 3, 4)))
+    with pytest.raises(ValueError, match="arg must have shape"):
+        pooling.maxpool2_backward(np.ones((1, 1, 2, 2)), np.zeros((1, 1, 1, 2), dtype=int))
+    with pytest.raises(ValueError, match=r"window indices 0\.\.3"):
+        pooling.maxpool2_backward(np.ones((1, 1, 1, 1)), np.full((1, 1, 1, 1), 4))
+    with pytest.raises(ValueError, match="dout must have shape"):
+        pooling.relu_backward(np.ones(3), np.ones(4))
+    with pytest.raises(TypeError, match="real numbers"):
+        pooling.relu_forward(np.array(["a"]))
