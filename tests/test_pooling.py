@@ -55,3 +55,23 @@ def test_bad_input_is_named():
         pooling.relu_backward(np.ones(3), np.ones(4))
     with pytest.raises(TypeError, match="real numbers"):
         pooling.relu_forward(np.array(["a"]))
+
+
+def test_pool_relu_sparsity_counts_what_reaches_the_conv():
+    r = pooling.pool_relu_sparsity(0)
+    assert r.zeros_after_pool == 0.75  # exactly 3 of every 4 pixels of a 2x2 window
+    assert r.zeros_at_conv >= r.zeros_after_pool  # ReLU can only add zeros
+    assert abs(r.zeros_at_conv - r.predicted) < 0.03 and r.predicted == 1 - 15 / 64
+    assert r.positions == 36 and 0 < r.terms_per_entry <= 9  # at most one per pooling window
+    assert r.conv_dk_zero < 0.05 and 0.4 < r.fc_dw_zero < 0.6
+    assert pooling.pool_relu_sparsity(0) == r  # deterministic in the seed
+    with pytest.raises(ValueError, match="size must be even"):
+        pooling.pool_relu_sparsity(0, size=5)
+
+
+def test_mean_ci95():
+    mean, half = pooling.mean_ci95([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert mean == 3.0 and np.isclose(half, 2.776 * np.sqrt(2.5) / np.sqrt(5))
+    assert pooling.mean_ci95([2.0, 2.0]) == (2.0, 0.0)
+    with pytest.raises(ValueError, match="2 to 11 numbers"):
+        pooling.mean_ci95([1.0])
