@@ -27,7 +27,7 @@ from . import backward_rules as rules
 from . import conv1d, matrix_view, pooling, receptive
 from .conv_layer import col2im, conv_backward_loop, conv_forward, conv_forward_loop, im2col, output_size
 from .gradcheck import REL_ERROR_BOUND, numerical_gradient, rel_error
-from .tables import markdown_table
+from .tables import format_sci, markdown_table
 
 #: Exact references (loop, matrix) must agree to rounding; finite differences to REL_ERROR_BOUND.
 EXACT_BOUND = 1e-10
@@ -456,13 +456,28 @@ def all_checks() -> list[Check]:
     ]
 
 
-def checks_table(checks: list[Check]) -> str:
-    """The checks as a Markdown table: the rule, then each way's error (or count of wrong cases)."""
+def _cell(way: Way) -> str:
+    """``"loop: 1 × 10⁻¹⁶"`` (no line break inside the number), or ``"rows of M: 0 wrong"`` for counts."""
+    if way.bound >= 0.5:  # a count of wrong cases
+        value = f"{way.error:.0f} wrong"
+    elif way.error == 0:
+        value = "0"
+    else:
+        value = format_sci(way.error, 0).replace("1 × ", "").replace(" ", "\u00a0")
+    return f"{way.name}: {value}"
+
+
+def checks_table(checks: list[Check], where: list[str] | None = None) -> str:
+    """The checks as a Markdown table: the rule, then each way's largest relative error (or its count
+    of wrong cases), then the verdict. ``where``: one MyST reference per check (e.g. the equation),
+    shown in a first column."""
+    if where is not None and len(where) != len(checks):
+        raise ValueError(f"where must hold one reference per check ({len(checks)}), got {len(where)}")
     rows = []
-    for c in checks:
-        cells = [
-            f"{w.name}: {w.error:.0e}" if w.bound < 0.5 or w.error else f"{w.name}: 0 wrong" for w in c.ways
-        ]
-        cells = [s.replace("0e+00", "0") for s in cells]
-        rows.append((c.rule, *cells, "pass" if c.passed else "**FAIL**"))
-    return markdown_table(["Rule", "Way 1", "Way 2", "Way 3", "All"], rows, align="llllc")
+    for k, c in enumerate(checks):
+        cells = [_cell(w) for w in c.ways]
+        rows.append(((where[k],) if where else ()) + (c.rule, *cells, "pass" if c.passed else "**FAIL**"))
+    headers = ["Rule", "Way 1", "Way 2", "Way 3", "All"]
+    if where:
+        return markdown_table(["Where", *headers], rows, align="lllllc")
+    return markdown_table(headers, rows, align="llllc")

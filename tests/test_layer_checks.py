@@ -265,3 +265,12 @@ def test_pooling_checks_use_the_core_functions():
     from lessons_code.experiments import nets
 
     assert nets.maxpool2_forward is pooling.maxpool2_forward and nets.relu_backward is pooling.relu_backward
+
+
+def test_checks_table_formats_and_links():
+    checks = [layer_checks.check_output_size(), layer_checks.check_bias_grad()]
+    table = layer_checks.checks_table(checks, ["{eq}`a`", "{eq}`b`"])
+    assert table.splitlines()[0].startswith("| Where | Rule")
+    assert "rows of M: 0 wrong" in table and "10⁻" in table and "| pass |" in table
+    with pytest.raises(ValueError, match="one reference per check"):
+        layer_checks.checks_table(checks, ["{eq}`a`"])

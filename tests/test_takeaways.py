@@ -26,7 +26,9 @@ def test_evidence_numbers(evidence):
     assert evidence["fc50_test"] > 10 * evidence["conv50_test"]
     assert evidence["noise_fc"] > 2 * evidence["noise_conv"]
     assert evidence["tconv_err"] < 1e-12 and (evidence["tconv_from"], evidence["tconv_to"]) == (4, 8)
-    assert (evidence["im2col_rows"], evidence["im2col_patches"]) == (27, 32) and evidence["im2col_err"] < 1e-12
+    assert (evidence["im2col_rows"], evidence["im2col_patches"]) == (27, 32) and evidence[
+        "im2col_err"
+    ] < 1e-12
     assert takeaways.compute_evidence() == evidence  # deterministic
 
 
