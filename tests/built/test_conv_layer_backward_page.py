@@ -48,7 +48,13 @@ def test_every_check_passes_and_the_numbers_are_shown(site):
     assert "76.6%" in text  # the predicted 1 - (1 - 2^-4)/4
     for size in ("3×3", "5×5", "7×7", "15×15"):
         assert size in text
-    for label in ("eq-out-size", "eq-stride-dx", "eq-transposed-size", "eq-im2col-backward", "eq-receptive-stack"):
+    for label in (
+        "eq-out-size",
+        "eq-stride-dx",
+        "eq-transposed-size",
+        "eq-im2col-backward",
+        "eq-receptive-stack",
+    ):
         assert site.soup(DOC).find(id=f"equation-{label}") is not None, label
 
 
