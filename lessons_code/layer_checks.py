@@ -42,6 +42,16 @@ CASES: tuple[tuple[tuple[int, ...], tuple[int, ...], dict], ...] = (
     ((1, 2, 9, 8), (2, 2, 3, 3), {"stride": (3, 2), "padding": (1, 0), "dilation": (2, 1)}),
 )
 
+
+
+def cases_with(feature: str, cases=CASES) -> tuple:
+    """The cases whose ``feature`` ("stride", "padding" or "dilation") is not the default on some axis."""
+    default = {"stride": 1, "padding": 0, "dilation": 1}
+    if feature not in default:
+        raise ValueError(f"feature must be one of {sorted(default)}, got {feature!r}")
+    return tuple(c for c in cases if np.any(np.asarray(c[2][feature]) != default[feature]))
+
+
 #: The 1-D layers the 1-D check runs on: ``(x_shape, w_shape, geometry)``.
 CASES_1D = (
     ((1, 1, 7), (1, 1, 3), {"stride": 2, "padding": 0, "dilation": 1}),

@@ -274,3 +274,10 @@ def test_checks_table_formats_and_links():
     assert "rows of M: 0 wrong" in table and "10⁻" in table and "| pass |" in table
     with pytest.raises(ValueError, match="one reference per check"):
         layer_checks.checks_table(checks, ["{eq}`a`"])
+
+
+def test_cases_with_a_feature():
+    assert len(layer_checks.cases_with("padding")) == 3 and len(layer_checks.cases_with("dilation")) == 2
+    assert all(np.any(np.asarray(c[2]["stride"]) > 1) for c in layer_checks.cases_with("stride"))
+    with pytest.raises(ValueError, match="feature must be one of"):
+        layer_checks.cases_with("groups")
