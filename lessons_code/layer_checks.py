@@ -43,7 +43,6 @@ CASES: tuple[tuple[tuple[int, ...], tuple[int, ...], dict], ...] = (
 )
 
 
-
 def cases_with(feature: str, cases=CASES) -> tuple:
     """The cases whose ``feature`` ("stride", "padding" or "dilation") is not the default on some axis."""
     default = {"stride": 1, "padding": 0, "dilation": 1}
