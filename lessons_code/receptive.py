@@ -7,7 +7,8 @@ kernels of ones nothing cancels, and ``dx`` counts the paths from each pixel to 
 Along one axis, a stack of layers with kernel sizes ``k_l``, strides ``s_l`` and dilations ``d_l``
 sees ``1 + sum_l (k_l - 1) d_l prod_{m<l} s_m`` pixels (:func:`receptive_field_size`): each layer
 widens the field by its kernel's span, measured in the pixels of the input, where a step of the
-layer-``l`` grid is the product of the strides below it. Three 3x3 layers see 3, 5, 7 pixels.
+layer-``l`` grid is the product of the strides below it. One, two, three 3x3 layers see 3, 5,
+7 pixels.
 """
 
 from __future__ import annotations
