@@ -213,7 +213,7 @@ def conv_backward(dout, cache: ConvCache):
     geometry = dict(stride=stride, padding=padding, dilation=dilation)
     cols = im2col(x, (kh, kw), **geometry)
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
-    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, summed over every patch
+    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, all patches
     db = dout.sum(axis=(0, 2, 3))
     dcols = w.reshape(c_out, -1).T @ dy  # the FC input gradient of every patch
     dx = col2im(dcols, x.shape, (kh, kw), **geometry)

@@ -31,7 +31,6 @@ import numpy as np
 
 from .._checks import (
     as_float_array,
-    as_index_array,
     as_pair,
     check_int,
     check_real,
@@ -41,6 +40,7 @@ from .._checks import (
 )
 from ..conv_layer import conv_backward, conv_forward
 from ..fc import fc_backward_batch, fc_forward_batch
+from ..pooling import maxpool2_backward, maxpool2_forward, relu_backward, relu_forward
 
 KINDS = ("mlp", "cnn", "conv1x1")
 
@@ -81,58 +81,8 @@ class NetSpec:
 # --- building blocks -----------------------------------------------------------------------------
 
 
+# relu_forward, relu_backward, maxpool2_forward, maxpool2_backward: lessons_code.pooling (imported above)
 _ANY_NDIM = tuple(range(1, 33))
-
-
-def relu_forward(z) -> np.ndarray:
-    """``max(z, 0)`` elementwise (any shape with at least one axis)."""
-    z = as_float_array("z", z, _ANY_NDIM)
-    return np.maximum(z, 0.0)
-
-
-def relu_backward(dout, z) -> np.ndarray:
-    """``dout * [z > 0]``: the gradient passes only where the unit was active.
-
-    dout and z must have the same shape (no broadcasting: a ``(3, 1)`` dout against a ``(3, 4)``
-    z is an error, not a ``(3, 4)`` gradient).
-    """
-    z = as_float_array("z", z, _ANY_NDIM)
-    dout = as_float_array("dout", dout, z.ndim)
-    check_shape("dout", dout, z.shape)
-    return dout * (z > 0)
-
-
-def maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2x2 max-pool with stride 2. x: ``(N, C, H, W)`` with even H, W.
-
-    Returns ``(out, argmax)``: out ``(N, C, H/2, W/2)``; argmax ``(N, C, H/2, W/2)`` is the
-    index 0..3 (row-major in the 2x2 window) of the first maximum, used by the backward pass.
-    """
-    x = as_float_array("x", x, 4)
-    n, c, h, w = x.shape
-    if h % 2 or w % 2:
-        raise ValueError(f"x must have an even height and width for the 2x2 pool, got shape {x.shape}")
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(axis=-1)
-    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
-
-
-def maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
-    """Route each ``dout`` entry to the one pixel that was the maximum of its window.
-
-    dout, arg: ``(N, C, H/2, W/2)``. Returns dx: ``(N, C, H, W)``.
-    """
-    dout = as_float_array("dout", dout, 4)
-    arg = as_index_array("arg", arg, 4)
-    check_shape("arg", arg, dout.shape)
-    if arg.min() < 0 or arg.max() > 3:
-        raise ValueError(
-            f"arg must hold window indices 0..3 from maxpool2_forward, got [{arg.min()}, {arg.max()}]"
-        )
-    n, c, hh, ww = dout.shape
-    win = np.zeros((n, c, hh, ww, 4))
-    np.put_along_axis(win, arg[..., None], dout[..., None], axis=-1)
-    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
 
 
 def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
