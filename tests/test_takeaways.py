@@ -25,6 +25,9 @@ def test_evidence_numbers(evidence):
     )
     assert evidence["fc50_test"] > 10 * evidence["conv50_test"]
     assert evidence["noise_fc"] > 2 * evidence["noise_conv"]
+    assert evidence["fc50_clean"] > 0.9 * evidence["fc50_test"]
+    assert evidence["along_conv"] >= 0.9 * evidence["along_fc"]
+    assert evidence["smooth_corr"] > 0.4 > evidence["smooth_corr_shuffled"]
     assert takeaways.compute_evidence() == evidence  # deterministic
 
 

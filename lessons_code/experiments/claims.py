@@ -181,3 +181,11 @@ def check_spread_claims(study, first: dict, early: int = 1) -> dict:
         out[(*key, "relative")] = [mean_interval(c) for c in rel[key].T]
         out[(*key, "along")] = [mean_interval(c) for c in alo[key].T]
     return out
+
+
+def check_smooth_kernel_gradient(correlation: float, threshold: float = 0.4) -> float:
+    """Claim ("smooth updates"): horizontally adjacent entries of a kernel gradient on the digits
+    move together, with a correlation above ``threshold``. Returns the correlation."""
+    _require(correlation > threshold, "neighbouring kernel-gradient entries move together",
+             f"correlation {correlation:.2f}, needs > {threshold}")  # fmt: skip
+    return float(correlation)

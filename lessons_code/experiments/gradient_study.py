@@ -94,3 +94,25 @@ def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStu
         for k in layers:
             relative[(model, k)], along[(model, k)] = rel[k], alo[k]
     return SpreadStudy(seeds, steps, relative, along)
+
+
+def neighbour_correlation(dK) -> float:
+    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, 1, k, k)``,
+    pooled over the channels that receive any gradient (``nan`` for ``k = 1`` or no such channel)."""
+    dK = np.asarray(dK, dtype=np.float64)
+    if dK.ndim != 4:
+        raise ValueError(f"dK must be (C_out, C_in, kh, kw), got shape {dK.shape}")
+    live = [c for c in range(dK.shape[0]) if np.any(dK[c] != 0)]
+    if dK.shape[3] < 2 or not live:
+        return float("nan")
+    left = np.concatenate([dK[c, :, :, :-1].ravel() for c in live])
+    right = np.concatenate([dK[c, :, :, 1:].ravel() for c in live])
+    return float(np.corrcoef(left, right)[0, 1])
+
+
+def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int = 0) -> float:
+    """:func:`neighbour_correlation` of the first-layer kernel gradient of a freshly initialised
+    CNN (``NetSpec("cnn", width, kernel)``, ``np.random.default_rng(seed)``) on images ``x``."""
+    spec = NetSpec("cnn", width, kernel)
+    params = nets.init_params(spec, np.random.default_rng(check_int("seed", seed, 0)))
+    return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])

@@ -109,3 +109,17 @@ def test_spread_claims_fail_on_false_versions(key, field, change, match):
         pass
     with pytest.raises(ClaimError, match=match):
         claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
+
+
+def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments.gradient_study import kernel_gradient_smoothness
+
+    split = data.load_digits_split(0)
+    x, y = split.x_train[:64], split.y_train[:64]
+    assert claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
+    shuffled = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    with pytest.raises(ClaimError, match="move together"):
+        claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
+    with pytest.raises(ClaimError):
+        claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
