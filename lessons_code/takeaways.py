@@ -15,7 +15,7 @@ import numpy as np
 from . import conv, fc, geometry, matrix_view, param_counts
 from .claims import mean_interval
 from .experiments import digits, gradient_study, linear_students
-from .tables import format_about, markdown_table
+from .tables import markdown_table
 
 #: A MyST cross-reference role: ``{eq}`label```, ``{ref}`label``` or ``{numref}`label```.
 ROLE = re.compile(r"\{(eq|ref|numref)\}`([^`]+)`")

@@ -9,6 +9,8 @@ test_experiment_claims.py`` feeds each check a false version of its claim and se
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..claims import ClaimError, Interval, mean_interval
@@ -99,7 +101,7 @@ def check_noise_is_dimension(study) -> dict:
     fc = [out[("FC", s, "relative_noise")].mean for s in study.sides]
     cv = [out[("conv", s, "relative_noise")].mean for s in study.sides]
     _require(
-        all(a < b for a, b in zip(fc, fc[1:], strict=False)),
+        all(a < b for a, b in itertools.pairwise(fc)),
         "the FC student's noise grows with the image",
         f"{np.round(fc, 2)}",
     )
@@ -186,6 +188,86 @@ def check_spread_claims(study, first: dict, early: int = 1) -> dict:
 def check_smooth_kernel_gradient(correlation: float, threshold: float = 0.4) -> float:
     """Claim ("smooth updates"): horizontally adjacent entries of a kernel gradient on the digits
     move together, with a correlation above ``threshold``. Returns the correlation."""
-    _require(correlation > threshold, "neighbouring kernel-gradient entries move together",
-             f"correlation {correlation:.2f}, needs > {threshold}")  # fmt: skip
+    _require(
+        correlation > threshold,
+        "neighbouring kernel-gradient entries move together",
+        f"correlation {correlation:.2f}, needs > {threshold}",
+    )
     return float(correlation)
+
+
+# --- experiments chapter: accuracy, permutation, translation ----------------------------------
+
+
+def check_accuracy_claims(acc: dict, n_params: dict) -> dict[str, Interval]:
+    """Claims of "Three small networks": every model is far above chance (mean > 95 %), and the CNN
+    reaches the MLP's accuracy (means within 2 points) with the fewest parameters.
+
+    acc: ``{model: (n_seeds,) test accuracies}``; n_params: ``{model: count}``. Returns intervals."""
+    out = {name: mean_interval(a) for name, a in acc.items()}
+    for name, iv in out.items():
+        _require(iv.mean > 0.95, f"{name} is far above chance", f"{iv.text('.1f', 100)} %")
+    gap = out["CNN"].mean - out["MLP"].mean
+    _require(abs(gap) < 0.02, "the CNN matches the MLP within two points", f"{100 * gap:+.1f} points")
+    _require(
+        n_params["CNN"] < min(v for k, v in n_params.items() if k != "CNN"),
+        "the CNN has the fewest parameters",
+        f"{n_params}",
+    )
+    return out
+
+
+def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interval]:
+    """Claims of "Shuffling the pixels": retrained on permuted pixels, the MLP and the 1×1-conv MLP
+    change by less than a point (mean), while the CNN loses accuracy: the 95 % interval of its
+    paired change (same seeds) lies below zero.
+
+    original, permuted: ``{model: (n_seeds,) accuracies}`` in seed order. Returns the paired
+    change intervals."""
+    out = {name: mean_interval(permuted[name] - original[name]) for name in original}
+    for name in ("MLP", "1×1-conv MLP"):
+        _require(
+            abs(out[name].mean) < 0.01,
+            f"{name} is unchanged by the permutation",
+            f"{out[name].text('.1f', 100)} points",
+        )
+    _require(out["CNN"].high < 0, "the CNN loses accuracy", f"{out['CNN'].text('.1f', 100)} points")
+    return out
+
+
+def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
+    """Claims of "Shifting the test images by one pixel": every model loses more than 20 points,
+    and the CNN loses less than each other model on every seed.
+
+    clean, shifted: ``{model: (n_seeds,) accuracies}`` (shifted: mean over the four directions),
+    in seed order. Returns the paired change intervals."""
+    change = {name: shifted[name] - clean[name] for name in clean}
+    out = {name: mean_interval(c) for name, c in change.items()}
+    for name, iv in out.items():
+        _require(
+            iv.mean < -0.2,
+            f"a one-pixel shift costs {name} more than 20 points",
+            f"{iv.text('.1f', 100)} points",
+        )
+    for name in change:
+        if name != "CNN":
+            _require(
+                on_every_seed(change[name], change["CNN"]),
+                f"the CNN loses less than {name} on every seed",
+                f"{change['CNN'].round(3)} vs {change[name].round(3)}",
+            )
+    return out
+
+
+def check_norms_shrink(norms_by_seed, steps_per_epoch: int, factor: float = 3.0) -> np.ndarray:
+    """Claim: a layer's gradient norm, averaged over the last epoch, is more than ``factor`` times
+    smaller than over the first, on every seed. ``norms_by_seed``: ``(n_seeds, n_steps)``.
+    Returns the per-seed ratios first / last."""
+    n = np.asarray(norms_by_seed, dtype=np.float64)
+    ratio = n[:, :steps_per_epoch].mean(axis=1) / n[:, -steps_per_epoch:].mean(axis=1)
+    _require(
+        np.all(ratio > factor),
+        f"gradient norms shrink more than {factor:g}x on every seed",
+        f"ratios {ratio.round(1)}",
+    )
+    return ratio

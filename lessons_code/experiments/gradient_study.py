@@ -21,6 +21,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import check_int
+from ..claims import mean_interval
+from ..tables import markdown_table
 from . import nets
 from .nets import NetSpec
 
@@ -116,3 +118,14 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
     spec = NetSpec("cnn", width, kernel)
     params = nets.init_params(spec, np.random.default_rng(check_int("seed", seed, 0)))
     return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])
+
+
+def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
+    """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
+    per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    rows = []
+    for (model, layer), rel in study.relative.items():
+        for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
+            rows.append((model, f"`{layer}`", label, *(mean_interval(col).text(".2f") for col in values.T)))
+    headers = ["Model", "Layer", "", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
+    return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))

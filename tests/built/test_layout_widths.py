@@ -40,7 +40,7 @@ WIDE_MATH_JS = """() => {
 
 
 @pytest.mark.parametrize("doc", PAGES)
-def test_no_code_block_scrolls_sideways_at_desktop_width(visit, doc):
+def test_no_code_block_scrolls_sideways_at_desktop_width(visit, doc):  # noqa: F811
     v = visit(doc, viewport=DESKTOP)
     wide = v.page.evaluate(WIDE_CODE_JS)
     assert not wide, f"{doc}: {len(wide)} code blocks wider than their column at 1280 px: " + "; ".join(
@@ -49,11 +49,11 @@ def test_no_code_block_scrolls_sideways_at_desktop_width(visit, doc):
 
 
 @pytest.mark.parametrize("doc", PAGES)
-def test_no_display_equation_is_wider_than_a_phone(visit, doc):
+def test_no_display_equation_is_wider_than_a_phone(visit, doc):  # noqa: F811
     v = visit(doc, viewport=PHONE)
     n = v.page.evaluate(
         "document.querySelectorAll('article div.math, article .katex-display, "
-        "article mjx-container[display=\"true\"]').length"
+        'article mjx-container[display="true"]\').length'
     )
     wide = v.page.evaluate(WIDE_MATH_JS)
     assert not wide, f"{doc}: {len(wide)} of {n} display equations too wide at 360 px: " + "; ".join(

@@ -123,3 +123,57 @@ def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
         claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
     with pytest.raises(ClaimError):
         claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
+
+
+def _acc():
+    base = np.array([0.970, 0.972, 0.968, 0.975, 0.971])
+    return {"MLP": base, "CNN": base - 0.003, "1×1-conv MLP": base - 0.002}
+
+
+PARAMS = {"MLP": 2410, "CNN": 1370, "1×1-conv MLP": 2578}
+
+
+def test_accuracy_claims():
+    out = claims.check_accuracy_claims(_acc(), PARAMS)
+    assert out["CNN"].n == 5
+    with pytest.raises(ClaimError, match="within two points"):
+        claims.check_accuracy_claims({**_acc(), "MLP": _acc()["MLP"] + 0.025}, PARAMS)
+    with pytest.raises(ClaimError, match="fewest parameters"):
+        claims.check_accuracy_claims(_acc(), {**PARAMS, "CNN": 9999})
+    with pytest.raises(ClaimError, match="above chance"):
+        claims.check_accuracy_claims({**_acc(), "MLP": np.full(5, 0.1)}, PARAMS)
+
+
+def test_permutation_claims():
+    original = _acc()
+    permuted = {**original, "CNN": original["CNN"] - np.array([0.01, 0.012, 0.008, 0.011, 0.009])}
+    out = claims.check_permutation_claims(original, permuted)
+    assert out["CNN"].high < 0
+    with pytest.raises(ClaimError, match="CNN loses"):
+        claims.check_permutation_claims(original, original)  # the CNN unchanged too
+    with pytest.raises(ClaimError, match="MLP is unchanged"):
+        claims.check_permutation_claims(original, {**permuted, "MLP": original["MLP"] - 0.05})
+
+
+def test_shift_claims():
+    clean = _acc()
+    shifted = {
+        "MLP": clean["MLP"] - 0.5,
+        "CNN": clean["CNN"] - 0.4,
+        "1×1-conv MLP": clean["1×1-conv MLP"] - 0.5,
+    }
+    assert claims.check_shift_claims(clean, shifted)["CNN"].mean == pytest.approx(-0.4)
+    worse_on_one_seed = {**shifted, "CNN": shifted["CNN"] - np.array([0, 0, 0.2, 0, 0])}
+    with pytest.raises(ClaimError, match="on every seed"):
+        claims.check_shift_claims(clean, worse_on_one_seed)
+    with pytest.raises(ClaimError, match="more than 20 points"):
+        claims.check_shift_claims(clean, {**shifted, "CNN": clean["CNN"] - 0.1})
+
+
+def test_norms_shrink():
+    falling = np.outer(np.ones(5), np.geomspace(1.0, 0.01, 100))
+    assert np.all(claims.check_norms_shrink(falling, 10) > 3)
+    with pytest.raises(ClaimError, match="on every seed"):
+        flat = falling.copy()
+        flat[2] = 1.0  # one seed whose norms never fall
+        claims.check_norms_shrink(flat, 10)
