@@ -23,6 +23,8 @@ import numpy as np
 
 from .. import conv
 from .._checks import as_pair, check_int
+from ..claims import mean_interval
+from ..tables import markdown_table
 
 
 class Data(NamedTuple):
@@ -239,3 +241,31 @@ class ChapterResults(NamedTuple):
 def chapter_experiments(seeds=(0, 1, 2, 3, 4)) -> ChapterResults:
     """The parameters chapter's runs, in one place so every page quotes the same numbers."""
     return ChapterResults(overfit_study(seeds), noise_study(seeds))
+
+
+def overfit_table(study: OverfitStudy) -> str:
+    """Markdown table of an :class:`OverfitStudy`: mean test MSE ± the half-width of its 95 %
+    Student-t interval over seeds, one row per (student, examples, label noise)."""
+    rows = [
+        (model, f"{n:,}", f"{noise:g}", mean_interval(mse).text(".2f"))
+        for (model, n, noise), mse in study.test_mse.items()
+    ]
+    return markdown_table(["student", "examples", "label noise", "test MSE (95 % interval)"], rows, "lrrr")
+
+
+def noise_table(study: NoiseStudy) -> str:
+    """Markdown table of a :class:`NoiseStudy`: relative mini-batch noise and its parts along and
+    across the full gradient, mean ± 95 % half-width over seeds, per image size and student."""
+    fields = ("relative_noise", "along", "across")
+    rows = [
+        (
+            f"{side}×{side}",
+            model,
+            study.n_params[(model, side)],
+            *(mean_interval(study.values[(model, side, f)]).text(".2f") for f in fields),
+        )
+        for side in study.sides
+        for model in ("FC", "conv")
+    ]
+    headers = ["image", "student", "weights", "relative noise", "along g", "across g"]
+    return markdown_table(headers, rows, "llrrrr")

@@ -97,3 +97,12 @@ def test_noise_splits_into_along_and_across():
     data = optimization.teacher_data(400, (10, 10), kernel, 1.0, rng)
     for r in optimization.gradient_noise(data, batch=10):
         assert 0 < r.along < r.relative_noise * 1.5 and r.across >= 0
+
+
+def test_tables_have_a_row_per_case_with_intervals():
+    a = optimization.overfit_study(seeds=(0, 1), n_trains=(50,), n_test=100)
+    table = optimization.overfit_table(a)
+    assert len(table.splitlines()) == 2 + 4 and "±" in table
+    n = optimization.noise_study(seeds=(0, 1), sides=(6, 8), n=100)
+    table = optimization.noise_table(n)
+    assert len(table.splitlines()) == 2 + 4 and table.count("±") == 12
