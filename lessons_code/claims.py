@@ -193,16 +193,22 @@ def rms_ratio_dK_dW(x, dy, kernel_shape) -> float:
 def rms_ratio_draws(
     n_draws: int = 2000, input_shape=(6, 6), kernel_shape=(3, 3), seed: int = 0
 ) -> np.ndarray:
-    """:func:`rms_ratio_dK_dW` for ``n_draws`` independent standard-normal ``x`` and ``dy``."""
+    """:func:`rms_ratio_dK_dW` for ``n_draws`` independent standard-normal ``x`` and ``dy``
+    (all draws at once: ``dK[n, p, q] = sum_ij dy[n, i, j] x[n, i+p, j+q]``)."""
     n_draws = check_int("n_draws", n_draws, 1)
     rng = np.random.default_rng(seed)
-    out_shape = conv.output_shape(input_shape, kernel_shape)
-    return np.array(
-        [
-            rms_ratio_dK_dW(rng.standard_normal(input_shape), rng.standard_normal(out_shape), kernel_shape)
-            for _ in range(n_draws)
-        ]
+    kh, kw = kernel_shape
+    oh, ow = conv.output_shape(input_shape, kernel_shape)
+    x = rng.standard_normal((n_draws, *input_shape))
+    dy = rng.standard_normal((n_draws, oh, ow))
+    dK = np.stack(
+        [np.einsum("nij,nij->n", dy, x[:, p : p + oh, q : q + ow]) for p in range(kh) for q in range(kw)],
+        axis=1,
     )
+    rms_dW = np.sqrt(
+        np.mean(dy.reshape(n_draws, -1) ** 2, axis=1) * np.mean(x.reshape(n_draws, -1) ** 2, axis=1)
+    )
+    return np.sqrt(np.mean(dK**2, axis=1)) / rms_dW
 
 
 def check_random_walk_growth(ratios, n_terms: int) -> float:

@@ -126,6 +126,13 @@ def test_random_walk_growth_holds_for_random_draws_and_the_ratio_is_scale_free()
     assert math.isclose(claims.rms_ratio_dK_dW(3 * x, 2 * dy, (3, 3)), claims.rms_ratio_dK_dW(x, dy, (3, 3)))
 
 
+def test_rms_ratio_draws_match_one_draw_at_a_time():
+    ratios = claims.rms_ratio_draws(n_draws=3, seed=7)
+    rng = np.random.default_rng(7)
+    x, dy = rng.standard_normal((3, 6, 6)), rng.standard_normal((3, 4, 4))
+    assert np.allclose(ratios, [claims.rms_ratio_dK_dW(x[n], dy[n], (3, 3)) for n in range(3)])
+
+
 def test_random_walk_growth_fails_on_the_false_versions():
     with pytest.raises(ClaimError):
         claims.check_random_walk_growth(np.full(100, 16.0), 16)  # "sixteen times larger"
