@@ -39,7 +39,9 @@ TOL = 1e-12
 
 def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
     status = "PASS" if ok else "FAIL"
-    print(f"{name}: {status}" + (f" -- {detail}" if detail else ""))
+    print(f"{name}: {status}")
+    if detail:  # on a line of its own, so the output fits the page's column
+        print(f"  {detail}")
     if not ok:
         print(f"  expected: {expected}")
     return ok

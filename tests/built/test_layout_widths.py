@@ -24,13 +24,15 @@ WIDE_MATH_JS = """() => {
         'article div.math, article .katex-display, article mjx-container[display="true"]')];
     const outer = boxes.filter(b => !boxes.some(o => o !== b && o.contains(b)));
     for (const box of outer) {
+        // MathJax's assistive MathML and KaTeX's MathML are clipped off screen on purpose: skip them
+        const drawn = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('mjx-assistive-mml, .katex-mathml'));
+        const clipped = drawn.some(el => el.scrollWidth > el.clientWidth + 1
+            && /(auto|scroll|hidden)/.test(getComputedStyle(el).overflowX));
         let right = box.getBoundingClientRect().right;
-        for (const el of box.querySelectorAll('*')) {
+        for (const el of drawn) {
             const r = el.getBoundingClientRect();
             if (r.width) right = Math.max(right, r.right);
         }
-        const clipped = [box, ...box.querySelectorAll('*')].some(el => el.scrollWidth > el.clientWidth + 1
-            && /(auto|scroll|hidden)/.test(getComputedStyle(el).overflowX));
         if (right > page + 1 || clipped)
             out.push({right: Math.round(right), page, clipped,
                       tex: (box.getAttribute('data-latex') || box.textContent).slice(0, 80)});
