@@ -14,6 +14,7 @@ answer is a ``FAIL`` with a message, not an exception: these are for learners.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -40,8 +41,9 @@ TOL = 1e-12
 def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
     status = "PASS" if ok else "FAIL"
     print(f"{name}: {status}")
-    if detail:  # on a line of its own, so the output fits the page's column
-        print(f"  {detail}")
+    if detail:  # on lines of their own, so the output fits the page's column
+        for line in textwrap.wrap(detail, 68):
+            print(f"  {line}")
     if not ok:
         print(f"  expected: {expected}")
     return ok
