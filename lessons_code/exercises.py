@@ -42,8 +42,9 @@ def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
     status = "PASS" if ok else "FAIL"
     print(f"{name}: {status}")
     if detail:  # on lines of their own, so the output fits the page's column
-        for line in textwrap.wrap(detail, 68):
-            print(f"  {line}")
+        for part in detail.split("; "):
+            for line in textwrap.wrap(part, 70):
+                print(f"  {line}")
     if not ok:
         print(f"  expected: {expected}")
     return ok
