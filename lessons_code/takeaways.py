@@ -112,8 +112,9 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"$\\mathrm{{d}}W = \\mathrm{{d}}y\\,x^\\top$, rank {ev['fc_dw_rank']} per example, one product "
             f"per weight. *Prone to overfit*: with fewer examples than weights the FC student's test error "
             f"is {ev['fc50_test']:.0f} (conv {ev['conv50_test']:.1f}), and {ev['fc50_clean']:.0f} without "
-            "label noise: under-determination, not fitted noise; with more examples than weights, fitting "
-            f"noise costs {ev['fc200_test']:.2f} against {ev['conv200_test']:.2f} (5 seeds, synthetic data)",
+            "label noise: under-determination, not fitted noise; with more examples than weights, the "
+            f"fitted noise shows: {ev['fc200_test']:.2f} against {ev['conv200_test']:.2f} (5 seeds, "
+            "synthetic data)",
             "eq. {eq}`eq-fc-dw`, {ref}`params-optimization`",
         ),
         Takeaway(
