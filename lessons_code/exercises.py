@@ -21,6 +21,7 @@ The real-layer chapter adds two more (named, not numbered):
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -48,7 +49,11 @@ TOL = 1e-12
 
 def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
     status = "PASS" if ok else "FAIL"
-    print(f"{name}: {status}" + (f" -- {detail}" if detail else ""))
+    print(f"{name}: {status}")
+    if detail:  # on lines of their own, so the output fits the page's column
+        for part in detail.split("; "):
+            for line in textwrap.wrap(part, 70):
+                print(f"  {line}")
     if not ok:
         print(f"  expected: {expected}")
     return ok

@@ -54,3 +54,14 @@ def format_sci(value, digits: int = 1) -> str:
         raise ValueError(f"value must be a finite number, got {value!r}")
     mantissa, exponent = f"{value:.{digits}e}".split("e")
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def format_about(value, digits: int = 2) -> str:
+    """A ratio for prose, to ``digits`` significant figures with thousands separators:
+    ``format_about(84000.56) == '84,000'``. Every page quotes a ratio through this, so the
+    same ratio reads the same everywhere ("about 84,000 times")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
+    digits = check_int("digits", digits, 1)
+    rounded = float(f"{value:.{digits}g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 1 else f"{rounded:g}"

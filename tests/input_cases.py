@@ -564,9 +564,11 @@ MANUAL = [
          lambda: linear_students.fit_students(linear_students.Data(TEACH.x, TEACH.y * np.nan), TEACH), "ValueError", "train.y"),
     Case("linear_students.gradient_noise", "range", lambda: linear_students.gradient_noise(TEACH, batch=20), "ValueError", "data"),
     Case("linear_students.gradient_noise", "type", lambda: linear_students.gradient_noise(TEACH.x), "TypeError", "data"),
-    Case("linear_students.chapter_experiments", "range", lambda: linear_students.chapter_experiments(n_trains=(50, 0)),
+    Case("linear_students.overfit_study", "range", lambda: linear_students.overfit_study(n_trains=(50, 0)),
          "ValueError", "n_trains"),
-    Case("linear_students.chapter_experiments", "type", lambda: linear_students.chapter_experiments(seed=None), "TypeError", "seed"),
+    Case("linear_students.chapter_experiments", "type", lambda: linear_students.chapter_experiments(seeds=None), "TypeError", "seeds"),
+    Case("linear_students.chapter_experiments", "empty", lambda: linear_students.chapter_experiments(seeds=()), "ValueError", "seeds"),
+    Case("linear_students.noise_study", "range", lambda: linear_students.noise_study(seeds=(-1,)), "ValueError", "seeds"),
     # exercises: a wrong answer of any kind is a FAIL, never an exception
     Case("exercises.check_exercise_1", "type", lambda: exercises.check_exercise_1(None, "3"), "FAIL"),
     Case("exercises.check_exercise_1", "nonfinite", lambda: exercises.check_exercise_1(np.nan, np.inf), "FAIL"),

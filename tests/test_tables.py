@@ -20,3 +20,14 @@ def test_format_sci_for_prose():
     assert tables.format_sci(0.00017, digits=2) == "1.70 × 10⁻⁴"
     with pytest.raises(TypeError, match="value must be a number"):
         tables.format_sci("1e5")
+
+
+def test_format_about_rounds_ratios_the_same_way_everywhere():
+    from lessons_code.tables import format_about
+
+    assert format_about(150_529_000 / 1792) == "84,000"  # 84,000.56: not 84,001
+    assert format_about(616_566_784 / 9_472) == "65,000"
+    assert format_about(1234.5, 3) == "1,230"
+    assert format_about(0.123) == "0.12"
+    with pytest.raises(TypeError, match="must be a number"):
+        format_about("84000")

@@ -23,6 +23,8 @@ import numpy as np
 
 from .. import conv
 from .._checks import as_float_array, as_pair, check_int, check_real, check_rng, check_seed
+from ..claims import mean_interval
+from ..tables import markdown_table
 
 
 class Data(NamedTuple):
@@ -39,7 +41,7 @@ def teacher_data(n: int, image_shape, kernel_true, noise: float, rng: np.random.
     noise = check_real("noise", noise, minimum=0.0)
     check_rng("rng", rng)
     x = rng.standard_normal((n, h, w))
-    y = np.array([conv.conv2d(img, kernel_true).sum() for img in x]) + noise * rng.standard_normal(n)
+    y = conv_features(x, kernel_true.shape) @ kernel_true.ravel() + noise * rng.standard_normal(n)
     return Data(x, y)
 
 
@@ -59,8 +61,20 @@ def fc_features(x: np.ndarray) -> np.ndarray:
 
 
 def conv_features(x: np.ndarray, kernel_shape) -> np.ndarray:
-    """Conv student's inputs: ``S(x)`` flattened, ``(N, kh*kw)``; ``sum(x * K) = K . S(x)``."""
+    """Conv student's inputs: ``S(x)`` flattened, ``(N, kh*kw)``; ``sum(x * K) = K . S(x)``.
+
+    ``S(x)[p, q]`` is the sum of the pixels kernel entry ``(p, q)`` reads, i.e.
+    ``conv_weight_grad(x, K, ones)`` (the loop twin is :func:`conv_features_loop`)."""
     x = as_float_array("x", x, 3)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    oh, ow = conv.output_shape(x.shape[1:], (kh, kw))
+    return np.stack(
+        [x[:, p : p + oh, q : q + ow].sum(axis=(1, 2)) for p in range(kh) for q in range(kw)], axis=1
+    )
+
+
+def conv_features_loop(x: np.ndarray, kernel_shape) -> np.ndarray:
+    """:func:`conv_features` one image at a time, through ``conv.conv_weight_grad``."""
     k = np.zeros(as_pair("kernel_shape", kernel_shape, 1))
     ones = np.ones(conv.output_shape(x.shape[1:], k.shape))
     return np.stack([conv.conv_weight_grad(img, k, ones).ravel() for img in x])
@@ -101,11 +115,19 @@ def fit_students(train: Data, test: Data, kernel_shape=(3, 3)) -> list[FitReport
 
 
 class NoiseReport(NamedTuple):
-    """How far mini-batch gradients stray from the full-batch gradient, relative to its size."""
+    """How far mini-batch gradients stray from the full-batch gradient, relative to its size.
+
+    ``relative_noise`` (the metric of the first version of the book) grows like
+    ``sqrt((d + 1) / batch)`` for ``d`` roughly independent features, so it mostly counts
+    parameters. It splits into the part *along* the full gradient (does a step go downhill as far
+    as the full-batch step?) and the part *across* it (sideways, one direction per extra weight).
+    """
 
     model: str
     n_params: int
     relative_noise: float  # mean over batches of ||g_batch - g_full|| / ||g_full||
+    along: float  # RMS over batches of the component of g_batch - g_full along g_full, / ||g_full||
+    across: float  # RMS over batches of the rest, / ||g_full||
 
 
 def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[NoiseReport]:
@@ -125,36 +147,155 @@ def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[Noi
         full = per_example.mean(axis=0)
         n_batches = len(data.y) // batch
         batches = per_example[: n_batches * batch].reshape(n_batches, batch, -1).mean(axis=1)
-        rel = np.linalg.norm(batches - full, axis=1) / np.linalg.norm(full)
-        reports.append(NoiseReport(name, a.shape[1], float(rel.mean())))
+        dev = batches - full
+        size = np.linalg.norm(full)
+        along = dev @ (full / size)
+        across = np.linalg.norm(dev - along[:, None] * (full / size), axis=1)
+        reports.append(
+            NoiseReport(
+                name,
+                a.shape[1],
+                float(np.mean(np.linalg.norm(dev, axis=1)) / size),
+                float(np.sqrt(np.mean(along**2)) / size),
+                float(np.sqrt(np.mean(across**2)) / size),
+            )
+        )
     return reports
+
+
+def teacher_fc_weights(kernel_true, image_shape) -> np.ndarray:
+    """The FC weights ``v`` (``(H, W)``) with ``v . x = sum(x * K_true)``: entry ``(r, s)`` is the
+    sum of the kernel entries that read pixel ``(r, s)`` (the conv input gradient of ``dy = 1``)."""
+    k = np.asarray(kernel_true, dtype=np.float64)
+    h, w = as_pair("image_shape", image_shape, 1)
+    return conv.conv_input_grad(np.zeros((h, w)), k, np.ones(conv.output_shape((h, w), k.shape)))
+
+
+class OverfitStudy(NamedTuple):
+    """Test errors of both students over seeds, with and without label noise, for one teacher.
+
+    test_mse[(model, n_train, noise)]: ``(n_seeds,)`` test MSEs (one fresh training and test set
+    per seed); train_mse likewise. teacher_norm2: ``||v||^2`` of the teacher's FC weights, so a
+    min-norm FC fit from ``n < p`` noise-free examples is expected to miss
+    ``||v||^2 (1 - n / p)`` on test data (the directions of ``v`` it never saw stay at zero).
+    """
+
+    seeds: tuple[int, ...]
+    n_pixels: int
+    teacher_norm2: float
+    test_mse: dict
+    train_mse: dict
+
+    def expected_underdetermined(self, n_train: int) -> float:
+        """``||v||^2 (1 - n/p)``: the FC student's expected zero-noise test error for ``n < p``."""
+        return self.teacher_norm2 * max(0.0, 1 - n_train / self.n_pixels)
+
+
+def _seeds(seeds) -> tuple[int, ...]:
+    """``seeds`` as a non-empty tuple of ints >= 0 (a named error otherwise)."""
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of ints, got {seeds!r}")
+    seeds = tuple(check_seed("seeds", s) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none")
+    return seeds
+
+
+def overfit_study(
+    seeds=(0, 1, 2, 3, 4), teacher_seed: int = 5, image_shape=(10, 10), n_trains=(50, 200, 1000),
+    noises=(1.0, 0.0), n_test: int = 2000,
+) -> OverfitStudy:  # fmt: skip
+    """Fit both students for every seed, training-set size and noise level (one teacher kernel,
+    drawn from ``teacher_seed``; each seed draws its own test set and training sets)."""
+    seeds = _seeds(seeds)
+    if isinstance(n_trains, (str, bytes)) or not hasattr(n_trains, "__iter__"):
+        raise TypeError(f"n_trains must be a sequence of ints, got {n_trains!r}")
+    n_trains = tuple(check_int("n_trains", v, 1) for v in n_trains)
+    k_true = np.random.default_rng(check_int("teacher_seed", teacher_seed, 0)).standard_normal((3, 3))
+    test_mse: dict = {}
+    train_mse: dict = {}
+    for noise in noises:
+        for seed in seeds:
+            rng = np.random.default_rng([seed, teacher_seed])
+            test = teacher_data(n_test, image_shape, k_true, noise, rng)
+            for n_train in n_trains:
+                for r in fit_students(teacher_data(n_train, image_shape, k_true, noise, rng), test):
+                    test_mse.setdefault((r.model, n_train, noise), []).append(r.test_mse)
+                    train_mse.setdefault((r.model, n_train, noise), []).append(r.train_mse)
+    v = teacher_fc_weights(k_true, image_shape)
+    return OverfitStudy(
+        seeds,
+        v.size,
+        float(np.sum(v**2)),
+        {k: np.array(a) for k, a in test_mse.items()},
+        {k: np.array(a) for k, a in train_mse.items()},
+    )
+
+
+class NoiseStudy(NamedTuple):
+    """:func:`gradient_noise` over seeds (a fresh teacher and data set each) and image sizes.
+
+    values[(model, side, field)]: ``(n_seeds,)`` array, field one of ``relative_noise``, ``along``,
+    ``across``; n_params[(model, side)]: the student's parameter count."""
+
+    seeds: tuple[int, ...]
+    sides: tuple[int, ...]
+    batch: int
+    values: dict
+    n_params: dict
+
+
+def noise_study(seeds=(0, 1, 2, 3, 4), sides=(6, 10, 20), n: int = 1000, batch: int = 10) -> NoiseStudy:
+    """Mini-batch gradient noise of both students on ``side``×``side`` images, for every seed."""
+    seeds = _seeds(seeds)
+    values: dict = {}
+    n_params: dict = {}
+    for side in sides:
+        for seed in seeds:
+            rng = np.random.default_rng([seed, side])
+            k_true = rng.standard_normal((3, 3))
+            for r in gradient_noise(teacher_data(n, (side, side), k_true, 1.0, rng), batch=batch):
+                n_params[(r.model, side)] = r.n_params
+                for field in ("relative_noise", "along", "across"):
+                    values.setdefault((r.model, side, field), []).append(getattr(r, field))
+    return NoiseStudy(seeds, tuple(sides), batch, {k: np.array(v) for k, v in values.items()}, n_params)
 
 
 class ChapterResults(NamedTuple):
     """Everything the parameters chapter's optimization section shows."""
 
-    fits: list[FitReport]  # FC then conv, for each training-set size
-    noise: list[NoiseReport]  # FC then conv
+    overfit: OverfitStudy
+    noise: NoiseStudy
 
 
-def chapter_experiments(
-    seed: int = 5, image_shape=(10, 10), n_trains=(50, 200, 1000), n_test: int = 2000, noise: float = 1.0,
-    batch: int = 10,
-) -> ChapterResults:  # fmt: skip
-    """The parameters chapter's runs, in one place so every page quotes the same numbers.
+def chapter_experiments(seeds=(0, 1, 2, 3, 4)) -> ChapterResults:
+    """The parameters chapter's runs, in one place so every page quotes the same numbers."""
+    return ChapterResults(overfit_study(seeds), noise_study(seeds))
 
-    One generator (``np.random.default_rng(seed)``) draws the teacher kernel (3x3), the test set,
-    one training set per size in ``n_trains`` and a further 1,000 examples for the gradient noise.
-    """
-    rng = np.random.default_rng(check_seed("seed", seed))
-    if isinstance(n_trains, (str, bytes)) or not hasattr(n_trains, "__iter__"):
-        raise TypeError(f"n_trains must be a sequence of ints, got {n_trains!r}")
-    n_trains = [check_int("n_trains", v, 1) for v in n_trains]
-    n_test, batch = check_int("n_test", n_test, 1), check_int("batch", batch, 1)
-    k_true = rng.standard_normal((3, 3))
-    test = teacher_data(n_test, image_shape, k_true, noise, rng)
-    fits = []
-    for n_train in n_trains:
-        fits += fit_students(teacher_data(n_train, image_shape, k_true, noise, rng), test)
-    data = teacher_data(1000, image_shape, k_true, noise, rng)
-    return ChapterResults(fits, gradient_noise(data, batch=batch))
+
+def overfit_table(study: OverfitStudy) -> str:
+    """Markdown table of an :class:`OverfitStudy`: mean test MSE ± the half-width of its 95 %
+    Student-t interval over seeds, one row per (student, examples, label noise)."""
+    rows = [
+        (model, f"{n:,}", f"{noise:g}", mean_interval(mse).text(".2f"))
+        for (model, n, noise), mse in study.test_mse.items()
+    ]
+    return markdown_table(["student", "examples", "label noise", "test MSE (95 % interval)"], rows, "lrrr")
+
+
+def noise_table(study: NoiseStudy) -> str:
+    """Markdown table of a :class:`NoiseStudy`: relative mini-batch noise and its parts along and
+    across the full gradient, mean ± 95 % half-width over seeds, per image size and student."""
+    fields = ("relative_noise", "along", "across")
+    rows = [
+        (
+            f"{side}×{side}",
+            model,
+            study.n_params[(model, side)],
+            *(mean_interval(study.values[(model, side, f)]).text(".2f") for f in fields),
+        )
+        for side in study.sides
+        for model in ("FC", "conv")
+    ]
+    headers = ["image", "student", "weights", "relative noise", "along g", "across g"]
+    return markdown_table(headers, rows, "llrrrr")

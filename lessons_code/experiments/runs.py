@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import as_index_array, check_int, check_real
+from ..claims import Interval, mean_interval
 from ..tables import markdown_table
 from . import nets
 from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
@@ -120,6 +121,10 @@ class Experiments:
         acc = self.accuracies(model, permuted)
         return float(acc.mean()), float(acc.std(ddof=1))
 
+    def interval(self, model: str, permuted: bool = False) -> Interval:
+        """Mean test accuracy over seeds with its 95 % Student-t interval."""
+        return mean_interval(self.accuracies(model, permuted))
+
     def seconds(self, model: str) -> float:
         """Mean training time of one run (unpermuted data), in seconds."""
         return float(np.mean([r.seconds for r in self.select(model)]))
@@ -130,7 +135,7 @@ class Experiments:
     def accuracy_table(self) -> str:
         rows = []
         for name, spec in MODEL_SPECS.items():
-            m, s = self.summary(name)
+            iv = self.interval(name)
             first = {
                 "mlp": f"FC 64 → {spec.width}",
                 "cnn": f"{spec.kernel}×{spec.kernel} conv, {spec.width} ch.",
@@ -141,7 +146,7 @@ class Experiments:
                     name,
                     first,
                     f"{self.n_params(name):,}",
-                    f"{100 * m:.1f} ± {100 * s:.1f} %",
+                    f"{iv.text('.1f', 100)} %",
                     f"{nets.forward_macs(spec):,}",
                 )
             )
@@ -151,7 +156,7 @@ class Experiments:
                 "Model",
                 "First layer",
                 "Parameters",
-                f"Test accuracy (mean ± std, {n} seeds)",
+                f"Test accuracy (mean, 95 % interval, {n} seeds)",
                 "Multiply-adds per image",
             ],
             rows,
@@ -161,14 +166,14 @@ class Experiments:
     def permutation_table(self) -> str:
         rows = []
         for name in MODEL_SPECS:
-            m, s = self.summary(name)
-            mp, sp = self.summary(name, permuted=True)
+            iv, ivp = self.interval(name), self.interval(name, permuted=True)
+            change = mean_interval(self.accuracies(name, True) - self.accuracies(name))
             rows.append(
                 (
                     name,
-                    f"{100 * m:.1f} ± {100 * s:.1f} %",
-                    f"{100 * mp:.1f} ± {100 * sp:.1f} %",
-                    f"{100 * (mp - m):+.1f}",
+                    f"{iv.text('.1f', 100)} %",
+                    f"{ivp.text('.1f', 100)} %",
+                    f"{change.mean * 100:+.1f} ± {change.half_width * 100:.1f}",
                 )
             )
         return markdown_table(
@@ -180,12 +185,13 @@ class Experiments:
         for name in MODEL_SPECS:
             clean, shifted = self.accuracies(name), self.shifted_accuracies(name)
             per_dir = {d: np.mean([r.shifted_accuracy[d] for r in self.select(name)]) for d in SHIFTS}
+            change = mean_interval(shifted - clean)
             rows.append(
                 (
                     name,
-                    f"{100 * clean.mean():.1f} %",
-                    f"{100 * shifted.mean():.1f} %",
-                    f"{100 * (shifted.mean() - clean.mean()):+.1f}",
+                    f"{mean_interval(clean).text('.1f', 100)} %",
+                    f"{mean_interval(shifted).text('.1f', 100)} %",
+                    f"{change.mean * 100:+.1f} ± {change.half_width * 100:.1f}",
                     " / ".join(f"{100 * per_dir[d]:.0f}" for d in SHIFTS),
                 )
             )

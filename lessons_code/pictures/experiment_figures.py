@@ -132,13 +132,16 @@ def plot_gradient_norms(
 
 
 def plot_gradient_spread(
-    spreads: Mapping[str, Mapping[str, Sequence[float]]], kinds: Mapping[str, str], epochs: Sequence[float]
+    spreads: Mapping[str, Mapping[str, Sequence[float]]],
+    kinds: Mapping[str, str],
+    epochs: Sequence[float],
+    log: bool = False,
 ) -> Figure:
     """Relative batch-to-batch spread of the weight gradients at checkpoints during training.
 
     spreads: model name -> {"first": spreads, "last": spreads} (one value per checkpoint);
-    epochs: the checkpoint positions in epochs. Lower means the minibatch gradients agree more
-    with the full-data gradient.
+    epochs: the checkpoint positions in epochs; log: a logarithmic spread axis. Lower means the
+    minibatch gradients agree more with the full-data gradient.
     """
     x = np.asarray(epochs, dtype=float)
     with mpl.rc_context(palette.RC):
@@ -158,6 +161,8 @@ def plot_gradient_spread(
             ax.set_xlabel("epoch of the checkpoint")
             ax.set_title(f"batch-to-batch spread, {title}")
             ax.spines[["top", "right"]].set_visible(False)
+            if log:
+                ax.set_yscale("log")
         axes[0].set_ylabel("‖g_batch − g_full‖ / ‖g_full‖ (rms)")
         axes[0].legend(frameon=False)
     return fig

@@ -6,7 +6,8 @@ on a free port for the test session. For every page of ``_toc.yml``:
 * desktop, light, first visit: no console error, no failed request, no request to any
   other origin (they are recorded, then blocked), every image decoded, math typeset;
 * desktop, dark: the theme really is dark and every figure sits on an opaque background;
-* phone (360 px wide): the page never scrolls sideways;
+* phone (360 px wide): the page never scrolls sideways, and no display equation is wider than it;
+* desktop: no code block is wider than its column (no sideways scrolling);
 * every matplotlib animation player (found by its DOM: ``div.animation`` with an
   ``_anim_img*`` image and an ``anim-slider``): still until the reader asks, then Play,
   Pause, the step buttons and the slider all move the frame;
@@ -403,3 +404,60 @@ def test_search_page_finds_each_page(visit, site):
         assert any(urlsplit(h).path.endswith(f"/{doc}.html") for h in hrefs), f"search for {word!r}: {hrefs}"
         v.assert_clean(f"search.html?q={word}")
         v.close()
+
+
+# ---------------------------------------------------------------- widths (issue 11)
+# desktop (1280 px): no code block (cell source or printed output, ``div.highlight pre``) is wider
+# than its column; phone (360 px): no display equation is wider than the page or clipped in its
+# box. Display math is found render-agnostically (MathJax ``mjx-container[display]``, KaTeX
+# ``.katex-display``, Sphinx ``div.math``) and measured by the right edge of what is drawn inside.
+
+WIDE_CODE_JS = """() => [...document.querySelectorAll('article div.highlight pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => ({width: pre.scrollWidth, column: pre.clientWidth,
+                  line: pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '')}))"""
+
+WIDE_MATH_JS = """() => {
+    const page = document.documentElement.clientWidth, out = [];
+    const boxes = [...document.querySelectorAll(
+        'article div.math, article .katex-display, article mjx-container[display="true"]')];
+    const outer = boxes.filter(b => !boxes.some(o => o !== b && o.contains(b)));
+    for (const box of outer) {
+        // MathJax's assistive MathML and KaTeX's MathML are clipped off screen on purpose: skip them
+        const drawn = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('mjx-assistive-mml, .katex-mathml'));
+        const clipped = drawn.some(el => el.scrollWidth > el.clientWidth + 1
+            && /(auto|scroll|hidden)/.test(getComputedStyle(el).overflowX));
+        let right = box.getBoundingClientRect().right;
+        for (const el of drawn) {
+            const r = el.getBoundingClientRect();
+            if (r.width) right = Math.max(right, r.right);
+        }
+        if (right > page + 1 || clipped)
+            out.push({right: Math.round(right), page, clipped,
+                      tex: (box.getAttribute('data-latex') || box.textContent).slice(0, 80)});
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_no_code_block_scrolls_sideways_at_desktop_width(visit, doc):
+    v = visit(doc, viewport=DESKTOP)
+    wide = v.page.evaluate(WIDE_CODE_JS)
+    assert not wide, f"{doc}: {len(wide)} code blocks wider than their column at 1280 px: " + "; ".join(
+        f"{w['width']} > {w['column']} px: {w['line'].strip()[:90]!r}" for w in wide[:8]
+    )
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_no_display_equation_is_wider_than_a_phone(visit, doc):
+    v = visit(doc, viewport=PHONE)
+    n = v.page.evaluate(
+        "document.querySelectorAll('article div.math, article .katex-display, "
+        'article mjx-container[display="true"]\').length'
+    )
+    wide = v.page.evaluate(WIDE_MATH_JS)
+    assert not wide, f"{doc}: {len(wide)} of {n} display equations too wide at 360 px: " + "; ".join(
+        f"right edge {w['right']} of {w['page']} px{' (clipped)' if w['clipped'] else ''}: {w['tex']!r}"
+        for w in wide[:8]
+    )

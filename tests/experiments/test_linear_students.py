@@ -66,9 +66,45 @@ def test_bad_inputs_are_refused(call, error, match):
         call()
 
 
-def test_chapter_experiments_are_deterministic_and_ordered():
-    a = optimization.chapter_experiments(n_trains=(50, 200), n_test=300)
-    b = optimization.chapter_experiments(n_trains=(50, 200), n_test=300)
-    assert a == b
-    assert [(r.model, r.n_train) for r in a.fits] == [("FC", 50), ("conv", 50), ("FC", 200), ("conv", 200)]
-    assert [r.model for r in a.noise] == ["FC", "conv"]
+def test_studies_are_deterministic_and_keyed():
+    a = optimization.overfit_study(seeds=(0, 1), n_trains=(50, 200), n_test=300)
+    b = optimization.overfit_study(seeds=(0, 1), n_trains=(50, 200), n_test=300)
+    assert a.teacher_norm2 == b.teacher_norm2
+    assert all(np.array_equal(a.test_mse[k], b.test_mse[k]) for k in a.test_mse)
+    assert sorted(a.test_mse) == sorted(
+        (m, n, s) for m in ("FC", "conv") for n in (50, 200) for s in (1.0, 0.0)
+    )
+    assert a.test_mse[("FC", 50, 1.0)].shape == (2,)
+    assert a.expected_underdetermined(50) == a.teacher_norm2 / 2
+    assert a.expected_underdetermined(200) == 0.0
+    n = optimization.noise_study(seeds=(0, 1), sides=(6,), n=100)
+    assert n.n_params == {("FC", 6): 36, ("conv", 6): 9}
+    assert n.values[("FC", 6, "along")].shape == (2,)
+
+
+def test_vectorised_conv_features_match_the_loop():
+    x = np.random.default_rng(0).standard_normal((3, 7, 6))
+    assert np.allclose(optimization.conv_features(x, (3, 2)), optimization.conv_features_loop(x, (3, 2)))
+
+
+def test_teacher_fc_weights_reproduce_the_teacher():
+    rng, kernel = _setup()
+    data = optimization.teacher_data(20, (7, 6), kernel, 0.0, rng)
+    v = optimization.teacher_fc_weights(kernel, (7, 6))
+    assert np.allclose(data.x.reshape(20, -1) @ v.ravel(), data.y)
+
+
+def test_noise_splits_into_along_and_across():
+    rng, kernel = _setup()
+    data = optimization.teacher_data(400, (10, 10), kernel, 1.0, rng)
+    for r in optimization.gradient_noise(data, batch=10):
+        assert 0 < r.along < r.relative_noise * 1.5 and r.across >= 0
+
+
+def test_tables_have_a_row_per_case_with_intervals():
+    a = optimization.overfit_study(seeds=(0, 1), n_trains=(50,), n_test=100)
+    table = optimization.overfit_table(a)
+    assert len(table.splitlines()) == 2 + 4 and "±" in table
+    n = optimization.noise_study(seeds=(0, 1), sides=(6, 8), n=100)
+    table = optimization.noise_table(n)
+    assert len(table.splitlines()) == 2 + 4 and table.count("±") == 12

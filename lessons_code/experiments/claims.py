@@ -1,0 +1,275 @@
+"""Named checks of the training claims the pages state (parameters and experiments chapters).
+
+Each ``check_*`` function takes the study the prose describes, returns the numbers the page
+quotes when the claim holds, and raises :class:`lessons_code.claims.ClaimError` when it does not.
+Claims about training are made over every seed of the study: "on every seed" means every seed,
+and "at every checkpoint" is never said unless it holds on every seed. ``tests/experiments/
+test_experiment_claims.py`` feeds each check a false version of its claim and sees it fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ..claims import ClaimError, Interval, mean_interval
+
+
+def _require(ok, claim: str, detail: str) -> None:
+    if not bool(ok):
+        raise ClaimError(f"claim does not hold: {claim} ({detail})")
+
+
+def on_every_seed(smaller, larger) -> bool:
+    """True when ``smaller < larger`` holds entry by entry (every seed, every checkpoint given)."""
+    return bool(np.all(np.asarray(smaller) < np.asarray(larger)))
+
+
+# --- parameters chapter: the least-squares students ------------------------------------------
+
+
+def check_underdetermination(study, n_few: int = 50, n_many: int = 200) -> dict[str, Interval]:
+    """Claims of "Easy to overfit?" (a :class:`~lessons_code.experiments.linear_students.OverfitStudy`):
+
+    1. with fewer examples than weights (``n_few < p``) the FC student's test error is large even
+       with *no* label noise, and close to the under-determination estimate ``||v||^2 (1 - n/p)``
+       (the estimate lies in the 95 % interval, or within 20 % of the mean);
+    2. label noise adds little to it: the paired increase is under 5 % of the noise-free error;
+    3. with more examples than weights (``n_many > p``) the noise-free FC fit is exact, and with
+       noise its test error exceeds the conv student's on every seed: that part is fitting noise.
+
+    Returns intervals ``fc_clean``, ``fc_noisy``, ``noise_adds``, ``conv_noisy``, ``fc_many``,
+    ``conv_many``."""
+    t = study.test_mse
+    fc_clean, fc_noisy = t[("FC", n_few, 0.0)], t[("FC", n_few, 1.0)]
+    out = {
+        "fc_clean": mean_interval(fc_clean),
+        "fc_noisy": mean_interval(fc_noisy),
+        "noise_adds": mean_interval(fc_noisy - fc_clean),
+        "conv_noisy": mean_interval(t[("conv", n_few, 1.0)]),
+        "fc_many": mean_interval(t[("FC", n_many, 1.0)]),
+        "conv_many": mean_interval(t[("conv", n_many, 1.0)]),
+    }
+    expected = study.expected_underdetermined(n_few)
+    iv = out["fc_clean"]
+    _require(
+        n_few < study.n_pixels < n_many,
+        "the sizes bracket the number of weights",
+        f"{n_few}, {study.n_pixels}, {n_many}",
+    )
+    _require(
+        iv.mean > 10 * out["conv_noisy"].mean,
+        "without noise the FC error is still large",
+        f"{iv.mean:.2f} against {out['conv_noisy'].mean:.2f}",
+    )
+    _require(
+        iv.low <= expected <= iv.high or abs(iv.mean - expected) < 0.2 * expected,
+        "the noise-free FC error is the under-determination estimate",
+        f"{iv.text()} against {expected:.1f}",
+    )
+    _require(
+        abs(out["noise_adds"].mean) < 0.05 * iv.mean,
+        "noise adds little",
+        f"{out['noise_adds'].text()} on {iv.mean:.1f}",
+    )
+    _require(
+        np.all(t[("FC", n_many, 0.0)] < 1e-12),
+        "with more examples than weights the noise-free fit is exact",
+        f"{t[('FC', n_many, 0.0)].max():.1e}",
+    )
+    _require(
+        on_every_seed(t[("conv", n_many, 1.0)], t[("FC", n_many, 1.0)]),
+        "with noise the FC student's test error exceeds the conv student's on every seed",
+        f"{t[('FC', n_many, 1.0)]} vs {t[('conv', n_many, 1.0)]}",
+    )
+    return out
+
+
+def check_noise_is_dimension(study) -> dict:
+    """Claims of "More stable gradients?" (a :class:`~lessons_code.experiments.linear_students.NoiseStudy`):
+
+    1. the FC student's relative mini-batch noise grows with the image (its mean rises with each
+       larger side and more than doubles from the smallest to the largest), while the conv
+       student's, with 9 weights at every size, grows by less than half;
+    2. along the full gradient (one direction for both students) the conv student's noise is not
+       smaller: its mean is at least 0.9 times the FC student's at every size.
+
+    Returns ``{(model, side, field): Interval}``."""
+    v = study.values
+    out = {k: mean_interval(a) for k, a in v.items()}
+    fc = [out[("FC", s, "relative_noise")].mean for s in study.sides]
+    cv = [out[("conv", s, "relative_noise")].mean for s in study.sides]
+    _require(
+        all(a < b for a, b in itertools.pairwise(fc)),
+        "the FC student's noise grows with the image",
+        f"{np.round(fc, 2)}",
+    )
+    _require(
+        fc[-1] > 2 * fc[0] and cv[-1] < 1.5 * cv[0],
+        "from the smallest to the largest image the FC noise more than doubles, the conv noise does not "
+        "grow by half",
+        f"FC {np.round(fc, 2)}, conv {np.round(cv, 2)}",
+    )
+    for s in study.sides:
+        a_fc, a_cv = out[("FC", s, "along")].mean, out[("conv", s, "along")].mean
+        _require(
+            a_cv >= 0.9 * a_fc,
+            f"along the gradient the conv student is not steadier ({s}×{s})",
+            f"conv {a_cv:.2f}, FC {a_fc:.2f}",
+        )
+    return out
+
+
+# --- experiments chapter: gradient spreads on the digits --------------------------------------
+
+
+def check_spread_claims(study, first: dict, early: int = 1) -> dict:
+    """Claims of "Gradients during training" (a
+    :class:`~lessons_code.experiments.gradient_study.SpreadStudy`).
+
+    first: ``{model: first-layer name}``; ``early``: the index of the checkpoint after one epoch.
+
+    1. after one epoch, the CNN's first-layer gradient is steadier than the MLP's on every seed,
+       both as a whole and along the full gradient;
+    2. that does not last: at the last checkpoint the CNN's first layer is steadier than the
+       MLP's on fewer than all seeds (so the page must not say "at every checkpoint");
+    3. inside the MLP the two layers' spreads agree within 25 % on every seed and checkpoint;
+    4. from one epoch to the end every layer's spread grows, on every seed;
+    5. in the 1×1-conv MLP, from one epoch on, the 4-weight kernel's gradient is on average (mean
+       over seeds; not on every seed) steadier along the full gradient, the measure that does not
+       count weights, than the 2,560-weight FC layer's.
+
+    Returns the per-(model, layer) intervals at every checkpoint: ``{(model, layer, "relative" or
+    "along"): [Interval per checkpoint]}``."""
+    rel, alo = study.relative, study.along
+    mlp, cnn = ("MLP", first["MLP"]), ("CNN", first["CNN"])
+    _require(
+        on_every_seed(rel[cnn][:, early], rel[mlp][:, early]),
+        "after one epoch the CNN's first layer is steadier than the MLP's on every seed",
+        f"{rel[cnn][:, early].round(2)} vs {rel[mlp][:, early].round(2)}",
+    )
+    _require(
+        on_every_seed(alo[cnn][:, early], alo[mlp][:, early]),
+        "... also along the full gradient",
+        f"{alo[cnn][:, early].round(2)} vs {alo[mlp][:, early].round(2)}",
+    )
+    _require(
+        not on_every_seed(rel[cnn], rel[mlp]),
+        "the CNN's first layer is not steadier at every checkpoint on every seed",
+        "it is: the page may say more",
+    )
+    k1, w2 = alo[("1×1-conv MLP", "K1")][:, early:], alo[("1×1-conv MLP", "W2")][:, early:]
+    _require(
+        np.all(k1.mean(axis=0) < w2.mean(axis=0)),
+        "from one epoch on, along the gradient, the 1×1 "
+        "kernel is on average steadier than the FC layer after it",
+        f"{k1.mean(axis=0).round(3)} vs {w2.mean(axis=0).round(3)}",
+    )
+    ratio = rel[("MLP", "W1")] / rel[("MLP", "W2")]
+    _require(
+        np.all(np.abs(ratio - 1) < 0.25),
+        "the MLP's two layers are about as steady",
+        f"ratios {ratio.round(2)}",
+    )
+    for key, r in rel.items():
+        _require(
+            on_every_seed(r[:, early], r[:, -1]),
+            f"{key} spread grows from one epoch to the end",
+            f"{r[:, early].round(2)} -> {r[:, -1].round(2)}",
+        )
+    out = {}
+    for key in rel:
+        out[(*key, "relative")] = [mean_interval(c) for c in rel[key].T]
+        out[(*key, "along")] = [mean_interval(c) for c in alo[key].T]
+    return out
+
+
+def check_smooth_kernel_gradient(correlation: float, threshold: float = 0.4) -> float:
+    """Claim ("smooth updates"): horizontally adjacent entries of a kernel gradient on the digits
+    move together, with a correlation above ``threshold``. Returns the correlation."""
+    _require(
+        correlation > threshold,
+        "neighbouring kernel-gradient entries move together",
+        f"correlation {correlation:.2f}, needs > {threshold}",
+    )
+    return float(correlation)
+
+
+# --- experiments chapter: accuracy, permutation, translation ----------------------------------
+
+
+def check_accuracy_claims(acc: dict, n_params: dict) -> dict[str, Interval]:
+    """Claims of "Three small networks": every model is far above chance (mean > 95 %), and the CNN
+    reaches the MLP's accuracy (means within 2 points) with the fewest parameters.
+
+    acc: ``{model: (n_seeds,) test accuracies}``; n_params: ``{model: count}``. Returns intervals."""
+    out = {name: mean_interval(a) for name, a in acc.items()}
+    for name, iv in out.items():
+        _require(iv.mean > 0.95, f"{name} is far above chance", f"{iv.text('.1f', 100)} %")
+    gap = out["CNN"].mean - out["MLP"].mean
+    _require(abs(gap) < 0.02, "the CNN matches the MLP within two points", f"{100 * gap:+.1f} points")
+    _require(
+        n_params["CNN"] < min(v for k, v in n_params.items() if k != "CNN"),
+        "the CNN has the fewest parameters",
+        f"{n_params}",
+    )
+    return out
+
+
+def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interval]:
+    """Claims of "Shuffling the pixels": retrained on permuted pixels, the MLP and the 1×1-conv MLP
+    change by less than a point (mean), while the CNN loses accuracy: the 95 % interval of its
+    paired change (same seeds) lies below zero.
+
+    original, permuted: ``{model: (n_seeds,) accuracies}`` in seed order. Returns the paired
+    change intervals."""
+    out = {name: mean_interval(permuted[name] - original[name]) for name in original}
+    for name in ("MLP", "1×1-conv MLP"):
+        _require(
+            abs(out[name].mean) < 0.01,
+            f"{name} is unchanged by the permutation",
+            f"{out[name].text('.1f', 100)} points",
+        )
+    _require(out["CNN"].high < 0, "the CNN loses accuracy", f"{out['CNN'].text('.1f', 100)} points")
+    return out
+
+
+def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
+    """Claims of "Shifting the test images by one pixel": every model loses more than 20 points,
+    and the CNN loses less than each other model on every seed.
+
+    clean, shifted: ``{model: (n_seeds,) accuracies}`` (shifted: mean over the four directions),
+    in seed order. Returns the paired change intervals."""
+    change = {name: shifted[name] - clean[name] for name in clean}
+    out = {name: mean_interval(c) for name, c in change.items()}
+    for name, iv in out.items():
+        _require(
+            iv.mean < -0.2,
+            f"a one-pixel shift costs {name} more than 20 points",
+            f"{iv.text('.1f', 100)} points",
+        )
+    for name in change:
+        if name != "CNN":
+            _require(
+                on_every_seed(change[name], change["CNN"]),
+                f"the CNN loses less than {name} on every seed",
+                f"{change['CNN'].round(3)} vs {change[name].round(3)}",
+            )
+    return out
+
+
+def check_norms_shrink(norms_by_seed, steps_per_epoch: int, factor: float = 2.0) -> np.ndarray:
+    """Claim: a layer's gradient norm shrinks during training: averaged over the seeds, the ratio
+    of its mean over the first epoch to its mean over the last is above ``factor``. (Not "on every
+    seed": the page quotes the per-seed ratios, and on the digits one seed's last layer of the
+    1×1-conv MLP does not shrink.) ``norms_by_seed``: ``(n_seeds, n_steps)``. Returns the per-seed
+    ratios first / last."""
+    n = np.asarray(norms_by_seed, dtype=np.float64)
+    ratio = n[:, :steps_per_epoch].mean(axis=1) / n[:, -steps_per_epoch:].mean(axis=1)
+    _require(
+        ratio.mean() > factor,
+        f"gradient norms shrink more than {factor:g}x, on average over seeds",
+        f"ratios {ratio.round(1)}",
+    )
+    return ratio

@@ -1,0 +1,131 @@
+"""Batch-to-batch spread of the weight gradients at the checkpoints of every seed's run.
+
+For one network at fixed weights, the full-training-set gradient ``g`` of a layer and the
+gradients ``g_b`` of ``n_batches`` random minibatches give two scale-free numbers:
+
+* ``relative``: ``sqrt(mean_b ||g_b - g||^2) / ||g||`` -- the spread of the whole gradient. For
+  ``d`` roughly independent directions it grows like ``sqrt(d)``, so across layers of very
+  different sizes it mostly compares parameter counts;
+* ``along``: ``sqrt(mean_b ((g_b - g) . g/||g||)^2) / ||g||`` -- the spread of the component along
+  ``g``, i.e. of how far a minibatch step goes downhill. One direction for every layer: it does
+  not grow with the number of weights.
+
+:func:`spread_study` evaluates both for every (model, seed, checkpoint, layer) of a training
+study; one forward/backward pass per minibatch serves every layer.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._checks import check_int
+from ..claims import mean_interval
+from ..tables import markdown_table
+from . import nets
+from .nets import NetSpec
+
+
+def layer_spreads(
+    spec: NetSpec, params, x, y, layers, *, batch_size: int = 64, n_batches: int = 30, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """``{layer: (relative, along)}`` at the fixed weights ``params`` (see the module docstring).
+
+    Minibatches of ``batch_size`` are drawn without replacement within a batch, from
+    ``np.random.default_rng(seed)``."""
+    n_batches = check_int("n_batches", n_batches, 2)
+    for layer in layers:
+        if layer not in params:
+            raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
+    full_grads = nets.loss_and_grads(spec, params, x, y)[1]
+    full = {k: full_grads[k].ravel() for k in layers}
+    rng = np.random.default_rng(seed)
+    dev = {k: [] for k in layers}
+    along = {k: [] for k in layers}
+    for _ in range(n_batches):
+        idx = rng.choice(len(y), size=batch_size, replace=False)
+        grads = nets.loss_and_grads(spec, params, x[idx], y[idx])[1]
+        for k in layers:
+            d = grads[k].ravel() - full[k]
+            dev[k].append(d @ d)
+            along[k].append(d @ full[k] / np.linalg.norm(full[k]))
+    out = {}
+    for k in layers:
+        norm = float(np.linalg.norm(full[k]))
+        out[k] = (float(np.sqrt(np.mean(dev[k]))) / norm, float(np.sqrt(np.mean(np.square(along[k])))) / norm)
+    return out
+
+
+class SpreadStudy(NamedTuple):
+    """relative[(model, layer)], along[(model, layer)]: ``(n_seeds, n_checkpoints)`` arrays;
+    checkpoints: the training steps, in order; seeds: the seeds, in row order."""
+
+    seeds: tuple[int, ...]
+    checkpoints: tuple[int, ...]
+    relative: dict
+    along: dict
+
+
+def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStudy:
+    """The spreads at every kept checkpoint of every run.
+
+    runs_by_model: ``{model: [(seed, checkpoints), ...]}`` with ``checkpoints`` a
+    ``{step: params}`` dict (as :class:`lessons_code.experiments.nets.TrainResult` keeps them);
+    specs: ``{model: NetSpec}``; layers_by_model: ``{model: (layer, ...)}``. Keyword arguments go
+    to :func:`layer_spreads`."""
+    relative: dict = {}
+    along: dict = {}
+    seeds: tuple[int, ...] = ()
+    steps: tuple[int, ...] = ()
+    for model, runs in runs_by_model.items():
+        seeds = tuple(s for s, _ in runs)
+        steps = tuple(sorted(runs[0][1]))
+        layers = layers_by_model[model]
+        rel = {k: np.zeros((len(runs), len(steps))) for k in layers}
+        alo = {k: np.zeros((len(runs), len(steps))) for k in layers}
+        for i, (_, checkpoints) in enumerate(runs):
+            if tuple(sorted(checkpoints)) != steps:
+                raise ValueError(
+                    f"every run of {model!r} must keep the checkpoints {steps}, got {sorted(checkpoints)}"
+                )
+            for j, step in enumerate(steps):
+                got = layer_spreads(specs[model], checkpoints[step], x, y, layers, **kw)
+                for k in layers:
+                    rel[k][i, j], alo[k][i, j] = got[k]
+        for k in layers:
+            relative[(model, k)], along[(model, k)] = rel[k], alo[k]
+    return SpreadStudy(seeds, steps, relative, along)
+
+
+def neighbour_correlation(dK) -> float:
+    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, 1, k, k)``,
+    pooled over the channels that receive any gradient (``nan`` for ``k = 1`` or no such channel)."""
+    dK = np.asarray(dK, dtype=np.float64)
+    if dK.ndim != 4:
+        raise ValueError(f"dK must be (C_out, C_in, kh, kw), got shape {dK.shape}")
+    live = [c for c in range(dK.shape[0]) if np.any(dK[c] != 0)]
+    if dK.shape[3] < 2 or not live:
+        return float("nan")
+    left = np.concatenate([dK[c, :, :, :-1].ravel() for c in live])
+    right = np.concatenate([dK[c, :, :, 1:].ravel() for c in live])
+    return float(np.corrcoef(left, right)[0, 1])
+
+
+def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int = 0) -> float:
+    """:func:`neighbour_correlation` of the first-layer kernel gradient of a freshly initialised
+    CNN (``NetSpec("cnn", width, kernel)``, ``np.random.default_rng(seed)``) on images ``x``."""
+    spec = NetSpec("cnn", width, kernel)
+    params = nets.init_params(spec, np.random.default_rng(check_int("seed", seed, 0)))
+    return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])
+
+
+def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
+    """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
+    per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    rows = []
+    for (model, layer), rel in study.relative.items():
+        for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
+            rows.append((model, f"`{layer}`", label, *(mean_interval(col).text(".2f") for col in values.T)))
+    headers = ["Model", "Layer", "", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
+    return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))

@@ -1,0 +1,180 @@
+"""The named checks of the training claims: each passes on a true study and fails on a false one."""
+
+import numpy as np
+import pytest
+
+from lessons_code.claims import ClaimError
+from lessons_code.experiments import claims
+from lessons_code.experiments import linear_students as ls
+from lessons_code.experiments.gradient_study import SpreadStudy
+
+
+@pytest.fixture(scope="module")
+def overfit():
+    return ls.overfit_study(seeds=(0, 1, 2), n_trains=(50, 200), n_test=500)
+
+
+@pytest.fixture(scope="module")
+def noise():
+    return ls.noise_study(seeds=(0, 1, 2), sides=(6, 10, 20), n=400)
+
+
+def test_underdetermination_holds_on_the_students(overfit):
+    out = claims.check_underdetermination(overfit)
+    assert out["fc_clean"].mean > 40 and 0 < out["noise_adds"].mean < 4
+    assert out["fc_many"].mean > out["conv_many"].mean
+
+
+def test_underdetermination_fails_if_the_noise_free_error_were_small(overfit):
+    t = dict(overfit.test_mse)
+    t[("FC", 50, 0.0)] = np.full(3, 0.5)  # the old story: the error is all fitted noise
+    with pytest.raises(ClaimError, match="still large"):
+        claims.check_underdetermination(overfit._replace(test_mse=t))
+
+
+def test_underdetermination_fails_if_noise_made_the_difference(overfit):
+    t = dict(overfit.test_mse)
+    t[("FC", 50, 1.0)] = t[("FC", 50, 0.0)] * 2
+    with pytest.raises(ClaimError, match="noise adds little"):
+        claims.check_underdetermination(overfit._replace(test_mse=t))
+
+
+def test_underdetermination_fails_on_a_wrong_estimate(overfit):
+    with pytest.raises(ClaimError, match="estimate"):
+        claims.check_underdetermination(overfit._replace(teacher_norm2=4 * overfit.teacher_norm2))
+
+
+def test_noise_is_dimension_holds(noise):
+    out = claims.check_noise_is_dimension(noise)
+    assert out[("FC", 20, "relative_noise")].mean > 2 * out[("FC", 6, "relative_noise")].mean
+
+
+def test_noise_is_dimension_fails_if_fc_noise_were_flat(noise):
+    v = dict(noise.values)
+    for s in noise.sides:
+        v[("FC", s, "relative_noise")] = np.full(3, 3.0)  # a constant: no dimension effect
+    with pytest.raises(ClaimError, match="grows with the image"):
+        claims.check_noise_is_dimension(noise._replace(values=v))
+
+
+def test_noise_is_dimension_fails_if_conv_were_steadier_along_the_gradient(noise):
+    v = dict(noise.values)
+    v[("conv", 10, "along")] = v[("FC", 10, "along")] / 2  # the seed's claim, made true
+    with pytest.raises(ClaimError, match="not steadier"):
+        claims.check_noise_is_dimension(noise._replace(values=v))
+
+
+def _spread_study():
+    """A study shaped like the chapter's (5 seeds x 4 checkpoints) where every claim holds."""
+    rise = np.array([1.0, 1.2, 2.0, 3.0])
+    seeds = np.linspace(0.9, 1.1, 5)[:, None]
+    rel = {
+        ("MLP", "W1"): 0.8 * rise * seeds,
+        ("MLP", "W2"): 0.8 * rise * seeds * 1.05,
+        ("CNN", "K1"): 0.5 * np.array([1.0, 1.0, 4.0, 6.0]) * seeds,
+        ("CNN", "W2"): 0.6 * rise * seeds,
+        ("1×1-conv MLP", "K1"): 0.2 * rise * seeds,
+        ("1×1-conv MLP", "W2"): 0.9 * rise * seeds,
+    }
+    along = {k: 0.3 * v for k, v in rel.items()}
+    along[("CNN", "K1")] = 0.1 * rel[("CNN", "K1")]
+    return SpreadStudy((0, 1, 2, 3, 4), (0, 22, 110, 440), rel, along)
+
+
+FIRST = {"MLP": "W1", "CNN": "K1", "1×1-conv MLP": "K1"}
+
+
+def test_spread_claims_hold_on_a_true_study():
+    out = claims.check_spread_claims(_spread_study(), FIRST)
+    assert len(out[("CNN", "K1", "relative")]) == 4
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "change", "match"),
+    [
+        (("CNN", "K1"), "relative", lambda a: a.__setitem__((2, 1), 5.0), "after one epoch"),
+        (("CNN", "K1"), "along", lambda a: a.__setitem__((0, 1), 5.0), "along the full gradient"),
+        (("CNN", "K1"), "relative", lambda a: a.__setitem__((slice(None), slice(2, None)), 0.01),
+         "not steadier at every checkpoint"),
+        (("MLP", "W2"), "relative", lambda a: a.__setitem__((3, 0), 5.0), "about as steady"),
+        (("CNN", "W2"), "relative", lambda a: a.__setitem__((4, 3), 0.01), "grows from one epoch"),
+        (("1×1-conv MLP", "K1"), "along", lambda a: a.__setitem__((slice(None), 3), 9.0), "1×1"),
+    ],
+)  # fmt: skip
+def test_spread_claims_fail_on_false_versions(key, field, change, match):
+    study = _spread_study()
+    arrays = {k: v.copy() for k, v in getattr(study, field).items()}
+    change(arrays[key])
+    if key == ("MLP", "W2") and field == "relative":  # keep the other claims true
+        pass
+    with pytest.raises(ClaimError, match=match):
+        claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
+
+
+def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments.gradient_study import kernel_gradient_smoothness
+
+    split = data.load_digits_split(0)
+    x, y = split.x_train[:64], split.y_train[:64]
+    assert claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
+    shuffled = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    with pytest.raises(ClaimError, match="move together"):
+        claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
+    with pytest.raises(ClaimError):
+        claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
+
+
+def _acc():
+    base = np.array([0.970, 0.972, 0.968, 0.975, 0.971])
+    return {"MLP": base, "CNN": base - 0.003, "1×1-conv MLP": base - 0.002}
+
+
+PARAMS = {"MLP": 2410, "CNN": 1370, "1×1-conv MLP": 2578}
+
+
+def test_accuracy_claims():
+    out = claims.check_accuracy_claims(_acc(), PARAMS)
+    assert out["CNN"].n == 5
+    with pytest.raises(ClaimError, match="within two points"):
+        claims.check_accuracy_claims({**_acc(), "MLP": _acc()["MLP"] + 0.025}, PARAMS)
+    with pytest.raises(ClaimError, match="fewest parameters"):
+        claims.check_accuracy_claims(_acc(), {**PARAMS, "CNN": 9999})
+    with pytest.raises(ClaimError, match="above chance"):
+        claims.check_accuracy_claims({**_acc(), "MLP": np.full(5, 0.1)}, PARAMS)
+
+
+def test_permutation_claims():
+    original = _acc()
+    permuted = {**original, "CNN": original["CNN"] - np.array([0.01, 0.012, 0.008, 0.011, 0.009])}
+    out = claims.check_permutation_claims(original, permuted)
+    assert out["CNN"].high < 0
+    with pytest.raises(ClaimError, match="CNN loses"):
+        claims.check_permutation_claims(original, original)  # the CNN unchanged too
+    with pytest.raises(ClaimError, match="MLP is unchanged"):
+        claims.check_permutation_claims(original, {**permuted, "MLP": original["MLP"] - 0.05})
+
+
+def test_shift_claims():
+    clean = _acc()
+    shifted = {
+        "MLP": clean["MLP"] - 0.5,
+        "CNN": clean["CNN"] - 0.4,
+        "1×1-conv MLP": clean["1×1-conv MLP"] - 0.5,
+    }
+    assert claims.check_shift_claims(clean, shifted)["CNN"].mean == pytest.approx(-0.4)
+    worse_on_one_seed = {**shifted, "CNN": shifted["CNN"] - np.array([0, 0, 0.2, 0, 0])}
+    with pytest.raises(ClaimError, match="on every seed"):
+        claims.check_shift_claims(clean, worse_on_one_seed)
+    with pytest.raises(ClaimError, match="more than 20 points"):
+        claims.check_shift_claims(clean, {**shifted, "CNN": clean["CNN"] - 0.1})
+
+
+def test_norms_shrink():
+    falling = np.outer(np.ones(5), np.geomspace(1.0, 0.01, 100))
+    assert np.all(claims.check_norms_shrink(falling, 10) > 3)
+    one_flat = falling.copy()
+    one_flat[2] = 1.0  # one seed whose norms never fall: the average still falls
+    assert claims.check_norms_shrink(one_flat, 10)[2] == 1.0
+    with pytest.raises(ClaimError, match="on average over seeds"):
+        claims.check_norms_shrink(np.ones((5, 100)), 10)  # a constant: nothing shrinks

@@ -1,0 +1,56 @@
+"""Spreads of the weight gradients at kept checkpoints, and kernel-gradient smoothness."""
+
+import numpy as np
+import pytest
+
+from lessons_code.experiments import digits as data
+from lessons_code.experiments import gradient_study, nets
+from lessons_code.experiments.nets import NetSpec
+
+
+@pytest.fixture(scope="module")
+def small():
+    split = data.load_digits_split(0)
+    return split.x_train[:256], split.y_train[:256]
+
+
+def test_spread_study_shapes_and_the_along_part_is_at_most_the_whole(small):
+    x, y = small
+    spec = NetSpec("mlp", 8)
+    runs = {
+        "MLP": [
+            (s, nets.train(spec, x, y, seed=s, epochs=1, checkpoint_steps=(0, 2)).checkpoints) for s in (0, 1)
+        ]
+    }
+    study = gradient_study.spread_study(runs, {"MLP": spec}, x, y, {"MLP": ("W1", "W2")}, n_batches=4)
+    assert study.seeds == (0, 1) and study.checkpoints == (0, 2)
+    for key in (("MLP", "W1"), ("MLP", "W2")):
+        assert study.relative[key].shape == (2, 2)
+        assert np.all(study.along[key] <= study.relative[key] * 2 + 1e-12)
+        assert np.all(study.relative[key] > 0)
+    table = gradient_study.spread_table(study, {"MLP": spec}, 1)
+    assert len(table.splitlines()) == 2 + 4 and "±" in table
+
+
+def test_spread_is_zero_when_every_batch_is_the_whole_set(small):
+    x, y = small
+    spec = NetSpec("mlp", 8)
+    params = nets.init_params(spec, np.random.default_rng(0))
+    got = gradient_study.layer_spreads(spec, params, x[:64], y[:64], ("W1",), batch_size=64, n_batches=2)
+    assert got["W1"][0] < 1e-12 and got["W1"][1] < 1e-12
+
+
+def test_bad_layer_is_refused(small):
+    x, y = small
+    spec = NetSpec("mlp", 8)
+    params = nets.init_params(spec, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="layer must be one of"):
+        gradient_study.layer_spreads(spec, params, x, y, ("K1",))
+
+
+def test_neighbour_correlation():
+    smooth = np.tile(np.arange(5.0), (2, 1, 5, 1))  # rows 0..4: neighbours equal up to a step
+    assert gradient_study.neighbour_correlation(smooth) > 0.5
+    assert np.isnan(gradient_study.neighbour_correlation(np.ones((2, 1, 1, 1))))
+    with pytest.raises(ValueError, match="C_out, C_in"):
+        gradient_study.neighbour_correlation(np.ones((3, 3)))
