@@ -19,6 +19,10 @@ How it measures:
   hits both sides of a ratio alike;
 * the clock is the process CPU time (``--clock cpu``, the default; ``--clock wall`` for wall
   time): on a shared machine it leaves out the time the process waits for a core;
+* every worker, numpy and torch alike, runs with ``MALLOC_MMAP_THRESHOLD_`` and
+  ``MALLOC_TRIM_THRESHOLD_`` set (see ``MALLOC``; ``--default-malloc`` leaves glibc's adaptive
+  defaults): with the defaults, whether a call faults its temporaries in again depends on the
+  order of earlier allocations, and it moved single timings by up to 1.8x for both libraries;
 * peak memory is tracemalloc's peak during one call (numpy reports its allocations to it), the
   result included, divided by ``x.nbytes``; for ``backward`` the cache (which holds ``cols``)
   exists before the call and is not counted.
@@ -60,6 +64,11 @@ PASSES = ("forward", "backward", "forward+backward")
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: Environment variables that make OpenBLAS choose slower kernels; unset for every measurement.
 UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+#: glibc malloc settings for every worker (numpy and torch alike; ``--default-malloc`` drops them):
+#: keep freed blocks up to 32 MB in the heap and do not hand the heap's top back to the system.
+#: With glibc's adaptive defaults, whether a call re-faults its temporaries (about 2 µs per 4 KB page
+#: on the README's machine) depends on the order of earlier allocations, not on the computation.
+MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(256 * 2**20)}
 
 
 def make_data(shape: dict):
@@ -216,15 +225,15 @@ def machine_info() -> dict:
     return info
 
 
-def worker_env() -> dict:
+def worker_env(default_malloc: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    return {**env, **ONE_THREAD}
+    return {**env, **ONE_THREAD, **({} if default_malloc else MALLOC)}
 
 
 def run_in_subprocess(spec: dict) -> dict:
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", json.dumps(spec)],
-        env=worker_env(),
+        env=worker_env(spec.get("default_malloc", False)),
         capture_output=True,
         text=True,
         check=False,
@@ -267,6 +276,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 runs of >= 0.02 s: a smoke test")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if importable")
+    parser.add_argument(
+        "--default-malloc", action="store_true", help="leave glibc's malloc settings as they are (see MALLOC)"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -287,6 +299,8 @@ def main(argv=None) -> int:
           f"{'; '.join(info['blas'])}")  # fmt: skip
     parent = ", ".join(f"{k}={os.environ[k]}" for k in UNSET if k in os.environ) or "neither was set"
     print(f"- unset for every measurement: {', '.join(UNSET)} (here: {parent})")
+    malloc = "glibc defaults" if args.default_malloc else " ".join(f"{k}={v}" for k, v in MALLOC.items())
+    print(f"- malloc, for numpy and torch alike: {malloc}")
     if tv:
         print(f"- PyTorch {tv} (CPU, float64, torch.set_num_threads(1))")
     else:
@@ -303,7 +317,7 @@ def main(argv=None) -> int:
         per_pass = {}
         for pass_ in PASSES:
             spec = {"shape": name, "pass": pass_, "repeat": args.repeat, "min_time": args.min_time}
-            spec["clock"] = args.clock
+            spec.update(clock=args.clock, default_malloc=args.default_malloc)
             impls = ["layer"] + (["torch"] if tv else []) + (["loop"] if shape["loop"] else [])
             runs = {impl: [] for impl in impls}
             for _ in range(args.rounds):
