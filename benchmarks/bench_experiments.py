@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from lessons_code.experiments import digits as data
+from lessons_code.experiments import gradient_study
 from lessons_code.experiments import runs as experiments
 from lessons_code.experiments.runs import MODEL_SPECS
 from lessons_code.tables import markdown_table
@@ -29,27 +30,23 @@ BUDGET_S = 30.0
 
 
 def time_phases() -> tuple[list[tuple[str, float]], experiments.Experiments]:
+    """The chapter's computation (``runs.chapter_results``, the call the page makes), phase by phase."""
     config = experiments.Config()
-    spe = config.steps_per_epoch
-    checkpoints = (0, spe, 5 * spe, config.epochs * spe)
-    phases = []
-    t = time.perf_counter()
-    ex = experiments.run_experiments(config, checkpoint_steps=checkpoints)
-    phases.append((f"train {len(ex.runs)} networks (3 models x {len(config.seeds)} seeds x 2 pixel orders)",
-                   time.perf_counter() - t))  # fmt: skip
-    t = time.perf_counter()
-    for name in ("MLP", "1×1-conv MLP"):
-        experiments.permutation_twin(MODEL_SPECS[name], ex.digits, ex.perm, epochs=config.epochs)
-    phases.append(("permutation twins (2 models, 2 runs each)", time.perf_counter() - t))
-    t = time.perf_counter()
-    for name, spec in MODEL_SPECS.items():
-        for params in ex.select(name)[0].result.checkpoints.values():
-            for layer in (spec.first_layer, "W2"):
-                experiments.gradient_spread(spec, params, ex.digits.x_train, ex.digits.y_train, layer=layer)
-    phases.append(("gradient spread (3 models x 4 checkpoints x 2 layers)", time.perf_counter() - t))
+    results = experiments.chapter_results(config)
+    ex = results.experiments
+    n_models, n_seeds = len(MODEL_SPECS), len(config.seeds)
+    n_twins, n_checkpoints = len(results.twins), len(results.checkpoints)
+    phases = [
+        (f"train {len(ex.runs)} networks ({n_models} models x {n_seeds} seeds x 2 pixel orders)",
+         results.seconds["training"]),
+        (f"permutation twins ({n_twins} models, 2 runs each)", results.seconds["twins"]),
+        (f"gradient spread ({n_models} models x {n_checkpoints} checkpoints x 2 layers x seeds)",
+         results.seconds["spreads"]),
+    ]  # fmt: skip
     t = time.perf_counter()
     data.shift_images(ex.digits.x_test, 0, 1)
     ex.accuracy_table(), ex.permutation_table(), ex.translation_table()
+    gradient_study.spread_table(results.spreads, MODEL_SPECS, results.steps_per_epoch)
     phases.append(("tables", time.perf_counter() - t))
     return phases, ex
 

@@ -32,6 +32,7 @@ from .backward_rules import dilate
 from .conv_layer import conv_forward
 from .experiments import nets
 from .experiments.digits import load_digits_split
+from .experiments.runs import MODEL_SPECS
 from .geometry import shift_determined, shift_image
 from .param_counts import conv_param_count, fc_param_count
 
@@ -42,7 +43,7 @@ EX1 = {"height": 224, "width": 224, "channels": 3, "fc_units": 1000, "kernel": 3
 #: ``init_params(spec, np.random.default_rng(EX2_SEED))``, on the first EX2_BATCH training images
 #: of ``load_digits_split(0)``.
 EX2_SEED, EX2_BATCH = 0, 64
-EX2_SPECS = {"mlp": nets.NetSpec("mlp", 32), "cnn": nets.NetSpec("cnn", 8, 3)}
+EX2_SPECS = {"mlp": MODEL_SPECS["MLP"], "cnn": MODEL_SPECS["CNN"]}
 
 TOL = 1e-12
 

@@ -1,4 +1,5 @@
-"""Hypothesis strategies shared by the convolution tests."""
+"""Hypothesis strategies shared by the convolution tests (the batched layer, the matrix view): one
+conv-case strategy, sized per test file."""
 
 from hypothesis import strategies as st
 

@@ -62,6 +62,46 @@ def assert_gradient_close(analytic, numeric):
     assert err < 1e-7 or np.max(np.abs(analytic - numeric)) < 1e-8, (err, analytic, numeric)
 
 
+@settings(max_examples=40, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_im2col_is_the_definition_and_col2im_its_adjoint(case, seed):
+    x_shape, w_shape, params = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(x_shape)
+    n, c, h, w = x_shape
+    kh, kw = w_shape[2:]
+    (sh, sw), (ph, pw), (dh, dw) = params["stride"], params["padding"], params["dilation"]
+    cols = conv_layer.im2col(x, (kh, kw), **params)
+    oh, ow = conv_layer.output_size(h, kh, sh, ph, dh), conv_layer.output_size(w, kw, sw, pw, dw)
+    assert cols.shape == (c * kh * kw, n * oh * ow)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    expected = np.zeros_like(cols)  # cols[(ch, p, q), (m, i, j)] = xp[m, ch, i*s + p*d, j*s + q*d]
+    for p in range(kh):
+        for q in range(kw):
+            for ch in range(c):
+                for m in range(n):
+                    for i in range(oh):
+                        for j in range(ow):
+                            row, col = (ch * kh + p) * kw + q, (m * oh + i) * ow + j
+                            expected[row, col] = xp[m, ch, i * sh + p * dh, j * sw + q * dw]
+    assert np.array_equal(cols, expected)
+    d = rng.standard_normal(cols.shape)  # adjoint: <im2col(x), d> = <x, col2im(d)>
+    back = conv_layer.col2im(d, x_shape, (kh, kw), **params)
+    assert back.shape == x_shape and back.flags.c_contiguous
+    assert np.isclose(np.sum(cols * d), np.sum(x * back), rtol=1e-12, atol=1e-12)
+
+
+def test_col2im_adds_every_read_back_onto_its_pixel():
+    # 1x1 image of a 3x3 kernel with padding 1: every tap reads the padding except the centre one
+    d = np.arange(9.0).reshape(9, 1)
+    assert conv_layer.col2im(d, (1, 1, 1, 1), (3, 3), padding=1).ravel().tolist() == [4.0]
+    # 3x3 image, 2x2 kernel, stride 1: the centre pixel is read by all four windows, once per tap
+    ones = np.ones((4, 4))
+    assert conv_layer.col2im(ones, (1, 1, 3, 3), (2, 2))[0, 0].tolist() == [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
+    with pytest.raises(ValueError, match=r"dcols must have shape \(4, 4\)"):
+        conv_layer.col2im(np.ones((4, 5)), (1, 1, 3, 3), (2, 2))
+
+
 def test_single_channel_case_is_the_teaching_conv():
     rng = np.random.default_rng(0)
     img, k, dy = rng.standard_normal((6, 6)), rng.standard_normal((3, 3)), rng.standard_normal((4, 4))

@@ -4,9 +4,9 @@
     python tools/report.py --tests         # also time the whole test suite on that build (slow)
     python tools/report.py --site _build/html   # sizes of an existing build only (no timing)
 
-Times are measured and printed, never asserted (they depend on the machine). Sizes are checked
-against the budgets of the issue (one animation player <= 400 KB, one page <= 1.5 MB) and the
-report says which are over; ``tests/test_site.py`` asserts the same budgets.
+Times are measured and printed, never asserted (they depend on the machine). Sizes are weighed
+and checked against the budgets by ``tools/budgets.py`` (one page <= 1.5 MB, one animation player
+<= 400 KB), the module ``tests/built/test_site.py`` asserts them with; the report says which are over.
 
 The cold build runs the strict command of ``make book`` into a fresh temporary folder (every
 page executed, nothing cached); the second build repeats it into the same folder (warm: the
@@ -17,19 +17,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from bookbuild import ROOT, strict_build, toc_files
-
-ANIMATION_BUDGET = 400 * 1024
-PAGE_BUDGET = 1536 * 1024
+from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
 
 def timed_build(out: Path) -> float:
@@ -42,33 +38,6 @@ def timed_build(out: Path) -> float:
 
 def kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
-
-
-def page_sizes(html: Path, doc: str) -> dict[str, int]:
-    """HTML bytes, of which inline data (data: URIs), own images, and animation players."""
-    path = html / f"{doc}.html"
-    text = path.read_text(encoding="utf-8")
-    inline = sum(len(m) for m in re.findall(r"data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=]+", text))
-    images, seen = 0, set()
-    for src in re.findall(r'<img[^>]*?\ssrc="([^"]+)"', text):
-        if src.startswith("data:") or urlsplit(src).scheme or "_static/" in src:
-            continue
-        target = (path.parent / unquote(urlsplit(src).path)).resolve()
-        if target.is_file() and target not in seen:
-            seen.add(target)
-            images += target.stat().st_size
-    players = [len(m.encode()) for m in _players(text)]
-    return {"html": len(text.encode()), "inline": inline, "images": images, "players": players}
-
-
-def _players(text: str) -> list[str]:
-    """The markup of each to_jshtml player: from its div.animation to the end of its script."""
-    out = []
-    for m in re.finditer(r'<div class="animation">', text):
-        end = text.find("</script>", text.find("new Animation(", m.start()))
-        if end > 0:
-            out.append(text[m.start() : end + len("</script>")])
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,19 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"{'page':34} {'HTML':>10} {'inline':>10} {'images':>10} {'total':>10}  players"]
         over = []
         for doc in toc_files():
-            s = page_sizes(html, doc)
-            total = s["html"] + s["images"]
-            players = ", ".join(kb(p) for p in s["players"]) or "-"
-            flag = "  OVER BUDGET" if total > PAGE_BUDGET else ""
-            sizes = " ".join(f"{kb(n):>10}" for n in (s["html"], s["inline"], s["images"], total))
+            w = page_weight(html / f"{doc}.html")
+            players = ", ".join(kb(p) for p in w.players) or "-"
+            flag = "  OVER BUDGET" if w.total > PAGE_BUDGET else ""
+            sizes = " ".join(f"{kb(n):>10}" for n in (w.html, w.inline, w.images, w.total))
             lines.append(f"{doc:34} {sizes}  {players}{flag}")
-            if total > PAGE_BUDGET:
-                over.append(f"page {doc}: {kb(total)} > {kb(PAGE_BUDGET)}")
-            over += [
-                f"animation {i} on {doc}: {kb(p)} > {kb(ANIMATION_BUDGET)}"
-                for i, p in enumerate(s["players"])
-                if p > ANIMATION_BUDGET
-            ]
+            over += over_budget(doc, w)
         files = [p for p in html.rglob("*") if p.is_file()]
         total = sum(p.stat().st_size for p in files)
         static = sum(p.stat().st_size for p in files if "_static" in p.relative_to(html).parts)

@@ -2,8 +2,9 @@
 
 Every run trains a :mod:`lessons_code.experiments.nets` network on the bundled digits
 (:mod:`lessons_code.experiments.digits`) with explicit seeds, so the numbers are the same on
-every build. :func:`run_experiments` does all the training once; the chapter
-reads tables and figures off the returned :class:`Experiments`.
+every build. :func:`chapter_results` computes everything the chapter shows, once (the training
+runs of :func:`run_experiments`, the permutation twins, the gradient spreads); the chapter and
+``benchmarks/bench_experiments.py`` both call it and read tables and figures off the result.
 
 * accuracy: test accuracy, mean and sample standard deviation (``ddof=1``) over seeds,
   parameter count, forward multiply-adds (wall-clock training time is kept in each
@@ -19,6 +20,7 @@ reads tables and figures off the returned :class:`Experiments`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +28,7 @@ import numpy as np
 from .._checks import as_index_array, check_int, check_real
 from ..claims import Interval, mean_interval
 from ..tables import markdown_table
-from . import nets
+from . import gradient_study, nets
 from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
 from .nets import NetSpec, TrainResult
 
@@ -36,6 +38,13 @@ MODEL_SPECS: dict[str, NetSpec] = {
     "CNN": NetSpec("cnn", width=8, kernel=3),
     "1×1-conv MLP": NetSpec("conv1x1", width=4),
 }
+
+#: The network kinds whose pixel-permuted twin exists (:func:`permute_params`): not the CNN.
+TWIN_KINDS = ("mlp", "conv1x1")
+
+#: The epochs after which the chapter keeps the weights for the gradient study (0 = initialisation;
+#: the last is ``Config.epochs``).
+CHECKPOINT_EPOCHS = (0, 1, 5)
 
 #: The one-pixel shifts of the translation experiment, as ``(rows, cols)``.
 SHIFTS: tuple[tuple[int, int], ...] = ((0, 1), (0, -1), (1, 0), (-1, 0))
@@ -67,10 +76,15 @@ class Config:
         check_int("split_seed", self.split_seed, 0, 2**32 - 1)
         check_int("perm_seed", self.perm_seed, 0)
 
-    @property
-    def steps_per_epoch(self) -> int:
-        n_train = 1347  # 75 % of the 1,797 digits, see load_digits_split
-        return -(-n_train // self.batch_size)
+    def steps_per_epoch(self, n_train: int) -> int:
+        """Minibatches per epoch on ``n_train`` images: ``ceil(n_train / batch_size)`` (the last batch
+        of an epoch may be smaller, see :func:`lessons_code.experiments.nets.batch_order`)."""
+        return -(-check_int("n_train", n_train, 1) // self.batch_size)
+
+    def checkpoints(self, n_train: int) -> tuple[int, ...]:
+        """The training steps after :data:`CHECKPOINT_EPOCHS` and after the last epoch."""
+        spe = self.steps_per_epoch(n_train)
+        return tuple(sorted({e * spe for e in (*CHECKPOINT_EPOCHS, self.epochs) if e <= self.epochs}))
 
 
 @dataclass
@@ -131,6 +145,11 @@ class Experiments:
 
     def n_params(self, model: str) -> int:
         return self.select(model)[0].n_params
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Minibatches per epoch of these runs (from the size of the training split)."""
+        return self.config.steps_per_epoch(len(self.digits.y_train))
 
     def accuracy_table(self) -> str:
         rows = []
@@ -394,3 +413,59 @@ def spread_table(spreads: dict[tuple[str, int], list[Spread]], steps_per_epoch: 
     ]
     headers = ["Model", "Layer", *(f"epoch {t / steps_per_epoch:.0f}" for t in steps)]
     return markdown_table(headers, rows, align="ll" + "r" * len(steps))
+
+
+@dataclass
+class ChapterResults:
+    """Everything the experiments chapter shows, computed once by :func:`chapter_results`.
+
+    experiments: every training run; checkpoints: the training steps whose weights the gradient
+    study uses; twins: model name -> :class:`TwinReport` (the models of :data:`TWIN_KINDS`);
+    spreads: the :class:`~lessons_code.experiments.gradient_study.SpreadStudy` of the first layer
+    and of W2 at every checkpoint of every seed; seconds: wall-clock
+    seconds of each phase, for the benchmark (never printed on a page: two builds must be identical).
+    """
+
+    experiments: Experiments
+    checkpoints: tuple[int, ...]
+    twins: dict[str, TwinReport]
+    spreads: gradient_study.SpreadStudy
+    seconds: dict[str, float] = field(repr=False)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.experiments.steps_per_epoch
+
+
+def chapter_results(config: Config | None = None) -> ChapterResults:
+    """The experiments chapter's computation: train every model of :data:`MODEL_SPECS` for every
+    seed on original and permuted pixels (keeping the weights at :meth:`Config.checkpoints`), the
+    permutation twins of the :data:`TWIN_KINDS` models, and the gradient spread study of each
+    model's first and last layer at every checkpoint of every seed's run
+    (:func:`lessons_code.experiments.gradient_study.spread_study`, 30 minibatches)."""
+    config = config or Config()
+    seconds = {}
+    start = time.perf_counter()
+    n_train = len(load_digits_split(config.split_seed).y_train)
+    checkpoints = config.checkpoints(n_train)
+    ex = run_experiments(config, checkpoint_steps=checkpoints)
+    seconds["training"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    twins = {
+        name: permutation_twin(
+            spec, ex.digits, ex.perm, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr
+        )
+        for name, spec in MODEL_SPECS.items()
+        if spec.kind in TWIN_KINDS
+    }
+    seconds["twins"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    kept = {name: [(r.seed, r.result.checkpoints) for r in ex.select(name)] for name in MODEL_SPECS}
+    layers = {name: (spec.first_layer, "W2") for name, spec in MODEL_SPECS.items()}
+    spreads = gradient_study.spread_study(
+        kept, MODEL_SPECS, ex.digits.x_train, ex.digits.y_train, layers, n_batches=30
+    )
+    seconds["spreads"] = time.perf_counter() - start
+    return ChapterResults(ex, checkpoints, twins, spreads, seconds)

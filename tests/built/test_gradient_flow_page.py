@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from budgets import ANIMATION_BUDGET, PAGE_BUDGET, page_weight
+
 from lessons_code.pictures.player import count_embedded_frames
 
 DOC = "book/gradient_flow"
@@ -16,7 +18,7 @@ def test_page_has_both_players_with_all_frames(site):
     for player in players:
         markup = str(player)
         assert count_embedded_frames(markup) == 16
-        assert len(markup.encode()) <= 400 * 1024, f"{player['id']}: {len(markup.encode())} bytes"
+        assert len(markup.encode()) <= ANIMATION_BUDGET, f"{player['id']}: {len(markup.encode())} bytes"
         assert player["role"] == "group" and len(player["aria-label"]) > 100
         img = player.find("img")
         assert img is not None and len(img["alt"]) > 100 and not img["alt"].startswith("<")
@@ -44,13 +46,9 @@ def test_page_figures_have_captions_and_alt_text(site):
 
 
 def test_page_size_within_budget(site):
-    page = site.path(DOC)
-    soup = site.soup(DOC)
-    total = page.stat().st_size
-    for img in soup.find_all("img", src=True):
-        if not img["src"].startswith("data:"):
-            total += (page.parent / img["src"]).resolve().stat().st_size
-    assert total <= 1.5 * 1024 * 1024, f"{total} bytes"
+    weight = page_weight(site.path(DOC))
+    assert weight.images > 0 and len(weight.players) == 2
+    assert weight.total <= PAGE_BUDGET, f"{weight.total} bytes"
 
 
 def test_page_text_and_claims(site):

@@ -15,12 +15,10 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from bookbuild import ROOT, toc_files
 from bs4 import BeautifulSoup
+from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
 #: Pages Sphinx writes beside the chapters: the redirect, the search page and the index.
 SPHINX_PAGES = {"index", "search", "genindex"}
-#: Budgets from the issue: one animation player, one page (HTML + inline data + its images).
-ANIMATION_BUDGET = 400 * 1024
-PAGE_BUDGET = 1536 * 1024
 #: Tags that make the browser fetch something while the page loads (not <a> links a reader clicks).
 RESOURCE_ATTRS = {
     "script": "src",
@@ -286,48 +284,19 @@ def test_repository_button_follows_the_configured_url(tmp_path):
 # ---------------------------------------------------------------- sizes
 
 
-def page_bytes(site, doc: str) -> int:
-    """A page's weight for the budget: its HTML (inline data included) plus its own images."""
-    path = site.path(doc)
-    total = path.stat().st_size
-    seen = set()
-    for img in site.soup(doc).find_all("img", src=True):
-        src = img["src"]
-        if _is_external(src) or src.startswith("data:") or "_static/" in src:
-            continue
-        target = (path.parent / unquote(urlsplit(src).path)).resolve()
-        if target not in seen and target.is_file():
-            seen.add(target)
-            total += target.stat().st_size
-    return total
-
-
-def animation_players(site, doc: str):
-    """(index, bytes) for each matplotlib to_jshtml player: the player's markup plus its frames."""
-    out = []
-    for i, div in enumerate(site.soup(doc).select("div.animation")):
-        if div.find("input", class_="anim-slider") is None:
-            continue
-        container = div.parent
-        while container is not None and not any(
-            "new Animation(" in (s.string or "") for s in container.find_all("script")
-        ):
-            container = container.parent
-        assert container is not None, f"{doc}: player {i} has no Animation script"
-        out.append((i, len(str(container).encode())))
-    return out
-
-
 def test_pages_fit_the_budget(site):
-    heavy = {doc: page_bytes(site, doc) for doc in toc_files()}
-    over = {d: f"{b / 1024:.0f} KB" for d, b in heavy.items() if b > PAGE_BUDGET}
+    """tools/budgets.py: a page (HTML + its own images) <= PAGE_BUDGET."""
+    weights = {doc: page_weight(site.path(doc)) for doc in toc_files()}
+    assert all(w.total >= w.html > 0 for w in weights.values())
+    over = [line for doc, w in weights.items() for line in over_budget(doc, w) if line.startswith("page")]
     assert not over, f"pages over {PAGE_BUDGET // 1024} KB: {over}"
 
 
 def test_animations_fit_the_budget(site):
-    over = []
-    for doc in toc_files():
-        for i, size in animation_players(site, doc):
-            if size > ANIMATION_BUDGET:
-                over.append(f"{doc} player {i}: {size / 1024:.0f} KB")
+    """tools/budgets.py: one animation player (markup and frames) <= ANIMATION_BUDGET."""
+    weights = {doc: page_weight(site.path(doc)) for doc in toc_files()}
+    assert sum(len(w.players) for w in weights.values()) >= 2  # the gradient-flow page's two players
+    over = [
+        line for doc, w in weights.items() for line in over_budget(doc, w) if line.startswith("animation")
+    ]
     assert not over, f"animations over {ANIMATION_BUDGET // 1024} KB: {over}"

@@ -8,6 +8,7 @@ import pytest
 from lessons_code.experiments import digits as data
 from lessons_code.experiments import nets as models
 from lessons_code.experiments.nets import NetSpec
+from lessons_code.experiments.runs import MODEL_SPECS
 from lessons_code.gradcheck import REL_ERROR_BOUND, numerical_gradient, rel_error
 
 SMALL_SPECS = [
@@ -93,7 +94,7 @@ def test_adam_update_is_permutation_equivariant():
 
 
 def test_seeded_training_learns_the_digits_and_is_reproducible(digits):
-    spec = NetSpec("mlp", width=32)
+    spec = MODEL_SPECS["MLP"]
     a = models.train(spec, digits.x_train, digits.y_train, seed=0, epochs=5)
     b = models.train(spec, digits.x_train, digits.y_train, seed=0, epochs=5)
     acc = models.accuracy(spec, a.params, digits.x_test, digits.y_test)
@@ -104,7 +105,7 @@ def test_seeded_training_learns_the_digits_and_is_reproducible(digits):
 
 
 def test_seeded_cnn_and_1x1_runs_beat_chance_by_far(digits):
-    for spec in (NetSpec("cnn", width=8, kernel=3), NetSpec("conv1x1", width=4)):
+    for spec in (MODEL_SPECS["CNN"], MODEL_SPECS["1×1-conv MLP"]):
         r = models.train(spec, digits.x_train, digits.y_train, seed=1, epochs=3)
         assert models.accuracy(spec, r.params, digits.x_test, digits.y_test) > 0.85, spec.kind
 

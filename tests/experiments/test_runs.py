@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lessons_code.experiments import digits as data
+from lessons_code.experiments import gradient_study
 from lessons_code.experiments import nets as models
 from lessons_code.experiments import runs as experiments
 from lessons_code.experiments.runs import MODEL_SPECS, Config, NetSpec
@@ -17,8 +18,14 @@ def digits():
 
 
 @pytest.fixture(scope="module")
-def small_run():
-    return experiments.run_experiments(Config(seeds=(0, 1, 2), epochs=2), checkpoint_steps=(0,))
+def small_results():
+    """The chapter's computation on a small configuration: 3 seeds, 2 epochs."""
+    return experiments.chapter_results(Config(seeds=(0, 1, 2), epochs=2))
+
+
+@pytest.fixture(scope="module")
+def small_run(small_results):
+    return small_results.experiments
 
 
 @pytest.mark.parametrize("kind", ["mlp", "conv1x1"])
@@ -98,3 +105,40 @@ def test_spread_table_has_one_row_per_model_and_layer_and_one_column_per_checkpo
     lines = experiments.spread_table(sp, steps_per_epoch=10).splitlines()
     assert lines[0].split("|")[3:5] == [" epoch 0 ", " epoch 1 "]
     assert len(lines) == 2 + 2 and "`W2`" in lines[3]
+
+
+def test_steps_per_epoch_and_checkpoints_come_from_the_split_size(digits):
+    n_train = len(digits.y_train)
+    assert n_train == 1347  # 75 % of the 1,797 digits
+    for batch_size in (64, 100, 1347, 2000):
+        config = Config(batch_size=batch_size)
+        assert config.steps_per_epoch(n_train) == len(models.batch_order(n_train, 1, batch_size, 0))
+    assert Config().checkpoints(n_train) == (0, 22, 110, 440)  # 0, 1, 5 and 20 epochs of 22 steps
+    assert Config(epochs=3).checkpoints(n_train) == (0, 22, 66)  # epoch 5 is past the end
+    assert Config(epochs=1).checkpoints(10) == (0, 1)
+    with pytest.raises(ValueError, match="n_train must be >= 1"):
+        Config().steps_per_epoch(0)
+
+
+def test_chapter_results_hold_the_runs_twins_and_spreads(small_results, digits):
+    res = small_results
+    spe = -(-len(digits.y_train) // 64)
+    assert res.steps_per_epoch == res.experiments.steps_per_epoch == spe
+    assert res.checkpoints == (0, spe, 2 * spe)
+    for name in MODEL_SPECS:
+        assert tuple(res.experiments.select(name)[0].result.checkpoints) == res.checkpoints
+    assert list(res.twins) == [n for n, s in MODEL_SPECS.items() if s.kind in experiments.TWIN_KINDS]
+    assert list(res.twins) == ["MLP", "1×1-conv MLP"]
+    for twin in res.twins.values():
+        assert twin.max_weight_difference < 1e-10 and twin.same_predictions
+    study = res.spreads
+    assert study.checkpoints == res.checkpoints and study.seeds == (0, 1, 2)
+    assert set(study.relative) == {(n, ly) for n, s in MODEL_SPECS.items() for ly in (s.first_layer, "W2")}
+    for key, rel in study.relative.items():
+        assert rel.shape == (3, len(res.checkpoints)) and (rel > 0).all()
+        assert (study.along[key] > 0).all() and (study.along[key] <= rel + 1e-12).all()
+    assert set(res.seconds) == {"training", "twins", "spreads"} and min(res.seconds.values()) > 0
+    # the spread of the CNN's first layer at initialisation, seed 0, recomputed directly
+    spec, params = MODEL_SPECS["CNN"], res.experiments.select("CNN")[0].result.checkpoints[0]
+    again = gradient_study.layer_spreads(spec, params, digits.x_train, digits.y_train, ("K1",), n_batches=30)
+    assert again["K1"] == (study.relative[("CNN", "K1")][0, 0], study.along[("CNN", "K1")][0, 0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import runpy
 import sys
 
 import numpy as np
@@ -43,40 +43,69 @@ def test_anim_coverage_ends_at_the_coverage_count():
 # --- the HTML player ------------------------------------------------------------------
 
 
-def _cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "lessons_code.pictures.animations", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def _cli(capsys, *args) -> tuple[int, str, str]:
+    """Run the GIF command's ``main`` in this process: (exit code, stdout, stderr)."""
+    try:
+        code = animations.main(list(args))
+    except SystemExit as exit_:  # argparse: --help exits 0, a usage error exits 2
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_cli_writes_readable_gifs(tmp_path):
+def test_cli_writes_readable_gifs(tmp_path, capsys):
     out = tmp_path / "gifs"
-    proc = _cli("--out", str(out), "--dpi", "40")
-    assert proc.returncode == 0, proc.stderr
-    printed = proc.stdout.split()
-    assert printed == [str(out / "fc_vs_conv.gif"), str(out / "coverage.gif")]
-    for path in printed:
-        with Image.open(path) as gif:
-            assert gif.format == "GIF"
-            assert gif.n_frames == 16  # 4x4 output positions of a 6x6 input and 3x3 kernel
+    code, stdout, stderr = _cli(capsys, "--out", str(out), "coverage", "--dpi", "20")
+    assert code == 0, stderr
+    assert stdout.split() == [str(out / "coverage.gif")]
+    with Image.open(out / "coverage.gif") as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 16  # 4x4 output positions of a 6x6 input and 3x3 kernel
 
 
-def test_cli_help_and_bad_arguments(tmp_path):
-    proc = _cli("--help")
-    assert proc.returncode == 0 and "--out" in proc.stdout and "fc_vs_conv" in proc.stdout
-    proc = _cli("--out", str(tmp_path), "nosuch")
-    assert proc.returncode == 2 and "unknown animation nosuch" in proc.stderr
+def test_cli_without_names_writes_every_animation(tmp_path, capsys, monkeypatch):
+    """No NAME: every entry of ANIMATIONS, in order (cheap stand-ins here; the real ones above)."""
+
+    def tiny(n_frames):
+        def make(dpi):
+            fig = Figure(figsize=(1, 1), dpi=dpi)
+            ax = fig.add_subplot()
+            return FuncAnimation(fig, lambda i: [ax.set_title(str(i))], frames=n_frames)
+
+        return make
+
+    monkeypatch.setattr(animations, "ANIMATIONS", {"first": tiny(2), "second": tiny(3)})
+    code, stdout, stderr = _cli(capsys, "--out", str(tmp_path))
+    assert code == 0, stderr
+    assert stdout.split() == [str(tmp_path / "first.gif"), str(tmp_path / "second.gif")]
+    for name, frames in (("first", 2), ("second", 3)):
+        with Image.open(tmp_path / f"{name}.gif") as gif:
+            assert gif.n_frames == frames
+
+
+def test_cli_help_and_bad_arguments(tmp_path, capsys):
+    code, stdout, _ = _cli(capsys, "--help")
+    assert code == 0 and "--out" in stdout and "fc_vs_conv" in stdout
+    code, _, stderr = _cli(capsys, "--out", str(tmp_path), "nosuch")
+    assert code == 2 and "unknown animation nosuch" in stderr
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    proc = _cli("--out", str(blocker / "sub"))
-    assert proc.returncode == 2 and "cannot create output folder" in proc.stderr
-    proc = _cli("--out", str(blocker))
-    assert proc.returncode == 2 and "not a writable directory" in proc.stderr
-    proc = _cli("coverage")
-    assert proc.returncode == 2 and "--out" in proc.stderr
+    code, _, stderr = _cli(capsys, "--out", str(blocker / "sub"))
+    assert code == 2 and "cannot create output folder" in stderr
+    code, _, stderr = _cli(capsys, "--out", str(blocker))
+    assert code == 2 and "not a writable directory" in stderr
+    code, _, stderr = _cli(capsys, "coverage")
+    assert code == 2 and "--out" in stderr
+
+
+@pytest.mark.filterwarnings("ignore:'lessons_code.pictures.animations' found in sys.modules:RuntimeWarning")
+def test_the_documented_command_runs_main(monkeypatch, capsys):
+    """``python -m lessons_code.pictures.animations`` reaches ``main`` (run here with runpy, no new process)."""
+    monkeypatch.setattr(sys, "argv", ["animations", "--help"])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module("lessons_code.pictures.animations", run_name="__main__")
+    assert exit_.value.code == 0
+    assert "usage: python -m lessons_code.pictures.animations" in capsys.readouterr().out
 
 
 # --- the built page ---------------------------------------------------------------------
