@@ -194,11 +194,6 @@
   function xName(md, col) { return md.fc ? "x[" + col + "]" : at("x", col, md.n); }
   function num(v) { return v < 0 ? "(" + v + ")" : String(v); }
   function plural(k, word) { return k + " " + word + (k === 1 ? "" : "s"); }
-  function sumText(terms, total) {
-    if (!terms.length) return "0 (no terms)";
-    return terms.join(" + ") + " = " + total;
-  }
-
   /** What a selection lights up: kind is "output", "weight" or "input"; i its flat index.
    *  Returns {hits: {grid: {cell: badge or ""}}, sentence}. Grids: x, w, y, dx, dw, dy, pad
    *  (padding taps, as [r, s]), and h1, h2... for stacked layers. */
@@ -229,8 +224,9 @@
         return xName(md, uc[1]) + "·" + dyName(md, uc[0]);
       });
       var values = pairs.map(function (uc) { return num(md.x[uc[1]]) + "·" + num(md.dy[uc[0]]); });
-      s = "d" + wName(md, i) + " sums " + plural(pairs.length, "product") +
-        (pairs.length ? ": " + terms.join(" + ") + " = " : " = ") + sumText(values, md.dw[i]) + ".";
+      s = "d" + wName(md, i) + " sums " + plural(pairs.length, "product") + (pairs.length
+        ? ": " + terms.join(" + ") + " = " + values.join(" + ") + " = " + md.dw[i] + "."
+        : " (this tap only ever meets the padding), so d" + wName(md, i) + " = 0.");
     } else {
       var readers = md.readers[i];
       hits.x[i] = ""; hits.dx[i] = "";
@@ -240,9 +236,10 @@
         return dyName(md, ut[0]) + "·" + wName(md, ut[1]);
       });
       var rvalues = readers.map(function (ut) { return num(md.dy[ut[0]]) + "·" + num(md.w[ut[1]]); });
-      s = xName(md, i) + " is read by " + plural(readers.length, "output unit") +
-        ", each with the weight it used (the transposed view). d" + xName(md, i) + " = " +
-        (readers.length ? rterms.join(" + ") + " = " : "") + sumText(rvalues, md.dx[i]) + ".";
+      s = xName(md, i) + " is read by " + plural(readers.length, "output unit") + (readers.length
+        ? ", each with the weight it used (the transposed view). d" + xName(md, i) + " = " +
+          rterms.join(" + ") + " = " + rvalues.join(" + ") + " = " + md.dx[i] + "."
+        : " (no window covers it), so d" + xName(md, i) + " = 0.");
     }
     return { hits: hits, sentence: s };
   }
@@ -269,7 +266,7 @@
         ". The number in each lit cell counts the chains of kernel taps from this pixel.";
     }
     for (var l = 0; l <= L; l++) {
-      var g = l === 0 ? "x" : "h" + l, hl = {};
+      var g = l === 0 ? "x" : l === L ? "y" : "h" + l, hl = {};
       counts[l].forEach(function (k, cell) { if (k) hl[cell] = String(k); });
       hits[g] = hl;
     }
@@ -466,7 +463,7 @@
         { kind: "input", pad: c.padding, name: xn }));
       for (var l = 1; l <= L; l++) {
         var s = md.sizes[l], last = l === L;
-        fwd.appendChild(this.grid("h" + l, (last ? "output y" : "layer " + l) + ", " + s + "×" + s, null, s, s,
+        fwd.appendChild(this.grid(last ? "y" : "h" + l, (last ? "output y" : "layer " + l) + ", " + s + "×" + s, null, s, s,
           last ? { kind: "output", name: function (i) { return at("y", i, md.sizes[L]); } }
             : { name: (function (side, ll) { return function (i) { return at("h" + ll, i, side); }; })(s, l) }));
       }
