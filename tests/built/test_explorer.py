@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import threading
 import time
 
