@@ -77,7 +77,8 @@ def open_page(chromium, base):
 
     def open_(doc=DOC, **kwargs):
         v = Visit(chromium, base, doc, **kwargs)
-        v.page.wait_for_function("() => window.FCConvExplorer && FCConvExplorer.instances.length === 1")
+        if doc == DOC:
+            v.page.wait_for_function("() => window.FCConvExplorer && FCConvExplorer.instances.length === 1")
         opened.append(v)
         return v
 
@@ -412,14 +413,16 @@ def test_keyboard_only(open_page):
     assert live == "polite"
 
 
-def _axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+def _axe(page, context="document") -> list[dict]:
+    """axe-core's violations on ``context`` (a JS expression), the theme's logo excepted (see below)."""
+    if page.evaluate("typeof axe") == "undefined":
+        page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         # preload: false -- axe would re-fetch the theme's stylesheets and resolve their @import of
         # basic.css against the site root (a 404 of axe's own making); only css-orientation-lock uses it.
-        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, preload: false})
-            .then(r => r.violations.map(v => ({
-            id: v.id, targets: v.nodes.map(n => n.target.join(' ')), help: v.help})))""",
+        f"""tags => axe.run({context}, {{runOnly: {{type: 'tag', values: tags}}, preload: false}})
+            .then(r => r.violations.map(v => ({{
+            id: v.id, targets: v.nodes.map(n => n.target.join(' ')), help: v.help}})))""",
         AXE_TAGS,
     )
     # The theme's logo (the two <img> of .navbar-brand, .only-light / .only-dark) sits outside every

@@ -50,7 +50,7 @@ def test_anim_fc_vs_conv_shows_x_k_the_products_and_legible_labels():
         assert np.array_equal(shown["its dW row"], f.fc_dW[f.t].reshape(6, 6))
         dW = shown[f"dW so far: rows 0–{f.t} written,"]
         hidden = np.ma.getmaskarray(dW)
-        assert hidden[f.t + 1 :].all() and not hidden[: f.t + 1].any(axis=1).all()  # earlier rows kept, later grey
+        assert hidden[f.t + 1 :].all() and not hidden[: f.t + 1].any()  # earlier rows kept, later grey
         dK_numbers = [t.get_text() for t in fig.axes[-1].texts]
         assert dK_numbers == [f"{v:.1f}".replace("-0.0", "0.0") for v in f.conv_dK_sum.ravel()]
     assert anim.step_labels[15] == f"output unit 15 sends dy = {anim.gradient_frames[15].dy_t:+.2f} back"
