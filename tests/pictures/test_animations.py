@@ -42,7 +42,9 @@ def test_anim_fc_vs_conv_shows_x_k_the_products_and_legible_labels():
         texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
         assert min(t.get_fontsize() for t in texts) >= animations.MIN_FONT_PT
         shown = {a.get_title().split("\n")[0]: a.images[0].get_array() for a in fig.axes if a.images}
-        assert np.array_equal(shown["x: all of it"], problem.x) and np.array_equal(shown["K (3×3)"], problem.kernel)
+        assert np.array_equal(shown["x: all of it"], problem.x) and np.array_equal(
+            shown["K (3×3)"], problem.kernel
+        )
         assert np.array_equal(shown["this step's dK"], f.conv_dK)  # the window's products dy·x[window]
         i, j = f.conv_unit
         assert np.allclose(f.conv_dK, f.dy_t * problem.x[i : i + 3, j : j + 3])
