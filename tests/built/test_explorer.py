@@ -12,16 +12,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 import time
 
 import numpy as np
 import pytest
 from bookbuild import ROOT
-from test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, Visit, _chromium, _on_ci
+from test_browser import DESKTOP, PHONE, Visit
 
 from lessons_code import backward_map as bm
 
@@ -32,51 +29,17 @@ SHOTS = ROOT / "_build" / "screenshots" / "explorer"
 KEYS = ("size", "kernel", "stride", "padding", "dilation", "layers", "mode")
 
 
-# ---------------------------------------------------------------- fixtures (module-local browser)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - depends on the machine
-        pytest.skip("python package playwright is not installed")
-    executable = _chromium()
-    if executable is None:
-        if _on_ci():
-            pytest.fail("CI=true: the explorer tests need Chromium", pytrace=False)
-        pytest.skip("Chromium not found (apt-get install chromium)")
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield browser
-    browser.close()
-    pw.stop()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base(chromium, site):
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site.html))
-    )
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+# ---------------------------------------------------------------- fixtures
+# `browser` and `server` (one Chromium and one local server per session) come from conftest.py.
 
 
 @pytest.fixture
-def open_page(chromium, base):
+def open_page(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
     opened = []
 
     def open_(doc=DOC, **kwargs):
-        v = Visit(chromium, base, doc, **kwargs)
+        v = Visit(browser, server, doc, **kwargs)
         if doc == DOC:
             v.page.wait_for_function("() => window.FCConvExplorer && FCConvExplorer.instances.length === 1")
         opened.append(v)

@@ -12,8 +12,8 @@ from test_explorer import AXE, SHOTS, _axe
 
 from lessons_code.pictures.player import MIN_LABEL_PX
 
-# The explorer tests' module-scoped browser, server and page opener, used here as fixtures too.
-chromium, base, open_page = test_explorer.chromium, test_explorer.base, test_explorer.open_page
+# The explorer tests' page opener (on conftest's `browser` and `server`), used here as a fixture too.
+open_page = test_explorer.open_page
 
 DOC = "book/gradient_flow"
 PLAYERS = ["fc_vs_conv", "coverage"]
