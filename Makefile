@@ -41,8 +41,8 @@ lint: $(STAMP) ## ruff: lint and formatting check
 test: lint ## Lint, unit tests, then a strict build of the book checked page by page
 	$(BIN)/python -m pytest
 
-unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ is skipped)
-	$(BIN)/python -m pytest -m "not book"
+unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ and slow runs skipped)
+	$(BIN)/python -m pytest -m "not book and not slow"
 
 serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it if needed)
 	@test -f _build/html/index.html || $(MAKE) book

@@ -1,33 +1,145 @@
-"""Input validation shared by every public function.
+"""Input validation shared by every public function: the package's input policy in code.
 
-Each helper raises a ``TypeError`` (wrong kind of value) or a ``ValueError``
-(right kind, wrong shape or range) whose message names what was expected and
-what was given, so a learner can fix the call without reading the source.
+The policy itself is written out in the package docstring (:mod:`lessons_code`) and the README.
+Each helper here raises a ``TypeError`` (wrong kind of value) or a ``ValueError`` (right kind,
+wrong shape, range or size) whose message names what was expected and what was given, so a
+learner can fix the call without reading the source.
+
+How to apply the policy to a new public function (the helpers are small and independent):
+
+* every array argument: ``x = as_float_array("x", x, ndim)`` -- a new float64 array (never a view
+  of the caller's data), finite, non-empty, with the given number of dimensions; pass
+  ``finite=False`` or ``allow_empty=True`` only where the function documents why;
+* shapes that must agree: ``check_shape("dy", dy, expected_shape)``;
+* integers: ``check_int("k", k, minimum)``, pairs: ``as_pair("stride", stride, 1)``;
+* real scalars: ``check_real("h", h, positive=True)``; seeds: ``check_seed("seed", seed)``;
+  integer index arrays: ``as_index_array("perm", perm, ndim=1)`` (``np.intp``);
+* anything that allocates in proportion to a product of sizes: estimate the bytes first and call
+  ``check_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
+  with the estimate in the message.
+
+The tests in ``tests/test_input_policy.py`` feed every public function each kind of bad input;
+a new public function gets a row there.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
+#: The size guard: a function refuses up front, with its estimate, when what it would allocate
+#: exceeds this many bytes (512 MiB: a laptop and a 32-bit Python in the browser both cope).
+MAX_BYTES = 512 * 2**20
 
-def as_float_array(name: str, value, ndim: int | tuple[int, ...]) -> np.ndarray:
-    """Return ``value`` as a float64 array after checking its dtype and ndim.
+#: Integers up to 2**53 are exact in float64; larger ones would be rounded silently.
+_EXACT_INT = 2**53
 
-    Booleans, strings, objects and complex numbers are refused: the lesson's
-    formulas are about real-valued tensors.
+
+def format_bytes(n: float) -> str:
+    """``1536 -> '1.5 KiB'``: a byte count for an error message."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_size(what: str, n_bytes: float, limit: int = MAX_BYTES) -> None:
+    """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes.
+
+    Call it with an *estimate* before allocating: the message gives the estimate and the limit.
     """
-    arr = np.asarray(value)
+    if n_bytes > limit:
+        raise ValueError(
+            f"{what} would need about {format_bytes(n_bytes)}, more than the package's limit of "
+            f"{format_bytes(limit)} (lessons_code._checks.MAX_BYTES): use smaller sizes"
+        )
+
+
+def as_float_array(
+    name: str, value, ndim: int | tuple[int, ...], *, finite: bool = True, allow_empty: bool = False
+) -> np.ndarray:
+    """Return ``value`` as a new float64 array after checking kind, dtype, ndim, values and size.
+
+    * accepted: numpy arrays and anything ``np.asarray`` turns into a rectangular array (lists,
+      tuples, scalars for ``ndim=0``) holding integers (``|value| <= 2**53``, exact in float64) or
+      floats of at most 64 bits (float16/float32 are converted to float64: computed in float64);
+    * refused with ``TypeError``: booleans, strings, objects, complex numbers, ``None``,
+      ``np.longdouble`` (it would be rounded), masked arrays with masked entries (the mask
+      would be lost: pass ``arr.filled(value)``; with nothing masked, the data is used),
+      ragged nested lists;
+    * refused with ``ValueError``: the wrong number of dimensions, NaN or inf (unless
+      ``finite=False``), an axis of length 0 (unless ``allow_empty=True``).
+
+    The result is always a copy, so a function never keeps a reference to the caller's array
+    (e.g. a cache stays valid when the caller later changes its ``x``).
+    """
+    if value is None:
+        raise TypeError(f"{name} must be an array of real numbers, got None")
+    if isinstance(value, np.ma.MaskedArray):
+        if np.ma.getmaskarray(value).any():
+            raise TypeError(
+                f"{name} must be a plain array, got a masked array with masked entries (the mask "
+                "would be ignored): pass arr.filled(value) or arr.compressed()"
+            )
+        value = np.ma.getdata(value)
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise TypeError(
+            f"{name} must be a rectangular array of real numbers, got {type(value).__name__}: {err}"
+        ) from None
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise TypeError(f"{name} must hold real numbers (an integer or float dtype), got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize > 8:
+        raise TypeError(
+            f"{name} must have a float dtype of at most 64 bits, got {arr.dtype} (it would be rounded)"
+        )
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if arr.ndim not in allowed:
         want = " or ".join(f"{d}-D" for d in allowed)
         raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}")
-    return arr.astype(np.float64, copy=False)
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.integer):
+        if arr.size and (int(arr.max()) > _EXACT_INT or int(arr.min()) < -_EXACT_INT):
+            raise ValueError(
+                f"{name} must hold integers of magnitude <= 2**53 (exact in float64), "
+                f"got values in [{arr.min()}, {arr.max()}]"
+            )
+        return arr.astype(np.float64)
+    out = np.array(arr, dtype=np.float64)  # always a copy
+    if finite and not np.isfinite(out).all():
+        bad = np.argwhere(~np.isfinite(out))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(
+            f"{name} must hold finite numbers (no NaN or inf), got {out[where]} at index {where}"
+        )
+    return out
+
+
+def as_index_array(name: str, value, ndim: int = 1) -> np.ndarray:
+    """Return ``value`` as an ``np.intp`` array (the platform's index type: 32-bit in a 32-bit
+    Python, so ``np.bincount`` and indexing work everywhere). Refuses bool, float, masked arrays."""
+    if isinstance(value, np.ma.MaskedArray):
+        if np.ma.getmaskarray(value).any():
+            raise TypeError(f"{name} must be a plain integer array, got a masked array with masked entries")
+        value = np.ma.getdata(value)
+    arr = np.asarray(value)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got a {arr.ndim}-D array of shape {arr.shape}")
+    info = np.iinfo(np.intp)
+    if arr.size and (int(arr.max()) > info.max or int(arr.min()) < info.min):
+        raise ValueError(
+            f"{name} must fit the platform's index type {np.dtype(np.intp)}, got values beyond it"
+        )
+    return arr.astype(np.intp)
 
 
 def check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:
@@ -51,10 +163,48 @@ def as_pair(name: str, value, minimum: int) -> tuple[int, int]:
     return out[0], out[1]
 
 
-def check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
+def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as an int after checking it is an integer in ``[minimum, maximum]``.
+
+    Python and numpy integers are accepted; ``bool``, floats (even ``5.0``) and strings are not.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
+    if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return int(value)
+
+
+def check_real(name: str, value, *, positive: bool = False, minimum: float | None = None) -> float:
+    """Return ``value`` as a float after checking it is a finite real number (int or float, numpy
+    scalars included; not ``bool``), ``> 0`` if ``positive``, ``>= minimum`` if given."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if positive and not v > 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return v
+
+
+def check_seed(name: str, value) -> int | tuple[int, ...]:
+    """A seed for ``np.random.default_rng``: an int ``>= 0`` or a non-empty tuple/list of them."""
+    if isinstance(value, (tuple, list)):
+        if not value:
+            raise ValueError(f"{name} must be an int >= 0 or a non-empty sequence of them, got {value!r}")
+        return tuple(check_int(name, v, 0) for v in value)
+    return check_int(name, value, 0)
+
+
+def check_rng(name: str, value) -> np.random.Generator:
+    """Refuse anything but a ``np.random.Generator`` (``np.random.default_rng(seed)``)."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy Generator (np.random.default_rng(seed)), got {type(value).__name__}"
+        )
+    return value

@@ -23,25 +23,33 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import as_float_array, check_shape
+from ._checks import as_float_array, as_pair, check_shape
+
+
+def _check_fits(img_shape, kernel_shape, img_name: str = "img") -> None:
+    if kernel_shape[0] > img_shape[0] or kernel_shape[1] > img_shape[1]:
+        raise ValueError(
+            f"kernel of shape {tuple(kernel_shape)} is larger than {img_name} of shape {tuple(img_shape)}: "
+            f"a valid convolution needs kernel rows <= {img_name} rows and kernel cols <= {img_name} cols"
+        )
 
 
 def _check_img_kernel(img, kernel):
     img = as_float_array("img", img, 2)
     kernel = as_float_array("kernel", kernel, 2)
-    if kernel.shape[0] > img.shape[0] or kernel.shape[1] > img.shape[1]:
-        raise ValueError(
-            f"kernel of shape {kernel.shape} is larger than img of shape {img.shape}: "
-            "a valid convolution needs kernel rows <= img rows and kernel cols <= img cols"
-        )
-    if kernel.size == 0:
-        raise ValueError(f"kernel must not be empty, got shape {kernel.shape}")
+    _check_fits(img.shape, kernel.shape)
     return img, kernel
 
 
 def output_shape(img_shape: tuple[int, int], kernel_shape: tuple[int, int]) -> tuple[int, int]:
-    """Shape of a valid, stride-1 output: ``(H - kh + 1, W - kw + 1)``."""
-    return (img_shape[0] - kernel_shape[0] + 1, img_shape[1] - kernel_shape[1] + 1)
+    """Shape of a valid, stride-1 output: ``(H - kh + 1, W - kw + 1)``.
+
+    img_shape, kernel_shape: pairs of ints >= 1 (or one int for a square); the kernel must fit.
+    """
+    h, w = as_pair("img_shape", img_shape, 1)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    _check_fits((h, w), (kh, kw))
+    return (h - kh + 1, w - kw + 1)
 
 
 def _check_dy(img, kernel, dy):
@@ -50,8 +58,18 @@ def _check_dy(img, kernel, dy):
     return dy
 
 
-def cross_correlate(a: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Valid cross-correlation of two 2-D float arrays (no checks; internal building block)."""
+def cross_correlate(a, k) -> np.ndarray:
+    """Valid cross-correlation of two 2-D arrays, the building block of every function here.
+
+    a: ``(H, W)``; k: ``(kh, kw)`` with ``kh <= H`` and ``kw <= W``. Returns ``(H - kh + 1, W - kw + 1)``.
+    """
+    a = as_float_array("a", a, 2)
+    k = as_float_array("k", k, 2)
+    _check_fits(a.shape, k.shape, "a")
+    return _correlate(a, k)
+
+
+def _correlate(a: np.ndarray, k: np.ndarray) -> np.ndarray:
     return np.einsum("ijpq,pq->ij", sliding_window_view(a, k.shape), k)
 
 
@@ -61,7 +79,7 @@ def conv2d(img, kernel) -> np.ndarray:
     img: ``(H, W)``; kernel: ``(kh, kw)``. Returns y: ``(H - kh + 1, W - kw + 1)``.
     """
     img, kernel = _check_img_kernel(img, kernel)
-    return cross_correlate(img, kernel)
+    return _correlate(img, kernel)
 
 
 def conv_weight_grad(img, kernel, dy) -> np.ndarray:
@@ -73,7 +91,7 @@ def conv_weight_grad(img, kernel, dy) -> np.ndarray:
     """
     img, kernel = _check_img_kernel(img, kernel)
     dy = _check_dy(img, kernel, dy)
-    return cross_correlate(img, dy)
+    return _correlate(img, dy)
 
 
 def conv_input_grad(img, kernel, dy) -> np.ndarray:
@@ -88,7 +106,7 @@ def conv_input_grad(img, kernel, dy) -> np.ndarray:
     dy = _check_dy(img, kernel, dy)
     kh, kw = kernel.shape
     padded = np.pad(dy, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-    return cross_correlate(padded, kernel[::-1, ::-1])
+    return _correlate(padded, kernel[::-1, ::-1])
 
 
 def conv_bias_grad(dy) -> float:

@@ -44,7 +44,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import as_float_array, as_pair, check_shape
+from ._checks import as_float_array, as_pair, check_int, check_shape, check_size
 
 
 class ConvCache(NamedTuple):
@@ -60,8 +60,13 @@ class ConvCache(NamedTuple):
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     """Output length along one axis: ``floor((n + 2p - d(k - 1) - 1) / s) + 1``.
 
-    Raises ``ValueError`` when the dilated kernel does not fit in the padded input.
+    n, k, stride, dilation: ints >= 1; padding: an int >= 0 (``TypeError`` for anything but an
+    int, ``ValueError`` out of range). Raises ``ValueError`` when the dilated kernel does not fit
+    in the padded input.
     """
+    n, k = check_int("n", n, 1), check_int("k", k, 1)
+    stride, padding = check_int("stride", stride, 1), check_int("padding", padding, 0)
+    dilation = check_int("dilation", dilation, 1)
     span = dilation * (k - 1) + 1
     if n + 2 * padding < span:
         raise ValueError(
@@ -79,20 +84,36 @@ def _validate(x, w, b, stride, padding, dilation):
             f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
             f"(w is (C_out, C_in, kh, kw)), got w of shape {w.shape}"
         )
-    if min(w.shape) == 0 or min(x.shape) == 0:
-        raise ValueError(f"x and w must not be empty, got x {x.shape} and w {w.shape}")
     stride = as_pair("stride", stride, 1)
     padding = as_pair("padding", padding, 0)
     dilation = as_pair("dilation", dilation, 1)
     out_hw = tuple(
         output_size(x.shape[2 + a], w.shape[2 + a], stride[a], padding[a], dilation[a]) for a in range(2)
     )
+    _check_layer_size(x.shape, w.shape, padding, out_hw)
     if b is None:
         b = np.zeros(w.shape[0])
     else:
         b = as_float_array("b", b, 1)
         check_shape("b", b, (w.shape[0],))
     return x, w, b, stride, padding, dilation, out_hw
+
+
+def _check_layer_size(x_shape, w_shape, padding, out_hw) -> None:
+    """The size guard of the layer: the padded input, the im2col matrix and the output, in float64."""
+    n, c, h, w = x_shape
+    c_out, _, kh, kw = w_shape
+    positions = n * out_hw[0] * out_hw[1]
+    values = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1]) + c * kh * kw * positions + c_out * positions
+    check_size(f"the conv layer on x {tuple(x_shape)} with w {tuple(w_shape)} (im2col)", 8 * values)
+
+
+def _check_cache(cache) -> ConvCache:
+    """A :class:`ConvCache` as conv_forward makes it (one built by hand is validated like the inputs)."""
+    if not isinstance(cache, ConvCache):
+        raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
+    x, w, _, stride, padding, dilation, _ = _validate(cache.x, cache.w, None, *cache[2:])
+    return ConvCache(x, w, stride, padding, dilation)
 
 
 def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
@@ -122,8 +143,8 @@ def im2col(x, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
         as_pair("padding", padding, 0),
         as_pair("dilation", dilation, 1),
     )
-    for a in range(2):  # raises if the kernel does not fit
-        output_size(x.shape[2 + a], (kh, kw)[a], stride[a], padding[a], dilation[a])
+    out_hw = [output_size(x.shape[2 + a], (kh, kw)[a], stride[a], padding[a], dilation[a]) for a in range(2)]
+    _check_layer_size(x.shape, (1, x.shape[1], kh, kw), padding, out_hw)  # raises if too big
     win = _windows(_pad(x, padding), (kh, kw), stride, dilation)  # (N, C, H_out, W_out, kh, kw)
     n, c, oh, ow = win.shape[:4]
     return win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)
@@ -136,7 +157,9 @@ def col2im(dcols, x_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> 
     pixel ``(n, c, r, s)`` gets the sum of every entry of ``dcols`` whose tap read it (entries that
     read the padding are dropped with it). One strided addition per kernel tap.
     """
-    n, c, h, w = (int(v) for v in x_shape)
+    if not isinstance(x_shape, (tuple, list)) or len(x_shape) != 4:
+        raise ValueError(f"x_shape must be a tuple (N, C_in, H, W), got {x_shape!r}")
+    n, c, h, w = (check_int("x_shape", v, 1) for v in x_shape)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     (sh, sw), (ph, pw), (dh, dw) = (
         as_pair("stride", stride, 1),
@@ -144,6 +167,7 @@ def col2im(dcols, x_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> 
         as_pair("dilation", dilation, 1),
     )
     oh, ow = output_size(h, kh, sh, ph, dh), output_size(w, kw, sw, pw, dw)
+    _check_layer_size((n, c, h, w), (1, c, kh, kw), (ph, pw), (oh, ow))
     dcols = as_float_array("dcols", dcols, 2)
     check_shape("dcols", dcols, (c * kh * kw, n * oh * ow))
     d = dcols.reshape(c, kh, kw, n, oh, ow)
@@ -162,6 +186,9 @@ def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     x: ``(N, C_in, H, W)``; w: ``(C_out, C_in, kh, kw)``; b: ``(C_out,)`` or None.
     stride, padding, dilation: an int or a ``(rows, cols)`` pair.
     Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
+    The cache holds float64 *copies* of ``x`` and ``w`` (every public function copies its array
+    arguments, see :mod:`lessons_code`): changing ``x`` or ``w`` after the forward pass does not
+    change what :func:`conv_backward` returns.
     """
     x, w, b, stride, padding, dilation, (oh, ow) = _validate(x, w, b, stride, padding, dilation)
     cols = im2col(x, w.shape[2:], stride=stride, padding=padding, dilation=dilation)
@@ -176,9 +203,7 @@ def conv_backward(dout, cache: ConvCache):
     dout: ``(N, C_out, H_out, W_out)``; cache: from :func:`conv_forward`.
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
     """
-    if not isinstance(cache, ConvCache):
-        raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
-    x, w, stride, padding, dilation = cache
+    x, w, stride, padding, dilation = _check_cache(cache)
     dout = as_float_array("dout", dout, 4)
     n, _, h, wd = x.shape
     c_out, _, kh, kw = w.shape
@@ -188,7 +213,7 @@ def conv_backward(dout, cache: ConvCache):
     geometry = dict(stride=stride, padding=padding, dilation=dilation)
     cols = im2col(x, (kh, kw), **geometry)
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
-    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, summed over every patch
+    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, all patches
     db = dout.sum(axis=(0, 2, 3))
     dcols = w.reshape(c_out, -1).T @ dy  # the FC input gradient of every patch
     dx = col2im(dcols, x.shape, (kh, kw), **geometry)

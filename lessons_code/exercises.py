@@ -10,6 +10,13 @@ answer is a ``FAIL`` with a message, not an exception: these are for learners.
 3. :func:`check_exercise_3` -- an FC weight matrix rewritten as a conv kernel (1x1, or covering the image).
 4. :func:`check_exercise_4` -- a kernel's weight gradient ``dK = x ⋆ dy``.
 5. :func:`check_exercise_5` -- the conv output of a shifted image, predicted without recomputing it.
+
+The real-layer chapter adds two more (named, not numbered):
+
+* :func:`check_exercise_conv1d` -- a stride-2 1-D convolution's ``dx`` and ``dK``, derived by hand;
+* :func:`check_exercise_find_the_bug` -- which of four conv-backward functions is right, and the
+  classic mistake in each of the other three (:func:`find_the_bug_candidates`). The three broken
+  functions are **deliberately wrong teaching material**: private, never part of the API.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import conv
+from . import conv, conv1d
+from ._checks import as_float_array, check_real, check_shape
+from .backward_rules import dilate
 from .conv_layer import conv_forward
 from .experiments import nets
 from .experiments.digits import load_digits_split
@@ -46,11 +55,25 @@ def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
 
 
 def _array(value) -> np.ndarray | None:
+    """A learner's answer as a float64 array (NaN and inf kept: they make a FAIL), or None when it
+    is not an array of real numbers at all (a string, None, a dict, a ragged list...)."""
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        return as_float_array("answer", value, tuple(range(0, 33)), finite=False, allow_empty=True)
     except (TypeError, ValueError):
         return None
-    return arr
+
+
+def _scalar(value) -> float | None:
+    """A learner's number as a float, or None when it is not one real number."""
+    arr = _array(value)
+    return None if arr is None or arr.size != 1 else float(arr.reshape(()))
+
+
+def _count(value) -> int | None:
+    """A learner's count as an int: ints, and floats with an integer value (``1.5e8`` counts);
+    None for anything else (fractions, NaN, strings, arrays of several numbers)."""
+    v = _scalar(value)
+    return int(v) if v is not None and np.isfinite(v) and v == int(v) else None
 
 
 def exercise_1_answer() -> tuple[int, int]:
@@ -66,14 +89,16 @@ def check_exercise_1(fc_count, conv_count) -> bool:
     """Check the parameter counts (biases included) of exercise 1: an FC layer from a flattened
     224x224x3 image to 1,000 units, and a 3x3 conv layer from 3 to 64 channels."""
     fc_exp, conv_exp = exercise_1_answer()
-    ok_fc = isinstance(fc_count, (int, np.integer)) and int(fc_count) == fc_exp
-    ok_conv = isinstance(conv_count, (int, np.integer)) and int(conv_count) == conv_exp
+    fc_n, conv_n = _count(fc_count), _count(conv_count)
+    ok_fc, ok_conv = fc_n == fc_exp, conv_n == conv_exp
     hints = []
-    if not ok_fc and fc_count == fc_exp - EX1["fc_units"]:
+    if fc_n is None or conv_n is None:
+        hints.append("give each count as a whole number, e.g. 12345 or 1.2345e4")
+    if not ok_fc and fc_n == fc_exp - EX1["fc_units"]:
         hints.append("FC count is missing the 1,000 biases")
-    if not ok_conv and conv_count == conv_exp - EX1["conv_channels"]:
+    if not ok_conv and conv_n == conv_exp - EX1["conv_channels"]:
         hints.append("conv count is missing the 64 biases")
-    if not ok_conv and conv_count == EX1["kernel"] ** 2 * EX1["conv_channels"] + EX1["conv_channels"]:
+    if not ok_conv and conv_n == EX1["kernel"] ** 2 * EX1["conv_channels"] + EX1["conv_channels"]:
         hints.append("each kernel spans all 3 input channels: 3 x 3 x 3 weights")
     verdicts = ("ok" if ok_fc else "wrong", "ok" if ok_conv else "wrong")
     detail = f"FC {fc_count!r} ({verdicts[0]}), conv {conv_count!r} ({verdicts[1]})"
@@ -98,6 +123,7 @@ def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) 
     """Check the Frobenius norms of the weight gradients of the ``kind`` ("mlp" or "cnn") network
     at initialisation (seed 0) on the first 64 training images: a dict ``{layer name: norm}``,
     e.g. ``{"W1": ..., "W2": ...}`` for the MLP and ``{"K1": ..., "W2": ...}`` for the CNN."""
+    rtol = check_real("rtol", rtol, positive=True)
     expected = exercise_2_answer(kind)
     shown = {k: round(v, 6) for k, v in expected.items()}
     if not isinstance(norms, Mapping) or set(norms) != set(expected):
@@ -108,7 +134,7 @@ def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) 
     wrong = [
         k
         for k in expected
-        if _array(norms[k]) is None or not np.isclose(float(norms[k]), expected[k], rtol=rtol, atol=0)
+        if _scalar(norms[k]) is None or not np.isclose(_scalar(norms[k]), expected[k], rtol=rtol, atol=0)
     ]
     detail = "all layer norms match" if not wrong else f"wrong norm for {wrong}"
     return _verdict(f"Exercise 2 ({kind})", not wrong, shown, detail)
@@ -126,11 +152,13 @@ def check_exercise_3(W, b, kernel) -> bool:
 
     The outputs are compared on random inputs and must agree to 1e-12.
     """
-    W, b, k = _array(W), _array(b), _array(kernel)
-    if W is None or W.ndim != 2 or b is None or b.shape != (W.shape[0],):
-        raise ValueError("W must be a 2-D (n_out, n_in) array and b a (n_out,) array")
+    W, b = as_float_array("W", W, 2), as_float_array("b", b, 1)  # the exercise's data, not the answer
+    check_shape("b", b, (W.shape[0],))
+    k = _array(kernel)
     n_out, n_in = W.shape
-    if k is None or k.ndim != 4 or k.shape[0] != n_out:
+    if k is not None and not np.isfinite(k).all():
+        return _verdict("Exercise 3", False, "a kernel of finite numbers", "the kernel holds NaN or inf")
+    if k is None or k.ndim != 4 or k.shape[0] != n_out or k.size == 0:
         return _verdict(
             "Exercise 3",
             False,
@@ -172,9 +200,10 @@ def check_exercise_4(image, dy, dK) -> bool:
     image: ``(H, W)``; dy: ``(H - k + 1, W - k + 1)`` the upstream gradient of a valid conv with a
     ``k x k`` kernel; dK: your ``(k, k)`` answer.
     """
-    image, dy, dK = _array(image), _array(dy), _array(dK)
-    if image is None or dy is None or image.ndim != 2 or dy.ndim != 2:
-        raise ValueError("image and dy must be 2-D arrays")
+    image, dy = as_float_array("image", image, 2), as_float_array("dy", dy, 2)  # the exercise's data
+    dK = _array(dK)
+    if dy.shape[0] > image.shape[0] or dy.shape[1] > image.shape[1]:
+        raise ValueError(f"dy of shape {dy.shape} must not be larger than image of shape {image.shape}")
     kh, kw = image.shape[0] - dy.shape[0] + 1, image.shape[1] - dy.shape[1] + 1
     expected = conv.conv_weight_grad(image, np.zeros((kh, kw)), dy)
     shown = np.array2string(expected, precision=4)
@@ -201,9 +230,8 @@ def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> 
     the shift determines are compared: those whose window lies inside the shifted copy of the
     image, where ``out_shifted[i, j] = out[i - rows, j - cols]``; the rest may hold anything.
     """
-    image, kernel, p = _array(image), _array(kernel), _array(predicted)
-    if image is None or kernel is None or image.ndim != 2 or kernel.ndim != 2:
-        raise ValueError("image and kernel must be 2-D arrays")
+    image, kernel = as_float_array("image", image, 2), as_float_array("kernel", kernel, 2)  # the data
+    p = _array(predicted)
     actual = conv.conv2d(shift_image(image, rows, cols), kernel)
     if p is None or p.shape != actual.shape:
         return _verdict(
@@ -219,3 +247,141 @@ def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> 
         expected,
         f"compared {int(mask.sum())} of {mask.size} entries, max |difference| = {err:.1e}",
     )
+
+
+# --- the real-layer chapter: a 1-D layer by hand ---------------------------------------------
+
+#: The 1-D exercise: a 7-sample input, a 3-tap kernel, stride 2 (so 3 outputs), and an upstream
+#: gradient. Small integers, so the reader can do every sum by hand.
+EX_1D = {"x": (1, 2, 0, -1, 3, 1, 2), "k": (2, -1, 1), "dy": (1, -1, 2), "stride": 2}
+
+
+def exercise_conv1d_answer() -> tuple[np.ndarray, np.ndarray]:
+    """The expected ``(dx, dK)`` of the 1-D exercise (:data:`EX_1D`), from the package's 1-D layer."""
+    x = np.array(EX_1D["x"], dtype=np.float64)[None, None]
+    k = np.array(EX_1D["k"], dtype=np.float64)[None, None]
+    dy = np.array(EX_1D["dy"], dtype=np.float64)[None, None]
+    _, cache = conv1d.conv1d_forward(x, k, stride=EX_1D["stride"])
+    dx, dk, _ = conv1d.conv1d_backward(dy, cache)
+    return dx[0, 0], dk[0, 0]
+
+
+def check_exercise_conv1d(dx, dk) -> bool:
+    """Check a hand-derived backward pass of the 1-D exercise: ``y[i] = sum_p x[2i + p] k[p]`` on
+    ``x`` of 7 samples, ``k`` of 3 taps (:data:`EX_1D`). dx: 7 numbers; dk: 3 numbers."""
+    want_dx, want_dk = exercise_conv1d_answer()
+    shown = f"dx = {want_dx.astype(int).tolist()}, dK = {want_dk.astype(int).tolist()}"
+    got_dx, got_dk = _array(dx), _array(dk)
+    if got_dx is None or got_dk is None or got_dx.shape != (7,) or got_dk.shape != (3,):
+        return _verdict("Exercise (1-D, stride 2)", False, shown, "dx must hold 7 numbers and dK 3")
+    ok_dx = bool(np.allclose(got_dx, want_dx, rtol=0, atol=1e-9))
+    ok_dk = bool(np.allclose(got_dk, want_dk, rtol=0, atol=1e-9))
+    hints = []
+    x, k, dy = (np.array(EX_1D[name], dtype=np.float64) for name in ("x", "k", "dy"))
+    if not ok_dk and np.allclose(got_dk, want_dk[::-1]):
+        hints.append("dK is flipped: the weight gradient is a cross-correlation, no rotation")
+    if not ok_dk and np.allclose(got_dk, np.correlate(x, dy, "valid")[:3]):
+        hints.append("dK used the stride-1 windows: output i reads x[2i + p], not x[i + p]")
+    no_stride = np.convolve(dy, k, "full")  # dx as if the stride were 1 (dy not dilated)
+    if not ok_dx and np.allclose(got_dx[: no_stride.size], no_stride):
+        hints.append(
+            "dx ignores the stride: insert a zero between the entries of dy before the full convolution"
+        )
+    if not ok_dx and np.allclose(
+        got_dx, np.correlate(np.pad(dilate(dy[None], (1, 2))[0], 2), k, "valid")[:7]
+    ):
+        hints.append("dx is not flipped: the full convolution uses the kernel reversed")
+    detail = f"dx {'ok' if ok_dx else 'wrong'}, dK {'ok' if ok_dk else 'wrong'}"
+    if hints:
+        detail += "; " + "; ".join(hints)
+    return _verdict("Exercise (1-D, stride 2)", ok_dx and ok_dk, shown, detail)
+
+
+# --- the real-layer chapter: find the bug -----------------------------------------------------
+#
+# Four conv-backward functions with the same signature, ``(dout, x, w, *, stride, padding) ->
+# (dx, dw)`` for x ``(N, C_in, H, W)``, w ``(C_out, C_in, kh, kw)``, dilation 1. ONE is correct;
+# the other three are DELIBERATELY WRONG TEACHING MATERIAL, each with one classic mistake. They
+# are private: use them only through find_the_bug_candidates(), in the exercise.
+
+#: The mistakes the reader names, and the one correct answer.
+MISTAKES = ("correct", "flipped dK", "missing crop", "stride without dilating dy")
+
+
+def _weight_grad(x, dout, kernel_shape, stride, padding) -> np.ndarray:
+    """``dw[o, c] = sum_n xp[n, c] ⋆ dilate(dout[n, o], s)``, the first kh x kw taps."""
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    corr = conv_forward(xp.transpose(1, 0, 2, 3), dout.transpose(1, 0, 2, 3), dilation=stride)[0]
+    return corr[:, :, : kernel_shape[0], : kernel_shape[1]].transpose(1, 0, 2, 3)
+
+
+def _input_grad_padded(dout, w, x_shape, stride, padding, *, dilate_dy: bool = True) -> np.ndarray:
+    """The gradient of the *padded* input: full convolution of (dilated) dout with the kernel."""
+    n, c_in, h, wd = x_shape
+    kh, kw = w.shape[2:]
+    d = dilate(dout, stride) if dilate_dy else dout
+    full = conv_forward(d, w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3), padding=(kh - 1, kw - 1))[0]
+    dxp = np.zeros((n, c_in, h + 2 * padding, wd + 2 * padding))
+    rows, cols = min(full.shape[2], dxp.shape[2]), min(full.shape[3], dxp.shape[3])
+    dxp[:, :, :rows, :cols] = full[:, :, :rows, :cols]
+    return dxp
+
+
+def _backward_a(dout, x, w, *, stride=1, padding=0):
+    """Candidate A (deliberately wrong teaching material: the kernel gradient is flipped)."""
+    h, wd = x.shape[2:]
+    dxp = _input_grad_padded(dout, w, x.shape, stride, padding)
+    dw = _weight_grad(x, dout, w.shape[2:], stride, padding)[:, :, ::-1, ::-1]
+    return dxp[:, :, padding : padding + h, padding : padding + wd], dw
+
+
+def _backward_b(dout, x, w, *, stride=1, padding=0):
+    """Candidate B (deliberately wrong teaching material: dy is not dilated by the stride)."""
+    h, wd = x.shape[2:]
+    dxp = _input_grad_padded(dout, w, x.shape, stride, padding, dilate_dy=False)
+    dw = _weight_grad(x, dout, w.shape[2:], stride, padding)
+    return dxp[:, :, padding : padding + h, padding : padding + wd], dw
+
+
+def _backward_c(dout, x, w, *, stride=1, padding=0):
+    """Candidate C: the correct backward pass."""
+    h, wd = x.shape[2:]
+    dxp = _input_grad_padded(dout, w, x.shape, stride, padding)
+    dw = _weight_grad(x, dout, w.shape[2:], stride, padding)
+    return dxp[:, :, padding : padding + h, padding : padding + wd], dw
+
+
+def _backward_d(dout, x, w, *, stride=1, padding=0):
+    """Candidate D (deliberately wrong teaching material: the padding is not cropped from dx,
+    the top-left corner of the padded gradient is returned instead)."""
+    h, wd = x.shape[2:]
+    dxp = _input_grad_padded(dout, w, x.shape, stride, padding)
+    dw = _weight_grad(x, dout, w.shape[2:], stride, padding)
+    return dxp[:, :, :h, :wd], dw
+
+
+_CANDIDATES = {"A": _backward_a, "B": _backward_b, "C": _backward_c, "D": _backward_d}
+_TRUTH = {"A": "flipped dK", "B": "stride without dilating dy", "C": "correct", "D": "missing crop"}
+
+
+def find_the_bug_candidates() -> dict:
+    """The four candidate conv-backward functions of the find-the-bug exercise, by letter.
+
+    Each is ``f(dout, x, w, *, stride=1, padding=0) -> (dx, dw)``. Three of them are deliberately
+    wrong (teaching material): find the correct one with gradient checking.
+    """
+    return dict(_CANDIDATES)
+
+
+def check_exercise_find_the_bug(answers: Mapping[str, str]) -> bool:
+    """Check ``{letter: mistake}`` for the four candidates; each mistake is one of :data:`MISTAKES`."""
+    if not isinstance(answers, Mapping) or set(answers) != set(_TRUTH):
+        got = sorted(answers) if isinstance(answers, Mapping) else type(answers).__name__
+        return _verdict("Exercise (find the bug)", False, "a dict with the keys A, B, C, D",
+                        f"got {got}")  # fmt: skip
+    unknown = sorted(v for v in answers.values() if v not in MISTAKES)
+    if unknown:
+        return _verdict("Exercise (find the bug)", False, f"each value one of {MISTAKES}", f"got {unknown}")
+    wrong = sorted(k for k in _TRUTH if answers[k] != _TRUTH[k])
+    detail = "every candidate named" if not wrong else f"{len(wrong)} of 4 wrong: {', '.join(wrong)}"
+    return _verdict("Exercise (find the bug)", not wrong, _TRUTH, detail)

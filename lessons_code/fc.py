@@ -24,13 +24,13 @@ import numpy as np
 from ._checks import as_float_array, check_shape
 
 
-def _check_fc(x, W, x_ndim: int):
+def _check_fc(x, W, x_ndim: int, name: str = "x"):
     W = as_float_array("W", W, 2)
-    x = as_float_array("x", x, x_ndim)
+    x = as_float_array(name, x, x_ndim)
     if x.shape[-1] != W.shape[1]:
         raise ValueError(
-            f"x must have {W.shape[1]} features to match W of shape {W.shape} "
-            f"(W is (n_out, n_in)), got x of shape {x.shape}"
+            f"{name} must have {W.shape[1]} features to match W of shape {W.shape} "
+            f"(W is (n_out, n_in)), got {name} of shape {x.shape}"
         )
     return x, W
 
@@ -78,7 +78,7 @@ def fc_forward_batch(X, W, b=None) -> np.ndarray:
     X: ``(N, n_in)``; W: ``(n_out, n_in)``; b: ``(n_out,)`` or None.
     Returns Y: ``(N, n_out)``.
     """
-    X, W = _check_fc(X, W, 2)
+    X, W = _check_fc(X, W, 2, "X")
     return X @ W.T + _check_bias(b, W.shape[0])
 
 
@@ -89,7 +89,7 @@ def fc_backward_batch(X, W, dY) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Returns ``(dW, dX, db)`` with shapes ``(n_out, n_in)``, ``(N, n_in)``, ``(n_out,)``.
     ``dW`` is the sum over the batch of the per-example outer products ``dY[n] X[n]^T``.
     """
-    X, W = _check_fc(X, W, 2)
+    X, W = _check_fc(X, W, 2, "X")
     dY = as_float_array("dY", dY, 2)
     check_shape("dY", dY, (X.shape[0], W.shape[0]))
     return dY.T @ X, dY @ W, dY.sum(axis=0)

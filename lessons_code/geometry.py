@@ -54,8 +54,9 @@ def fc_receptive_field(W, unit: int, input_shape) -> np.ndarray:
 def conv_receptive_field(kernel, unit, input_shape) -> np.ndarray:
     """Boolean mask of the input pixels that conv output ``unit = (i, j)`` depends on.
 
-    kernel: ``(kh, kw)`` with non-zero entries; input_shape: ``(H, W)``.
-    Computed as the non-zero pattern of ``conv_input_grad`` for a one-hot ``dy``.
+    kernel: ``(kh, kw)``; input_shape: ``(H, W)``.
+    Computed as the non-zero pattern of ``conv_input_grad`` for a one-hot ``dy``: the window of
+    the unit, minus the pixels under zero kernel entries (the output does not depend on those).
     """
     kernel = as_float_array("kernel", kernel, 2)
     h, w = as_pair("input_shape", input_shape, 1)
@@ -72,7 +73,8 @@ def shift_determined(shape, rows: int, cols: int) -> np.ndarray:
     """Boolean mask of the positions of a ``shape`` output that a shift by ``(rows, cols)`` carries
     over from the unshifted output: ``out_shifted[i, j] = out[i - rows, j - cols]`` holds there.
     False on the ``|rows|`` rows and ``|cols|`` columns where the zero fill entered."""
-    h, w = as_pair("shape", shape, 0)
+    h, w = as_pair("shape", shape, 1)
+    rows, cols = check_int("rows", rows), check_int("cols", cols)
     mask = np.zeros((h, w), dtype=bool)
     mask[max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = True
     return mask
@@ -124,7 +126,7 @@ def coverage_count_loop(input_shape, kernel_shape) -> np.ndarray:
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     if kh > h or kw > w:
         raise ValueError(f"kernel_shape {(kh, kw)} is larger than input_shape {(h, w)}")
-    count = np.zeros((h, w), dtype=np.int64)
+    count = np.zeros((h, w), dtype=np.intp)
     oh, ow = conv.output_shape((h, w), (kh, kw))
     for i in range(oh):
         for j in range(ow):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import conv, conv_layer, fc
-from ._checks import as_float_array
+from ._checks import as_float_array, as_pair, check_int, check_real, check_seed
 
 #: The bound the book asserts for float64 centred differences with h = 1e-6.
 REL_ERROR_BOUND = 1e-7
@@ -29,7 +29,10 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, h: float = 1e-6)
 
     ``theta`` is not modified; ``f`` is called ``2 * theta.size`` times.
     """
-    theta = as_float_array("theta", theta, tuple(range(0, 33))).copy()
+    if not callable(f):
+        raise TypeError(f"f must be a function of theta returning a number, got {type(f).__name__}")
+    theta = as_float_array("theta", theta, tuple(range(0, 33)))  # a copy: the caller's theta is safe
+    h = check_real("h", h)
     if not h > 0:
         raise ValueError(f"h must be a positive step, got {h}")
     grad = np.zeros_like(theta)
@@ -37,12 +40,23 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, h: float = 1e-6)
     for k in range(flat.size):
         old = flat[k]
         flat[k] = old + h
-        f_plus = float(f(theta))
+        f_plus = _scalar_value(f, theta, k)
         flat[k] = old - h
-        f_minus = float(f(theta))
-        flat[k] = old
+        f_minus = _scalar_value(f, theta, k)
+        flat[k] = old  # restored before the next entry: each difference moves one entry only
         gflat[k] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _scalar_value(f, theta: np.ndarray, k: int) -> float:
+    value = np.asarray(f(theta))
+    real = np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+    if value.size != 1 or value.dtype == bool or not real:
+        raise TypeError(f"f must return one real number, got {value.dtype} of shape {value.shape}")
+    out = float(value.reshape(()))
+    if not np.isfinite(out):
+        raise ValueError(f"f returned {out} when entry {k} of theta was moved by ±h: the loss must be finite")
+    return out
 
 
 def rel_error(analytic, numeric) -> float:
@@ -51,8 +65,8 @@ def rel_error(analytic, numeric) -> float:
     0 means identical; about 1e-10 is typical for a correct float64 gradient;
     a wrong formula gives something of order 1.
     """
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    a = as_float_array("analytic", analytic, tuple(range(0, 33)))
+    n = as_float_array("numeric", numeric, tuple(range(0, 33)))
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric must have the same shape, got {a.shape} and {n.shape}")
     return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
@@ -75,7 +89,8 @@ class GradCheck:
 
 def check_fc(seed: int = 0, n_in: int = 5, n_out: int = 3) -> list[GradCheck]:
     """Check ``dW``, ``dx`` and ``db`` of the FC layer on random float64 data."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    n_in, n_out = check_int("n_in", n_in, 1), check_int("n_out", n_out, 1)
     x, W = rng.standard_normal(n_in), rng.standard_normal((n_out, n_in))
     b, dy = rng.standard_normal(n_out), rng.standard_normal(n_out)
     dW, dx = fc.fc_backward(x, W, dy)
@@ -96,7 +111,9 @@ def check_fc(seed: int = 0, n_in: int = 5, n_out: int = 3) -> list[GradCheck]:
 
 def check_conv(seed: int = 0, img_shape=(6, 6), kernel_shape=(3, 3)) -> list[GradCheck]:
     """Check ``dK``, ``dx`` and ``db`` of the single-channel conv on random float64 data."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    img_shape, kernel_shape = as_pair("img_shape", img_shape, 1), as_pair("kernel_shape", kernel_shape, 1)
+    conv.output_shape(img_shape, kernel_shape)  # the kernel must fit
     img, kernel = rng.standard_normal(img_shape), rng.standard_normal(kernel_shape)
     dy = rng.standard_normal(conv.output_shape(img_shape, kernel_shape))
     bias = float(rng.standard_normal())
@@ -121,7 +138,13 @@ def check_conv_layer(
     seed: int = 0, x_shape=(2, 3, 7, 6), w_shape=(4, 3, 3, 2), stride=2, padding=1, dilation=2
 ) -> list[GradCheck]:
     """Check ``dx``, ``dw`` and ``db`` of the batched layer with stride, padding and dilation."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    for name, shape in (("x_shape", x_shape), ("w_shape", w_shape)):
+        if not isinstance(shape, (tuple, list)) or len(shape) != 4:
+            raise ValueError(f"{name} must be a tuple of 4 ints, got {shape!r}")
+        for v in shape:
+            check_int(name, v, 1)
+    x_shape, w_shape = tuple(int(v) for v in x_shape), tuple(int(v) for v in w_shape)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     b = rng.standard_normal(w_shape[0])
     params = dict(stride=stride, padding=padding, dilation=dilation)
@@ -152,6 +175,8 @@ def report_table(checks: list[GradCheck]) -> str:
     """The checks as a Markdown table: layer, gradient, formula, shape, relative error, verdict."""
     from .tables import markdown_table
 
+    if not isinstance(checks, (list, tuple)) or not all(isinstance(c, GradCheck) for c in checks):
+        raise TypeError(f"checks must be a list of GradCheck rows, got {type(checks).__name__}")
     rows = [
         (c.layer, f"`{c.gradient}`", c.formula, str(c.shape), f"{c.rel_error:.1e}",
          "pass" if c.passed else "**FAIL**")

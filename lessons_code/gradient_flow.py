@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import conv, fc
-from ._checks import as_float_array, as_pair, check_int, check_shape
+from ._checks import as_float_array, as_pair, check_seed, check_shape, check_size
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,30 @@ def example_problem(input_shape=(6, 6), kernel_shape=(3, 3), seed: int = 18) -> 
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     if kh > h or kw > w:
         raise ValueError(f"kernel_shape {(kh, kw)} is larger than input_shape {(h, w)}")
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    rng = np.random.default_rng(check_seed("seed", seed))
     oh, ow = conv.output_shape((h, w), (kh, kw))
+    check_size(f"the gradient-flow problem on a {h}x{w} input", 8 * (oh * ow * h * w + 2 * h * w))
     x = rng.standard_normal((h, w))
     W = rng.standard_normal((oh * ow, h * w))
     kernel = rng.standard_normal((kh, kw))
     dy = rng.standard_normal((oh, ow))
     return GradientFlowProblem(x, W, kernel, dy)
+
+
+def frames_bytes(input_shape, kernel_shape) -> int:
+    """Estimated bytes of :func:`gradient_flow_frames` for an ``(H, W)`` input and ``(kh, kw)`` kernel.
+
+    Every frame holds two ``(n_out, H*W)`` float64 arrays and a boolean mask of that size, with
+    ``n_out = H_out * W_out`` frames: about ``17 * n_out**2 * H * W`` bytes, ``(H*W)**3`` growth
+    (686 MiB at 20x20 with a 3x3 kernel). Raises ``ValueError`` above the package's size limit.
+    """
+    h, w = as_pair("input_shape", input_shape, 1)
+    kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    oh, ow = conv.output_shape((h, w), (kh, kw))
+    n_out = oh * ow
+    n_bytes = n_out * (n_out * h * w * 17 + h * w * 34 + kh * kw * 17)
+    check_size(f"the {n_out} gradient-flow frames of a {h}x{w} input with a {kh}x{kw} kernel", n_bytes)
+    return n_bytes
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,7 @@ def gradient_flow_frames(problem: GradientFlowProblem) -> list[GradientFlowFrame
     if not isinstance(problem, GradientFlowProblem):
         raise TypeError(f"problem must be a GradientFlowProblem, got {type(problem).__name__}")
     x, W, K, dy = problem.x, problem.W, problem.kernel, problem.dy
+    frames_bytes(x.shape, K.shape)  # the size guard, before anything is allocated
     oh, ow = problem.out_shape
     xf = x.ravel()
     frames = []

@@ -110,6 +110,10 @@ def param_comparison(
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C), got {input_shape!r}")
     h, w, c = (check_int("input_shape", v, 1) for v in input_shape)
+    fc_units = _int_list("fc_units", fc_units)
+    conv_kernels = _int_list("conv_kernels", conv_kernels)
+    c_out = check_int("c_out", c_out, 1)
+    _check_bias(bias)
     n_in = h * w * c
     rows = []
     for m in fc_units:
@@ -125,10 +129,19 @@ def param_comparison(
     return rows
 
 
+def _int_list(name: str, values) -> list[int]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of ints, got {type(values).__name__} {values!r}")
+    return [check_int(name, v, 1) for v in values]
+
+
 def param_table(rows: list[ParamRow], reference: int = -1) -> str:
     """A Markdown table of :func:`param_comparison` rows, with a ratio to ``rows[reference]``."""
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, ParamRow) for r in rows):
+        raise TypeError(f"rows must be a list of ParamRow from param_comparison, got {rows!r:.80}")
     if not rows:
         raise ValueError("rows must hold at least one ParamRow, got none")
+    reference = check_int("reference", reference, -len(rows), len(rows) - 1)
     ref = rows[reference].total
     body = [(r.layer, r.formula, f"{r.total:,}", f"{r.total / ref:,.1f}×") for r in rows]
     return markdown_table(["layer", "count", "parameters", f"vs {rows[reference].layer}"], body, "llrr")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ._checks import check_int
 
@@ -13,6 +16,12 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str 
     headers: the column titles; rows: one sequence of cells per row (converted with ``str``);
     align: one character per column, ``l``, ``c`` or ``r`` (default: all left).
     """
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, Sequence):
+        raise TypeError(f"headers must be a sequence of column titles, got {type(headers).__name__}")
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
+        raise TypeError(f"rows must be a sequence of rows, got {type(rows).__name__}")
+    if align is not None and not isinstance(align, str):
+        raise TypeError(f"align must be a string such as 'lrr', got {type(align).__name__}")
     n = len(headers)
     if n == 0:
         raise ValueError("headers must name at least one column, got none")
@@ -22,6 +31,8 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str 
     rules = {"l": ":--", "c": ":-:", "r": "--:"}
     lines = ["| " + " | ".join(map(str, headers)) + " |", "| " + " | ".join(rules[a] for a in align) + " |"]
     for k, row in enumerate(rows):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise TypeError(f"row {k} must be a sequence of {n} cells, got {type(row).__name__}")
         if len(row) != n:
             raise ValueError(f"row {k} must have {n} cells to match the headers, got {len(row)}")
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
@@ -33,8 +44,13 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def format_sci(value, digits: int = 1) -> str:
     """A number in scientific notation for prose: ``format_sci(483385147392) == '4.8 × 10¹¹'``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
-    digits = check_int("digits", digits, 0)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number (int or float), got {type(value).__name__} {value!r}")
+    digits = check_int("digits", digits, 0, 15)
+    if isinstance(value, numbers.Integral):
+        # float is exact up to 2**53; beyond, Decimal rounds the int itself (no OverflowError)
+        value = float(value) if abs(int(value)) <= 2**53 else Decimal(int(value))
+    elif not math.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
     mantissa, exponent = f"{value:.{digits}e}".split("e")
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import conv, fc, geometry, matrix_view, param_counts
+from . import backward_rules, conv, conv_layer, fc, geometry, matrix_view, param_counts
+from ._checks import check_seed
 from .experiments import linear_students
 from .tables import markdown_table
 
@@ -28,7 +29,7 @@ class Takeaway(NamedTuple):
 
 def compute_evidence(seed: int = 18) -> dict:
     """Every number the takeaways quote, recomputed from ``lessons_code`` (deterministic in ``seed``)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     h = w = 6
     img = rng.standard_normal((h, w))
     W = rng.standard_normal((16, h * w))
@@ -68,11 +69,28 @@ def compute_evidence(seed: int = 18) -> dict:
     fc50, conv50 = runs.fits[0], runs.fits[1]
     ev["fc50_test"], ev["conv50_test"] = fc50.test_mse, conv50.test_mse
     ev["noise_fc"], ev["noise_conv"] = (r.relative_noise for r in runs.noise)
+
+    # the real-layer chapter: dx is a transposed convolution; a conv is an FC layer on patches
+    rng_layer = np.random.default_rng(seed + 1)
+    x4, w4 = rng_layer.standard_normal((2, 3, 8, 8)), rng_layer.standard_normal((4, 3, 3, 3))
+    geometry4 = {"stride": 2, "padding": 1}
+    out4, cache4 = conv_layer.conv_forward(x4, w4, **geometry4)
+    dy4 = rng_layer.standard_normal(out4.shape)
+    dx4, dw4, _ = conv_layer.conv_backward(dy4, cache4)
+    op = backward_rules.output_padding_for(x4.shape, (3, 3), **geometry4)
+    up = backward_rules.transposed_conv(dy4, w4, output_padding=op, **geometry4)
+    ev["tconv_from"], ev["tconv_to"] = out4.shape[2], up.shape[2]
+    ev["tconv_err"] = float(np.abs(up - dx4).max())
+    cols = conv_layer.im2col(x4, (3, 3), **geometry4)
+    d_y = dy4.transpose(1, 0, 2, 3).reshape(4, -1)
+    dw_fc, _, _ = fc.fc_backward_batch(cols.T, w4.reshape(4, -1), d_y.T)
+    ev["im2col_rows"], ev["im2col_patches"] = cols.shape
+    ev["im2col_err"] = float(np.abs(dw_fc.reshape(w4.shape) - dw4).max())
     return ev
 
 
 def takeaway_rows(ev: dict) -> list[Takeaway]:
-    """The seed's four takeaways, then five more; numbers from :func:`compute_evidence`."""
+    """The seed's four takeaways, then seven more; numbers from :func:`compute_evidence`."""
     n = ev["n_pixels"]
     return [
         Takeaway(
@@ -131,6 +149,22 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"for 224×224, 3×3, 3 → 64: M has {ev['m_entries']:,} entries, {ev['m_nonzeros']:,} nonzeros "
             f"and {ev['m_distinct']:,} distinct values",
             "{numref}`fig-conv-matrix-tying`, {ref}`matrix-counts`",
+        ),
+        Takeaway(
+            "The input gradient is a transposed convolution",
+            f"$\\mathrm{{d}}x = M^\\top \\mathrm{{d}}y$: insert $s - 1$ zeros between the entries of "
+            f"$\\mathrm{{d}}y$, full-convolve, crop the padding; the stride-2 transposed convolution (an "
+            f"upsampling layer, {ev['tconv_from']}×{ev['tconv_from']} → {ev['tconv_to']}×{ev['tconv_to']}) "
+            f"equals the conv's $\\mathrm{{d}}x$ (largest difference {ev['tconv_err']:.1g})",
+            "eq. {eq}`eq-stride-dx`, {ref}`transposed-conv`",
+        ),
+        Takeaway(
+            "A convolution is an FC layer on patches (im2col)",
+            f"with its {ev['im2col_patches']} patches as the columns of a {ev['im2col_rows']}-row matrix, "
+            f"$Y = W_\\text{{flat}}\\,\\text{{cols}}$ and the batched FC gradient "
+            f"$\\mathrm{{d}}Y\\,\\text{{cols}}^\\top$ is the kernel gradient (largest difference "
+            f"{ev['im2col_err']:.1g})",
+            "eq. {eq}`eq-im2col-backward`, {ref}`im2col`",
         ),
     ]
 

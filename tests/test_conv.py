@@ -50,10 +50,10 @@ def test_vectorised_matches_loops_and_finite_differences(shape, seed):
     rng = np.random.default_rng(seed)
     img, k = rng.standard_normal((h, w)), rng.standard_normal((kh, kw))
     dy = rng.standard_normal((h - kh + 1, w - kw + 1))
-    assert np.allclose(conv.conv2d(img, k), conv.conv2d_loop(img, k))
+    assert np.allclose(conv.conv2d(img, k), conv.conv2d_loop(img, k), rtol=1e-12, atol=1e-12)
     dK, dx = conv.conv_weight_grad(img, k, dy), conv.conv_input_grad(img, k, dy)
-    assert np.allclose(dK, conv.conv_weight_grad_loop(img, k, dy))
-    assert np.allclose(dx, conv.conv_input_grad_loop(img, k, dy))
+    assert np.allclose(dK, conv.conv_weight_grad_loop(img, k, dy), rtol=1e-12, atol=1e-12)
+    assert np.allclose(dx, conv.conv_input_grad_loop(img, k, dy), rtol=1e-12, atol=1e-12)
     loss = lambda a, b: np.sum(conv.conv2d(a, b) * dy)  # noqa: E731
     assert rel_error(dK, numerical_gradient(lambda t: loss(img, t), k)) < 1e-7
     assert rel_error(dx, numerical_gradient(lambda t: loss(t, k), img)) < 1e-7

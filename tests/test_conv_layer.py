@@ -22,7 +22,7 @@ def test_vectorised_matches_loop_reference(case, seed):
     rng = np.random.default_rng(seed)
     x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
     out, cache = conv_layer.conv_forward(x, w, b, **params)
-    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), atol=1e-12)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), rtol=1e-12, atol=1e-12)
     dout = rng.standard_normal(out.shape)
     for fast, slow in zip(
         conv_layer.conv_backward(dout, cache),
@@ -30,7 +30,7 @@ def test_vectorised_matches_loop_reference(case, seed):
         strict=True,
     ):
         assert fast.shape == slow.shape
-        assert np.allclose(fast, slow, atol=1e-12)
+        assert np.allclose(fast, slow, rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=15, deadline=None)
@@ -66,11 +66,11 @@ def test_single_channel_case_is_the_teaching_conv():
     rng = np.random.default_rng(0)
     img, k, dy = rng.standard_normal((6, 6)), rng.standard_normal((3, 3)), rng.standard_normal((4, 4))
     out, cache = conv_layer.conv_forward(img[None, None], k[None, None])
-    assert np.allclose(out[0, 0], conv.conv2d(img, k))
+    assert np.allclose(out[0, 0], conv.conv2d(img, k), rtol=1e-12, atol=1e-12)
     dx, dw, db = conv_layer.conv_backward(dy[None, None], cache)
-    assert np.allclose(dw[0, 0], conv.conv_weight_grad(img, k, dy))
-    assert np.allclose(dx[0, 0], conv.conv_input_grad(img, k, dy))
-    assert np.isclose(db[0], conv.conv_bias_grad(dy))
+    assert np.allclose(dw[0, 0], conv.conv_weight_grad(img, k, dy), rtol=1e-12, atol=1e-12)
+    assert np.allclose(dx[0, 0], conv.conv_input_grad(img, k, dy), rtol=1e-12, atol=1e-12)
+    assert np.isclose(db[0], conv.conv_bias_grad(dy), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -94,3 +94,53 @@ def test_exercise_5(rows, cols, capsys):
     assert "FAIL" in capsys.readouterr().out
     # the real conv of the shifted image is right by definition
     assert exercises.check_exercise_5(img, K, conv.conv2d(shift_image(img, rows, cols), K), rows, cols)
+
+
+# --- the real-layer chapter's exercises ------------------------------------------------------------
+
+
+def test_conv1d_exercise_answer_by_hand_and_hints(capsys):
+    from lessons_code import exercises as ex
+
+    dx, dk = ex.exercise_conv1d_answer()
+    # x = 1 2 0 -1 3 1 2, k = 2 -1 1, stride 2, dy = 1 -1 2
+    assert dk.tolist() == [1 * 1 - 0 + 2 * 3, 2 + 1 + 2 * 1, 0 - 3 + 2 * 2]
+    assert dx.tolist() == [2, -1, 1 - 2, 1, -1 + 4, -2, 2]
+    assert ex.check_exercise_conv1d(dx, dk) is True
+    assert ex.check_exercise_conv1d(dx, dk[::-1]) is False
+    assert "flipped" in capsys.readouterr().out
+    no_stride = np.convolve([1, -1, 2], [2, -1, 1], "full")
+    assert ex.check_exercise_conv1d(np.r_[no_stride, 0, 0], dk) is False
+    assert "ignores the stride" in capsys.readouterr().out
+    assert ex.check_exercise_conv1d([1, 2], dk) is False
+    assert "7 numbers" in capsys.readouterr().out
+
+
+def test_find_the_bug_check_names_each_candidate(capsys):
+    from lessons_code import exercises as ex
+
+    truth = {"A": "flipped dK", "B": "stride without dilating dy", "C": "correct", "D": "missing crop"}
+    assert ex.check_exercise_find_the_bug(truth) is True
+    assert ex.check_exercise_find_the_bug({**truth, "A": "correct", "C": "flipped dK"}) is False
+    assert "2 of 4 wrong: A, C" in capsys.readouterr().out
+    assert ex.check_exercise_find_the_bug({"A": "correct"}) is False
+    assert ex.check_exercise_find_the_bug({**truth, "A": "typo"}) is False
+    assert set(ex.find_the_bug_candidates()) == {"A", "B", "C", "D"}
+    # the broken candidates are private: nothing public but the accessor
+    assert not any(name.startswith("backward_") for name in dir(ex))
+
+
+def test_find_the_bug_candidates_differ_by_their_one_mistake():
+    from lessons_code import conv_layer
+    from lessons_code import exercises as ex
+
+    rng = np.random.default_rng(2)
+    x, w = rng.standard_normal((2, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3))
+    out, cache = conv_layer.conv_forward(x, w, stride=2, padding=1)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, _ = conv_layer.conv_backward(dout, cache)
+    got = {k: f(dout, x, w, stride=2, padding=1) for k, f in ex.find_the_bug_candidates().items()}
+    assert np.allclose(got["C"][0], dx) and np.allclose(got["C"][1], dw)
+    assert np.allclose(got["A"][0], dx) and np.allclose(got["A"][1], dw[:, :, ::-1, ::-1])
+    assert not np.allclose(got["B"][0], dx) and np.allclose(got["B"][1], dw)
+    assert not np.allclose(got["D"][0], dx) and np.allclose(got["D"][1], dw)

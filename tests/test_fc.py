@@ -53,11 +53,11 @@ def test_batch_is_sum_of_examples():
         rng.standard_normal((7, 3)),
     )
     Y = fc.fc_forward_batch(X, W, b)
-    assert np.allclose(Y, np.stack([fc.fc_forward(X[k], W, b) for k in range(7)]))
+    assert np.allclose(Y, np.stack([fc.fc_forward(X[k], W, b) for k in range(7)]), rtol=1e-12, atol=1e-12)
     dW, dX, db = fc.fc_backward_batch(X, W, dY)
-    assert np.allclose(dW, sum(np.outer(dY[k], X[k]) for k in range(7)))
-    assert np.allclose(dX, np.stack([W.T @ dY[k] for k in range(7)]))
-    assert np.allclose(db, fc.fc_bias_grad(dY))
+    assert np.allclose(dW, sum(np.outer(dY[k], X[k]) for k in range(7)), rtol=1e-12, atol=1e-12)
+    assert np.allclose(dX, np.stack([W.T @ dY[k] for k in range(7)]), rtol=1e-12, atol=1e-12)
+    assert np.allclose(db, fc.fc_bias_grad(dY), rtol=1e-12, atol=1e-12)
     loss = lambda t: np.sum(fc.fc_forward_batch(X, t, b) * dY)  # noqa: E731
     assert rel_error(dW, numerical_gradient(loss, W)) < 1e-7
 

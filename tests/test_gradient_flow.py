@@ -46,9 +46,11 @@ def test_running_sums_end_at_the_full_gradients(input_shape, kernel_shape):
     dK = conv.conv_weight_grad(p.x, p.kernel, p.dy)
     np.testing.assert_allclose(frames[-1].conv_dK_sum, dK, rtol=0, atol=1e-12)
     np.testing.assert_allclose(
-        frames[-1].conv_dK_sum, conv.conv_weight_grad_loop(p.x, p.kernel, p.dy), atol=1e-12
+        frames[-1].conv_dK_sum, conv.conv_weight_grad_loop(p.x, p.kernel, p.dy), rtol=0, atol=1e-12
     )
-    np.testing.assert_allclose(frames[-1].conv_dx_sum, conv.conv_input_grad(p.x, p.kernel, p.dy), atol=1e-12)
+    np.testing.assert_allclose(
+        frames[-1].conv_dx_sum, conv.conv_input_grad(p.x, p.kernel, p.dy), rtol=0, atol=1e-12
+    )
     dW, dx = fc.fc_backward(p.x.ravel(), p.W, p.dy.ravel())
     assert np.array_equal(frames[-1].fc_dW_sum, dW)  # each row written by exactly one frame
     np.testing.assert_allclose(frames[-1].fc_dx_sum.ravel(), dx, rtol=0, atol=1e-12)

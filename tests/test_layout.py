@@ -29,6 +29,11 @@ CORE = {
     "lessons_code.matrix_view",
     "lessons_code.param_counts",
     "lessons_code.tables",
+    "lessons_code.backward_rules",
+    "lessons_code.conv1d",
+    "lessons_code.layer_checks",
+    "lessons_code.pooling",
+    "lessons_code.receptive",
 }
 
 

@@ -32,10 +32,12 @@ def test_existing_single_channel_calls_are_unchanged():
     x, k = rng.standard_normal((6, 5)), rng.standard_normal((3, 2))
     M = matrix_view.conv_matrix(k, x.shape)
     assert M.shape == (4 * 4, 30)
-    assert np.allclose(M @ x.ravel(), conv.conv2d(x, k).ravel())
+    assert np.allclose(M @ x.ravel(), conv.conv2d(x, k).ravel(), rtol=1e-12, atol=1e-12)
     dy = rng.standard_normal((4, 4))
-    assert np.allclose(M.T @ dy.ravel(), conv.conv_input_grad(x, k, dy).ravel())
-    assert np.allclose(matrix_view.tied_kernel_grad(x, dy, k.shape), conv.conv_weight_grad(x, k, dy))
+    assert np.allclose(M.T @ dy.ravel(), conv.conv_input_grad(x, k, dy).ravel(), rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        matrix_view.tied_kernel_grad(x, dy, k.shape), conv.conv_weight_grad(x, k, dy), rtol=1e-12, atol=1e-12
+    )
 
 
 @st.composite
@@ -65,16 +67,21 @@ def test_matrix_reproduces_forward_and_backward(case):
     out, cache = conv_forward(x[None], w, **opts)
     M = matrix_view.conv_matrix(w, xshape, **opts)
     assert M.shape == (out.size, x.size)
-    assert np.allclose(M @ x.ravel(), out.ravel(), atol=1e-12)
+    assert np.allclose(M @ x.ravel(), out.ravel(), rtol=1e-12, atol=1e-12)
     dy = rng.standard_normal(out.shape)
     dx, dw, _ = conv_backward(dy, cache)
-    assert np.allclose(M.T @ dy.ravel(), dx.ravel(), atol=1e-12)  # M^T dy is the input gradient
+    assert np.allclose(M.T @ dy.ravel(), dx.ravel(), rtol=1e-12, atol=1e-12)  # M^T dy is the input gradient
     # weight sharing becomes gradient summation: FC gradient outer(dy, x), summed over tied cells
     dK = matrix_view.tied_kernel_grad(x, dy[0], kshape, **opts)
-    assert np.allclose(dK, dw, atol=1e-12)
+    assert np.allclose(dK, dw, rtol=1e-12, atol=1e-12)
     index = matrix_view.conv_matrix_index(kshape, xshape, **opts)
     dM = np.outer(dy.ravel(), x.ravel())
-    assert np.allclose(matrix_view.tie_sum(dM, index, kshape), matrix_view.tie_sum_loop(dM, index, kshape))
+    assert np.allclose(
+        matrix_view.tie_sum(dM, index, kshape),
+        matrix_view.tie_sum_loop(dM, index, kshape),
+        rtol=1e-12,
+        atol=1e-12,
+    )
 
 
 @settings(max_examples=60, deadline=None)

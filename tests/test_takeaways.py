@@ -25,6 +25,10 @@ def test_evidence_numbers(evidence):
     )
     assert evidence["fc50_test"] > 10 * evidence["conv50_test"]
     assert evidence["noise_fc"] > 2 * evidence["noise_conv"]
+    assert evidence["tconv_err"] < 1e-12 and (evidence["tconv_from"], evidence["tconv_to"]) == (4, 8)
+    assert (evidence["im2col_rows"], evidence["im2col_patches"]) == (27, 32) and evidence[
+        "im2col_err"
+    ] < 1e-12
     assert takeaways.compute_evidence() == evidence  # deterministic
 
 
@@ -42,7 +46,12 @@ def test_rows_cover_the_seed_points_and_more_each_with_a_link(evidence):
     for topic in ("Input gradients", "Receptive field", "translation equivariant", "Parameter counts"):
         assert any(topic in p for p in points), topic
     assert all(takeaways.ROLE.search(r.evidence) for r in rows)
-    assert "1,728" in rows[-1].meaning and "34,944" in rows[-2].meaning
+    by_point = {r.point: r for r in rows}
+    assert "1,728" in by_point["A convolution is a sparse, tied FC layer"].meaning
+    assert "34,944" in by_point["Parameter counts: conv does not grow with the image"].meaning
+    assert "4×4 → 8×8" in by_point["The input gradient is a transposed convolution"].meaning
+    assert "transposed-conv" in by_point["The input gradient is a transposed convolution"].evidence
+    assert "eq-im2col-backward" in by_point["A convolution is an FC layer on patches (im2col)"].evidence
     table = takeaways.takeaways_table(rows)
     assert len(table.splitlines()) == 2 + len(rows)
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, check_int
+from .._checks import as_float_array, as_index_array, check_int, check_real, check_seed
 from ..geometry import shift_image
 
 
@@ -33,14 +33,16 @@ def load_digits_split(seed: int = 0, test_fraction: float = 0.25) -> Digits:
     """The bundled digits, split into train and test sets stratified by class.
 
     seed: the split's random state (the same seed gives the same split);
-    test_fraction: share of the 1,797 images held out, strictly between 0 and 1.
+    test_fraction: share of the 1,797 images held out, a number strictly between 0 and 1
+    (a Python or numpy float).
     """
+    check_int("seed", seed, 0, 2**32 - 1)  # scikit-learn's random_state range
+    test_fraction = check_real("test_fraction", test_fraction)
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be a float strictly between 0 and 1, got {test_fraction!r}")
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    check_int("seed", seed, 0)
-    if not isinstance(test_fraction, float) or not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be a float strictly between 0 and 1, got {test_fraction!r}")
     bunch = load_digits()
     images = (bunch.images / 16.0).astype(np.float64)[:, None, :, :]
     labels = bunch.target.astype(np.int64)
@@ -52,7 +54,7 @@ def load_digits_split(seed: int = 0, test_fraction: float = 0.25) -> Digits:
 
 def pixel_permutation(n_pixels: int = 64, seed: int = 0) -> np.ndarray:
     """A random permutation of ``range(n_pixels)`` from ``np.random.default_rng(seed)``."""
-    return np.random.default_rng(check_int("seed", seed, 0)).permutation(check_int("n_pixels", n_pixels, 1))
+    return np.random.default_rng(check_seed("seed", seed)).permutation(check_int("n_pixels", n_pixels, 1))
 
 
 def permute_pixels(images, perm) -> np.ndarray:
@@ -63,7 +65,7 @@ def permute_pixels(images, perm) -> np.ndarray:
     """
     images = as_float_array("images", images, 4)
     n, c, h, w = images.shape
-    perm = np.asarray(perm)
+    perm = as_index_array("perm", perm, 1)
     if perm.shape != (h * w,) or not np.array_equal(np.sort(perm), np.arange(h * w)):
         raise ValueError(f"perm must be a permutation of range({h * w}) for {h}x{w} images, got {perm!r}")
     return images.reshape(n, c, h * w)[:, :, perm].reshape(n, c, h, w)

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import conv
-from .._checks import as_pair, check_int
+from .._checks import as_float_array, as_pair, check_int, check_real, check_rng, check_seed
 
 
 class Data(NamedTuple):
@@ -34,22 +34,33 @@ def teacher_data(n: int, image_shape, kernel_true, noise: float, rng: np.random.
     """``n`` white-noise images and their targets ``sum(x * K_true) + noise * N(0, 1)``."""
     n = check_int("n", n, 1)
     h, w = as_pair("image_shape", image_shape, 1)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
-        )
+    kernel_true = as_float_array("kernel_true", kernel_true, 2)
+    conv.output_shape((h, w), kernel_true.shape)  # the kernel must fit the images
+    noise = check_real("noise", noise, minimum=0.0)
+    check_rng("rng", rng)
     x = rng.standard_normal((n, h, w))
     y = np.array([conv.conv2d(img, kernel_true).sum() for img in x]) + noise * rng.standard_normal(n)
     return Data(x, y)
 
 
+def _check_data(name: str, data) -> None:
+    if not isinstance(data, Data):
+        raise TypeError(f"{name} must be a Data(x, y) from teacher_data, got {type(data).__name__}")
+    x = as_float_array(f"{name}.x", data.x, 3)
+    y = as_float_array(f"{name}.y", data.y, 1)
+    if len(y) != len(x):
+        raise ValueError(f"{name}.y must have one target per image ({len(x)}), got {len(y)}")
+
+
 def fc_features(x: np.ndarray) -> np.ndarray:
-    """FC student's inputs: the flattened pixels, ``(N, H*W)``."""
+    """FC student's inputs: the flattened pixels, ``(N, H*W)``; x: ``(N, H, W)``."""
+    x = as_float_array("x", x, 3)
     return x.reshape(len(x), -1)
 
 
 def conv_features(x: np.ndarray, kernel_shape) -> np.ndarray:
     """Conv student's inputs: ``S(x)`` flattened, ``(N, kh*kw)``; ``sum(x * K) = K . S(x)``."""
+    x = as_float_array("x", x, 3)
     k = np.zeros(as_pair("kernel_shape", kernel_shape, 1))
     ones = np.ones(conv.output_shape(x.shape[1:], k.shape))
     return np.stack([conv.conv_weight_grad(img, k, ones).ravel() for img in x])
@@ -67,6 +78,12 @@ class FitReport(NamedTuple):
 
 def fit_students(train: Data, test: Data, kernel_shape=(3, 3)) -> list[FitReport]:
     """Fit the FC and the conv student on ``train`` (min-norm least squares); score both sets."""
+    _check_data("train", train)
+    _check_data("test", test)
+    if train.x.shape[1:] != test.x.shape[1:]:
+        raise ValueError(
+            f"train and test images must have the same shape, got {train.x.shape} and {test.x.shape}"
+        )
     reports = []
     for name, feats in (("FC", fc_features), ("conv", lambda x: conv_features(x, kernel_shape))):
         a_train, a_test = feats(train.x), feats(test.x)
@@ -98,6 +115,7 @@ def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[Noi
     with ``a_n`` the student's features. Batches are consecutive slices of ``data``.
     """
     batch = check_int("batch", batch, 1)
+    _check_data("data", data)
     if len(data.y) < 2 * batch:
         raise ValueError(f"data must hold at least two batches of {batch}, got {len(data.y)} examples")
     reports = []
@@ -128,7 +146,11 @@ def chapter_experiments(
     One generator (``np.random.default_rng(seed)``) draws the teacher kernel (3x3), the test set,
     one training set per size in ``n_trains`` and a further 1,000 examples for the gradient noise.
     """
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    rng = np.random.default_rng(check_seed("seed", seed))
+    if isinstance(n_trains, (str, bytes)) or not hasattr(n_trains, "__iter__"):
+        raise TypeError(f"n_trains must be a sequence of ints, got {n_trains!r}")
+    n_trains = [check_int("n_trains", v, 1) for v in n_trains]
+    n_test, batch = check_int("n_test", n_test, 1), check_int("batch", batch, 1)
     k_true = rng.standard_normal((3, 3))
     test = teacher_data(n_test, image_shape, k_true, noise, rng)
     fits = []

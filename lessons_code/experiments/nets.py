@@ -29,9 +29,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import as_float_array, check_int
+from .._checks import (
+    as_float_array,
+    as_pair,
+    check_int,
+    check_real,
+    check_rng,
+    check_seed,
+    check_shape,
+)
 from ..conv_layer import conv_backward, conv_forward
 from ..fc import fc_backward_batch, fc_forward_batch
+from ..pooling import maxpool2_backward, maxpool2_forward, relu_backward, relu_forward
 
 KINDS = ("mlp", "cnn", "conv1x1")
 
@@ -54,10 +63,9 @@ class NetSpec:
         check_int("width", self.width, 1)
         check_int("kernel", self.kernel, 1)
         check_int("n_classes", self.n_classes, 2)
-        h, w = (
-            check_int("image_shape[0]", self.image_shape[0], 1),
-            check_int("image_shape[1]", self.image_shape[1], 1),
-        )
+        h, w = as_pair("image_shape", self.image_shape, 1)
+        if not isinstance(self.image_shape, tuple):
+            object.__setattr__(self, "image_shape", (h, w))
         if self.kind == "cnn":
             if self.kernel % 2 == 0:
                 raise ValueError(f"kernel must be odd for 'same' padding, got {self.kernel}")
@@ -73,37 +81,8 @@ class NetSpec:
 # --- building blocks -----------------------------------------------------------------------------
 
 
-def relu_forward(z: np.ndarray) -> np.ndarray:
-    """``max(z, 0)`` elementwise (any shape)."""
-    return np.maximum(z, 0.0)
-
-
-def relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """``dout * [z > 0]``: the gradient passes only where the unit was active."""
-    return dout * (z > 0)
-
-
-def maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2x2 max-pool with stride 2. x: ``(N, C, H, W)`` with even H, W.
-
-    Returns ``(out, argmax)``: out ``(N, C, H/2, W/2)``; argmax ``(N, C, H/2, W/2)`` is the
-    index 0..3 (row-major in the 2x2 window) of the first maximum, used by the backward pass.
-    """
-    n, c, h, w = x.shape
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(axis=-1)
-    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
-
-
-def maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
-    """Route each ``dout`` entry to the one pixel that was the maximum of its window.
-
-    dout, arg: ``(N, C, H/2, W/2)``. Returns dx: ``(N, C, H, W)``.
-    """
-    n, c, hh, ww = dout.shape
-    win = np.zeros((n, c, hh, ww, 4))
-    np.put_along_axis(win, arg[..., None], dout[..., None], axis=-1)
-    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
+# relu_forward, relu_backward, maxpool2_forward, maxpool2_backward: lessons_code.pooling (imported above)
+_ANY_NDIM = tuple(range(1, 33))
 
 
 def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
@@ -124,14 +103,55 @@ def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
 
 
 def _labels(y, n: int, n_classes: int) -> np.ndarray:
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.integer):
+    if isinstance(y, np.ma.MaskedArray) and np.ma.getmaskarray(y).any():
+        raise TypeError("y must be a plain array of labels, got a masked array with masked entries")
+    y = np.asarray(np.ma.getdata(y))
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
     if y.shape != (n,):
         raise ValueError(f"y must have shape ({n},) to match the batch, got {y.shape}")
     if n and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f"y must lie in [0, {n_classes}), got values in [{y.min()}, {y.max()}]")
-    return y
+    return y.astype(np.intp)
+
+
+def _check_spec(spec) -> NetSpec:
+    if not isinstance(spec, NetSpec):
+        raise TypeError(f"spec must be a NetSpec, got {type(spec).__name__}")
+    return spec
+
+
+def param_shapes(spec: NetSpec) -> dict[str, tuple[int, ...]]:
+    """The shape of every array of the parameter dict of ``spec`` (what :func:`init_params` makes)."""
+    h, w = _check_spec(spec).image_shape
+    c, k = spec.width, spec.kernel
+    if spec.kind == "mlp":
+        first, n_hidden = {"W1": (c, h * w)}, c
+    elif spec.kind == "cnn":
+        first, n_hidden = {"K1": (c, 1, k, k)}, c * (h // 2) * (w // 2)
+    else:
+        first, n_hidden = {"K1": (c, 1, 1, 1)}, c * h * w
+    return {**first, "b1": (c,), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
+
+
+def check_params(spec: NetSpec, params, name: str = "params") -> dict[str, np.ndarray]:
+    """A parameter dict with exactly the keys and shapes of ``spec``, as float64 copies.
+
+    Raises ``TypeError`` for anything but a dict of real arrays, ``ValueError`` for a missing or extra
+    key, a wrong shape, NaN or inf.
+    """
+    shapes = param_shapes(spec)
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict of arrays {list(shapes)}, got {type(params).__name__}")
+    if set(params) != set(shapes):
+        raise ValueError(
+            f"{name} must have the keys {list(shapes)} for a {spec.kind!r} net, got {list(params)}"
+        )
+    out = {}
+    for key, shape in shapes.items():
+        out[key] = as_float_array(f"{name}[{key!r}]", params[key], len(shape))
+        check_shape(f"{name}[{key!r}]", out[key], shape)
+    return out
 
 
 def _images(x, spec: NetSpec) -> np.ndarray:
@@ -150,10 +170,8 @@ def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray
 
     Keys: ``"W1", "b1"`` (mlp) or ``"K1", "b1"`` (cnn, conv1x1), then ``"W2", "b2"``.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
-        )
+    _check_spec(spec)
+    check_rng("rng", rng)
     h, w = spec.image_shape
     c = spec.width
     if spec.kind == "mlp":
@@ -192,11 +210,14 @@ def forward_macs(spec: NetSpec) -> int:
 
 def n_params(params: dict[str, np.ndarray]) -> int:
     """Total number of scalars in a parameter dict."""
-    return int(sum(v.size for v in params.values()))
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"params must be a non-empty dict of arrays, got {params!r:.60}")
+    return int(sum(as_float_array(f"params[{k!r}]", v, _ANY_NDIM).size for k, v in params.items()))
 
 
 def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray, tuple]:
     """Class scores ``(N, n_classes)`` for images x ``(N, 1, H, W)``, and the cache for :func:`backward`."""
+    params = check_params(_check_spec(spec), params)
     x = _images(x, spec)
     n = x.shape[0]
     if spec.kind == "mlp":
@@ -216,7 +237,12 @@ def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray
 
 def backward(spec: NetSpec, params: dict[str, np.ndarray], dscores, cache) -> dict[str, np.ndarray]:
     """Gradients of the loss for every parameter, given ``dscores = dL/dscores`` ``(N, n_classes)``."""
+    params = check_params(_check_spec(spec), params)
     dscores = as_float_array("dscores", dscores, 2)
+    if not isinstance(cache, tuple) or len(cache) != (3 if spec.kind == "mlp" else 5):
+        raise TypeError(f"cache must be the tuple returned by forward for a {spec.kind!r} net")
+    n = (cache[0] if spec.kind == "mlp" else cache[4]).shape[0]
+    check_shape("dscores", dscores, (n, spec.n_classes))
     if spec.kind == "mlp":
         flat, z, a = cache
         dW2, da, db2 = fc_backward_batch(a, params["W2"], dscores)
@@ -244,9 +270,10 @@ def predict(spec: NetSpec, params, x) -> np.ndarray:
 
 
 def accuracy(spec: NetSpec, params, x, y) -> float:
-    """Fraction of images in x whose predicted class equals y."""
-    y = np.asarray(y)
-    return float(np.mean(predict(spec, params, x) == y))
+    """Fraction of images in x whose predicted class equals y (labels ``(N,)``, not ``(N, 1)``)."""
+    pred = predict(spec, params, x)
+    y = _labels(y, pred.shape[0], spec.n_classes)
+    return float(np.mean(pred == y))
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -260,6 +287,19 @@ def adam_step(
     m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr * m_hat / (sqrt(v_hat) + eps).
     Every operation is elementwise, so permuting the entries of a parameter permutes the update.
     """
+    if not isinstance(params, dict) or not isinstance(grads, dict) or not isinstance(state, dict):
+        raise TypeError("params, grads and state must be dicts (state starts as {})")
+    if not set(grads) <= set(params):
+        raise ValueError(f"grads has keys {sorted(set(grads) - set(params))} that params does not have")
+    for k, g in grads.items():
+        if not isinstance(params[k], np.ndarray) or params[k].dtype != np.float64:
+            raise TypeError(f"params[{k!r}] must be a float64 numpy array (it is updated in place)")
+        check_shape(f"grads[{k!r}]", as_float_array(f"grads[{k!r}]", g, params[k].ndim), params[k].shape)
+    lr = check_real("lr", lr, positive=True)
+    for name, beta in (("beta1", beta1), ("beta2", beta2)):
+        if not 0.0 <= check_real(name, beta) < 1.0:
+            raise ValueError(f"{name} must lie in [0, 1), got {beta}")
+    eps = check_real("eps", eps, positive=True)
     t = state["t"] = state.get("t", 0) + 1
     m = state.setdefault("m", {k: np.zeros_like(v) for k, v in params.items()})
     v = state.setdefault("v", {k: np.zeros_like(p) for k, p in params.items()})
@@ -292,11 +332,13 @@ class TrainResult:
 def batch_order(n: int, epochs: int, batch_size: int, seed: int) -> list[np.ndarray]:
     """The minibatch index arrays of a run: one fresh shuffle of ``range(n)`` per epoch from
     ``np.random.default_rng(seed)``; the last batch of an epoch may be smaller."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    n, epochs = check_int("n", n, 1), check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     batches = []
-    for _ in range(check_int("epochs", epochs, 1)):
-        order = rng.permutation(check_int("n", n, 1))
-        batches += [order[i : i + batch_size] for i in range(0, n, check_int("batch_size", batch_size, 1))]
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        batches += [order[i : i + batch_size] for i in range(0, n, batch_size)]
     return batches
 
 
@@ -319,13 +361,17 @@ def train(
     ``batch_order(N, epochs, batch_size, seed=[seed, 1])``, so two runs with the same seed
     see the same batches in the same order.
     """
-    x = _images(x, spec)
+    x = _images(x, _check_spec(spec))
     y = _labels(y, x.shape[0], spec.n_classes)
     check_int("seed", seed, 0)
+    lr = check_real("lr", lr, positive=True)
+    if isinstance(checkpoint_steps, (str, bytes)) or not hasattr(checkpoint_steps, "__iter__"):
+        raise TypeError(f"checkpoint_steps must be a sequence of ints, got {checkpoint_steps!r}")
+    checkpoint_steps = [check_int("checkpoint_steps", s, 0) for s in checkpoint_steps]
     params = (
         init_params(spec, np.random.default_rng([seed, 0]))
         if init is None
-        else {k: np.array(v, dtype=np.float64) for k, v in init.items()}
+        else check_params(spec, init, "init")  # copies
     )
     weights = [k for k in params if k[0] in "WK"]
     batches = batch_order(x.shape[0], epochs, batch_size, [seed, 1])

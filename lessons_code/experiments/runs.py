@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import as_index_array, check_int, check_real
 from ..tables import markdown_table
 from . import nets
 from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
@@ -52,10 +52,19 @@ class Config:
     perm_seed: int = 0
 
     def __post_init__(self):
+        if not isinstance(self.seeds, (tuple, list)):
+            raise TypeError(f"seeds must be a tuple of ints, got {type(self.seeds).__name__} {self.seeds!r}")
         if len(self.seeds) < 3:
             raise ValueError(f"seeds must hold at least 3 seeds for a mean and a spread, got {self.seeds}")
         for s in self.seeds:
             check_int("seed", s, 0)
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ValueError(f"seeds must be distinct (a repeated seed repeats a run), got {self.seeds}")
+        check_int("epochs", self.epochs, 1)
+        check_int("batch_size", self.batch_size, 1)
+        check_real("lr", self.lr, positive=True)
+        check_int("split_seed", self.split_seed, 0, 2**32 - 1)
+        check_int("perm_seed", self.perm_seed, 0)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -199,7 +208,9 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
     checkpoint_steps: training steps at which to keep a copy of the weights (see
     :func:`lessons_code.nets.train`), for :func:`gradient_spread`.
     """
-    config = config or Config()
+    config = Config() if config is None else config
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a Config, got {type(config).__name__}")
     digits = load_digits_split(config.split_seed)
     perm = pixel_permutation(64, config.perm_seed)
     permuted = (permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm))
@@ -236,7 +247,13 @@ def permute_params(spec: NetSpec, params, perm) -> dict[str, np.ndarray]:
     channel. A CNN has no such twin: a 3×3 window of the permuted image holds 9 pixels that
     were not neighbours, and no 3×3 kernel can undo that.
     """
-    perm = np.asarray(perm)
+    params = nets.check_params(spec, params)
+    n_pixels = spec.image_shape[0] * spec.image_shape[1]
+    perm = as_index_array("perm", perm, 1)
+    if perm.shape != (n_pixels,) or not np.array_equal(np.sort(perm), np.arange(n_pixels)):
+        raise ValueError(
+            f"perm must be a permutation of range({n_pixels}) (one entry per pixel), got {perm!r}"
+        )
     out = {k: v.copy() for k, v in params.items()}
     if spec.kind == "mlp":
         out["W1"] = params["W1"][:, perm]
@@ -274,7 +291,9 @@ def permutation_twin(
     Adam is elementwise and the minibatch order is the same, so each step of the permuted run is
     the permuted step of the original run: the two end as twins up to floating-point rounding.
     """
-    init = nets.init_params(spec, np.random.default_rng([seed, 0]))
+    if not isinstance(digits, Digits):
+        raise TypeError(f"digits must be the Digits of load_digits_split, got {type(digits).__name__}")
+    init = nets.init_params(spec, np.random.default_rng([check_int("seed", seed, 0), 0]))
     xp_tr, xp_te = permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm)
     kw = dict(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr)
     a = nets.train(spec, digits.x_train, digits.y_train, init=init, **kw)
@@ -325,10 +344,14 @@ def gradient_spread(
     from ``(x, y)`` with ``np.random.default_rng(seed)`` and compares each batch's gradient with the
     gradient on all of ``(x, y)``; the weights are not changed. See :class:`Spread`.
     """
-    layer = layer or spec.first_layer
+    params = nets.check_params(spec, params)
+    layer = spec.first_layer if layer is None else layer
     if layer not in params:
         raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
     n_batches = check_int("n_batches", n_batches, 2)
+    y = np.asarray(y)
+    batch_size = check_int("batch_size", batch_size, 1, max(len(y), 1))
+    check_int("seed", seed, 0)
     full = nets.loss_and_grads(spec, params, x, y)[1][layer].ravel()
     rng = np.random.default_rng(seed)
     dev, cos = [], []
@@ -346,6 +369,14 @@ def spread_table(spreads: dict[tuple[str, int], list[Spread]], steps_per_epoch: 
 
     spreads: ``(model, step) -> [Spread, ...]`` (one per layer, the same layers at every step).
     """
+    if not isinstance(spreads, dict) or not spreads:
+        raise TypeError(
+            f"spreads must be a non-empty dict (model, step) -> [Spread, ...], got {spreads!r:.60}"
+        )
+    for key, items in spreads.items():
+        if not (isinstance(key, tuple) and len(key) == 2) or not all(isinstance(sp, Spread) for sp in items):
+            raise TypeError(f"spreads must map (model, step) to a list of Spread, got {key!r}: {items!r:.60}")
+    steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, 1)
     steps = sorted({step for _, step in spreads})
     cells: dict[tuple[str, str], dict[int, float]] = {}
     for (model, step), items in spreads.items():

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .. import conv
-from .._checks import as_pair, check_int
+from .._checks import as_pair, check_int, check_real
 from ..geometry import coverage_count
 from ..gradient_flow import GradientFlowProblem, example_problem, gradient_flow_frames
 from . import palette
@@ -224,9 +224,9 @@ def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, int
     """
     h, w = as_pair("input_shape", input_shape, 1)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
-    final = coverage_count((h, w), (kh, kw))
     oh, ow = conv.output_shape((h, w), (kh, kw))
     n = oh * ow
+    final = coverage_count((h, w), (kh, kw))  # refuses sizes past the package's limit
     dpi = check_int("dpi", dpi, 20)
     interval = check_int("interval", interval, 1)
     cmap = mpl.colormaps[palette.SEQUENTIAL]
@@ -288,8 +288,22 @@ ANIMATIONS: dict[str, Callable[..., FuncAnimation]] = {
 # --- GIF export ---------------------------------------------------------------------
 
 
+#: Frames per second a GIF can hold: its delays are whole centiseconds from 2 (browsers slow down
+#: anything shorter) to 65,535 (a 16-bit field), so 0.01 to 50 frames per second.
+FPS_RANGE = (0.01, 50.0)
+
+
 def save_gif(anim: FuncAnimation, path, *, fps: float = 1.0) -> Path:
-    """Write ``anim`` to a GIF file at ``path`` (Pillow writer) and return the path."""
+    """Write ``anim`` to a GIF file at ``path`` (Pillow writer) and return the path.
+
+    fps: frames per second, within :data:`FPS_RANGE` (``ValueError`` outside, ``TypeError`` for a
+    non-number).
+    """
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
+    fps = check_real("fps", fps)
+    if not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
+        raise ValueError(f"fps must lie in [{FPS_RANGE[0]}, {FPS_RANGE[1]}] (GIF frame delays), got {fps}")
     path = Path(path)
     anim.save(path, writer=PillowWriter(fps=fps))
     return path
@@ -315,15 +329,17 @@ def main(argv: list[str] | None = None) -> int:
         help=f"animations to render (default: all): {', '.join(ANIMATIONS)}",
     )
     parser.add_argument("--dpi", type=int, default=80, help="pixels per inch of the frames (default: 80)")
-    parser.add_argument("--fps", type=float, default=1.0, help="frames per second of the GIF (default: 1)")
+    parser.add_argument(
+        "--fps", type=float, default=1.0, help="frames per second of the GIF, 0.01 to 50 (default: 1)"
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in ANIMATIONS]
     if unknown:
         parser.error(f"unknown animation {', '.join(unknown)}; choose from {', '.join(ANIMATIONS)}")
     if args.dpi < 20 or args.dpi > 400:
         parser.error(f"--dpi must be between 20 and 400, got {args.dpi}")
-    if not args.fps > 0:
-        parser.error(f"--fps must be positive, got {args.fps}")
+    if not FPS_RANGE[0] <= args.fps <= FPS_RANGE[1]:  # also refuses nan and inf
+        parser.error(f"--fps must be a number from {FPS_RANGE[0]} to {FPS_RANGE[1]}, got {args.fps}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"output folder {args.out} is not a writable directory (it is a file)")
     try:

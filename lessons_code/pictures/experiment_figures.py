@@ -13,7 +13,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._checks import as_float_array
+from .._checks import as_float_array, check_int
 from . import palette
 
 #: One colour and one line style / marker per model kind, on every figure.
@@ -170,6 +170,17 @@ def plot_kernel_gradients(grads: Mapping[int, np.ndarray], n_channels: int = 4) 
     grads: kernel size k -> ``(C, 1, k, k)`` or ``(C, k, k)`` gradient. Each row shares one symmetric
     colour scale (diverging map, white = 0).
     """
+    if not isinstance(grads, Mapping) or not grads:
+        raise TypeError(f"grads must be a non-empty dict kernel size -> gradient, got {type(grads).__name__}")
+    n_channels = check_int("n_channels", n_channels, 1)
+    for k, g in grads.items():
+        k = check_int("kernel size", k, 1)
+        g = as_float_array(f"grads[{k}]", g, (3, 4))
+        if g.shape[-2:] != (k, k) or g.size // (k * k) < n_channels:
+            raise ValueError(
+                f"grads[{k}] must be (C, 1, {k}, {k}) or (C, {k}, {k}) with C >= n_channels = {n_channels}, "
+                f"got shape {g.shape}"
+            )
     sizes = list(grads)
     with mpl.rc_context(palette.RC):
         fig = Figure(figsize=(1.5 * n_channels + 1.2, 1.55 * len(sizes)), layout="constrained")

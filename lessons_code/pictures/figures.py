@@ -18,14 +18,21 @@ from . import palette
 from .drawing import annotated_grid, ink_on, mask_grid, matrix_axes
 
 
+def _bool_mask(name: str, mask) -> np.ndarray:
+    arr = np.asarray(mask) if mask is not None else None
+    if arr is None or arr.dtype != bool or arr.ndim != 2 or arr.size == 0:
+        got = "None" if arr is None else f"{arr.dtype} array of shape {arr.shape}"
+        raise TypeError(f"{name} must be a non-empty 2-D boolean mask (H, W), got {got}")
+    return arr
+
+
 def plot_receptive_fields(fc_mask, conv_mask, fc_unit: int, conv_unit: tuple[int, int]) -> Figure:
     """Two input grids side by side: the pixels one FC unit sees and the pixels one conv unit sees.
 
     fc_mask, conv_mask: boolean ``(H, W)`` masks, e.g. from
     :func:`lessons_code.geometry.fc_receptive_field` and ``conv_receptive_field``.
     """
-    fc_mask = as_float_array("fc_mask", np.asarray(fc_mask, dtype=np.int8), 2) != 0
-    conv_mask = as_float_array("conv_mask", np.asarray(conv_mask, dtype=np.int8), 2) != 0
+    fc_mask, conv_mask = _bool_mask("fc_mask", fc_mask), _bool_mask("conv_mask", conv_mask)
     with mpl.rc_context(palette.RC):
         fig = Figure(figsize=(6.4, 3.2), layout="constrained")
         ax_fc, ax_conv = fig.subplots(1, 2)

@@ -1,13 +1,13 @@
-"""The built exercises page: five exercises, each with an executed, folded solution."""
+"""The built exercises page: seven exercises, each with an executed, folded solution."""
 
 from __future__ import annotations
 
 
-def test_built_exercises_page_has_five_exercises_with_five_executed_folded_solutions(site):
+def test_built_exercises_page_has_seven_exercises_with_seven_executed_folded_solutions(site):
     soup = site.soup("book/exercises")
     exercises_ = soup.select("div.exercise")
     solutions = soup.select("div.solution")
-    assert len(exercises_) == 5 and len(solutions) == 5
+    assert len(exercises_) == 7 and len(solutions) == 7
     for sol in solutions:
         assert "dropdown" in sol.get("class", [])
         assert sol.select("div.cell_input"), "a solution without code"
@@ -17,6 +17,8 @@ def test_built_exercises_page_has_five_exercises_with_five_executed_folded_solut
     text = site.text("book/exercises")
     for n in range(1, 6):
         assert f"Exercise {n}: PASS" in text or f"Exercise {n} (" in text
+    assert "Exercise (1-D, stride 2): PASS" in text and "Exercise (find the bug): PASS" in text
     assert ": FAIL" not in text
     assert len(soup.select("div.solution img")) >= 3  # the plots of exercises 2, 4 and 5
-    assert len(soup.select("div.solution table")) == 2  # exercise 1's counts and exercise 4's summary
+    # exercise 1's counts, exercise 4's summary, exercise 7's diagnosis
+    assert len(soup.select("div.solution table")) == 3

@@ -18,7 +18,9 @@ def test_conv_features_are_the_sum_of_the_conv_output():
     x = rng.standard_normal((4, 7, 6))
     feats = optimization.conv_features(x, (3, 3))
     assert feats.shape == (4, 9)
-    assert np.allclose(feats @ kernel.ravel(), [conv.conv2d(img, kernel).sum() for img in x])
+    assert np.allclose(
+        feats @ kernel.ravel(), [conv.conv2d(img, kernel).sum() for img in x], rtol=1e-12, atol=1e-12
+    )
     assert optimization.fc_features(x).shape == (4, 42)
 
 

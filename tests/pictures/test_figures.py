@@ -130,6 +130,6 @@ def test_chart_is_a_log_scale_figure_with_one_bar_per_layer():
     (ax,) = fig.axes
     assert ax.get_xscale() == "log"
     widths = [patch.get_width() for patch in ax.patches]
-    assert np.allclose(widths, [r.total for r in rows])
+    assert np.allclose(widths, [r.total for r in rows], rtol=1e-12, atol=0)
     assert [t.get_text() for t in ax.get_yticklabels()] == [r.layer for r in rows]
     assert fig.get_facecolor()[3] == 1.0  # opaque background for dark mode

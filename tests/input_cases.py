@@ -1,0 +1,643 @@
+"""Every public function of lessons_code against every kind of bad input: the case table.
+
+``tests/test_input_policy.py`` runs every case; ``tools/input_table.py`` prints the table
+"function x kind of bad input -> outcome" from the same cases. Kinds (columns of the table):
+
+* ``type``   -- wrong kind of value: None, strings, booleans, complex numbers, a non-int size
+* ``shape``  -- wrong number of dimensions, or shapes that do not agree
+* ``nonfinite`` -- NaN or inf in an array or a number
+* ``empty``  -- an array with an axis of length 0
+* ``range``  -- a number out of range: 0, negative, too big, a float where an int is meant
+* ``size``   -- sizes whose result would not fit the size guard (``_checks.MAX_BYTES``)
+* ``masked`` -- a masked array with masked entries, or a ragged nested list
+* ``float32`` -- valid input given as float32 / int / list: the result equals the float64 result
+
+An outcome is ``"TypeError"`` or ``"ValueError"`` (raised inside lessons_code, naming the argument),
+``"value"`` (the right value, checked by the case), or ``"FAIL"`` (a self-check prints FAIL and
+returns False).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from lessons_code import (
+    conv,
+    conv_layer,
+    exercises,
+    fc,
+    geometry,
+    gradcheck,
+    gradient_flow,
+    matrix_view,
+    param_counts,
+    tables,
+    takeaways,
+)
+from lessons_code.experiments import digits, linear_students, nets, runs
+from lessons_code.pictures import animations, experiment_figures, figures, player
+
+KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
+
+
+class Case(NamedTuple):
+    function: str  # module.function
+    kind: str  # one of KINDS
+    call: Callable[[], object]
+    outcome: str  # "TypeError", "ValueError", "value" or "FAIL"
+    arg: str = ""  # the argument the message must name ("" for value cases)
+    check: Callable[[object], bool] | None = None  # for "value": is the result right?
+
+
+def rng_arrays(seed=0):
+    return np.random.default_rng(seed)
+
+
+R = np.random.default_rng(0)
+X1, W2, B1, DY1 = R.standard_normal(5), R.standard_normal((3, 5)), R.standard_normal(3), R.standard_normal(3)
+XB, DYB = R.standard_normal((4, 5)), R.standard_normal((4, 3))
+IMG, K, DYC = R.standard_normal((6, 6)), R.standard_normal((3, 3)), R.standard_normal((4, 4))
+X4, W4, B4 = R.standard_normal((2, 2, 6, 5)), R.standard_normal((3, 2, 3, 2)), R.standard_normal(3)
+GEO = dict(stride=2, padding=1, dilation=1)
+OUT4, CACHE = conv_layer.conv_forward(X4, W4, B4, **GEO)
+DOUT4 = R.standard_normal(OUT4.shape)
+COLS = conv_layer.im2col(X4, (3, 2), **GEO)
+DCOLS = R.standard_normal(COLS.shape)
+WFC = R.standard_normal((16, 36))
+INDEX = matrix_view.conv_matrix_index((3, 3), (6, 6))
+DM = R.standard_normal(INDEX.shape)
+IMGS = R.random((3, 1, 8, 8))
+LABELS = np.array([0, 3, 9])
+SPEC_MLP, SPEC_CNN = nets.NetSpec("mlp", 4), nets.NetSpec("cnn", 2, 3)
+P_MLP = nets.init_params(SPEC_MLP, np.random.default_rng(0))
+P_CNN = nets.init_params(SPEC_CNN, np.random.default_rng(0))
+Z = R.standard_normal((3, 4))
+SCORES = R.standard_normal((3, 10))
+TEACH = linear_students.teacher_data(30, (5, 5), K, 0.5, np.random.default_rng(1))
+
+# --- array arguments: the bad-input kinds are generated from one good call ---------------------------
+
+
+@dataclasses.dataclass
+class ArrayCall:
+    """A good call ``fn(*args, **kwargs)`` whose arguments named in ``arrays`` are arrays."""
+
+    function: str
+    fn: Callable
+    args: dict  # argument name -> value, passed by keyword unless ``positional``
+    arrays: tuple[str, ...]
+    positional: bool = True
+    kinds: tuple[str, ...] = ("type", "shape", "nonfinite", "empty", "masked", "float32")
+    optional: tuple[str, ...] = ("b",)  # None is a valid value of these (no bias)
+    skip: tuple[tuple[str, str], ...] = ()  # (argument, kind) pairs that are not bad here (see MANUAL)
+
+    def run(self, **replace):
+        values = {**self.args, **replace}
+        if self.positional:
+            return self.fn(*values.values())
+        return self.fn(**values)
+
+
+def _same(a, b) -> bool:
+    """Recursive exact equality of results (arrays, tuples, dataclasses, dicts, numbers)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b))
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and _same(dataclasses.astuple(a), dataclasses.astuple(b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _bad_versions(value: np.ndarray):
+    """kind -> (bad value, expected error) for one array argument."""
+    arr = np.asarray(value, dtype=np.float64)
+    nan = arr.copy()
+    nan.flat[0] = np.nan
+    inf = arr.copy()
+    inf.flat[-1] = -np.inf
+    mask = np.zeros(arr.shape, dtype=bool)
+    mask.flat[0] = True
+    empty = np.zeros((0, *arr.shape[1:]))
+    return {
+        "type": [(arr.astype(str), "TypeError"), (arr.astype(complex), "TypeError"), (arr > 0, "TypeError"),
+                 (None, "TypeError")],
+        "shape": [(arr[..., None], "ValueError")],
+        "nonfinite": [(nan, "ValueError"), (inf, "ValueError")],
+        "empty": [(empty, "ValueError")],
+        "masked": [(np.ma.masked_array(arr, mask=mask), "TypeError")],
+    }  # fmt: skip
+
+
+ARRAY_CALLS = [
+    ArrayCall("fc.fc_forward", fc.fc_forward, dict(x=X1, W=W2, b=B1), ("x", "W", "b")),
+    ArrayCall("fc.fc_backward", fc.fc_backward, dict(x=X1, W=W2, dy=DY1), ("x", "W", "dy")),
+    ArrayCall("fc.fc_bias_grad", fc.fc_bias_grad, dict(dy=DY1), ("dy",), skip=(("dy", "shape"),)),  # (3, 1): a batch
+    ArrayCall("fc.fc_forward_batch", fc.fc_forward_batch, dict(X=XB, W=W2, b=B1), ("X", "W", "b")),
+    ArrayCall("fc.fc_backward_batch", fc.fc_backward_batch, dict(X=XB, W=W2, dY=DYB), ("X", "W", "dY")),
+    ArrayCall("conv.cross_correlate", conv.cross_correlate, dict(a=IMG, k=K), ("a", "k")),
+    ArrayCall("conv.conv2d", conv.conv2d, dict(img=IMG, kernel=K), ("img", "kernel")),
+    ArrayCall("conv.conv2d_loop", conv.conv2d_loop, dict(img=IMG, kernel=K), ("img", "kernel")),
+    ArrayCall("conv.conv_weight_grad", conv.conv_weight_grad, dict(img=IMG, kernel=K, dy=DYC), ("img", "kernel", "dy")),
+    ArrayCall("conv.conv_weight_grad_loop", conv.conv_weight_grad_loop, dict(img=IMG, kernel=K, dy=DYC), ("img", "kernel", "dy")),
+    ArrayCall("conv.conv_input_grad", conv.conv_input_grad, dict(img=IMG, kernel=K, dy=DYC), ("img", "kernel", "dy")),
+    ArrayCall("conv.conv_input_grad_loop", conv.conv_input_grad_loop, dict(img=IMG, kernel=K, dy=DYC), ("img", "kernel", "dy")),
+    ArrayCall("conv.conv_bias_grad", conv.conv_bias_grad, dict(dy=DYC), ("dy",)),
+    ArrayCall("conv_layer.conv_forward", lambda x, w, b: conv_layer.conv_forward(x, w, b, **GEO),
+              dict(x=X4, w=W4, b=B4), ("x", "w", "b")),
+    ArrayCall("conv_layer.conv_forward_loop", lambda x, w, b: conv_layer.conv_forward_loop(x, w, b, **GEO),
+              dict(x=X4, w=W4, b=B4), ("x", "w", "b")),
+    ArrayCall("conv_layer.conv_backward", lambda dout: conv_layer.conv_backward(dout, CACHE), dict(dout=DOUT4), ("dout",)),
+    ArrayCall("conv_layer.conv_backward_loop", lambda dout, x, w: conv_layer.conv_backward_loop(dout, x, w, **GEO),
+              dict(dout=DOUT4, x=X4, w=W4), ("dout", "x", "w")),
+    ArrayCall("conv_layer.im2col", lambda x: conv_layer.im2col(x, (3, 2), **GEO), dict(x=X4), ("x",)),
+    ArrayCall("conv_layer.col2im", lambda dcols: conv_layer.col2im(dcols, X4.shape, (3, 2), **GEO),
+              dict(dcols=DCOLS), ("dcols",)),
+    ArrayCall("gradcheck.numerical_gradient", lambda theta: gradcheck.numerical_gradient(lambda t: np.sum(t**3), theta),
+              dict(theta=X1), ("theta",), kinds=("type", "nonfinite", "empty", "masked", "float32")),
+    ArrayCall("gradcheck.rel_error", gradcheck.rel_error, dict(analytic=X1, numeric=X1 + 1e-3), ("analytic", "numeric")),
+    ArrayCall("geometry.shift_image", lambda img: geometry.shift_image(img, 1, -2), dict(img=IMG), ("img",)),
+    ArrayCall("geometry.fc_receptive_field", lambda W: geometry.fc_receptive_field(W, 3, (6, 6)), dict(W=WFC), ("W",)),
+    ArrayCall("geometry.conv_receptive_field", lambda kernel: geometry.conv_receptive_field(kernel, (1, 2), (6, 6)),
+              dict(kernel=K), ("kernel",)),
+    ArrayCall("geometry.shift_test", geometry.shift_test, dict(img=IMG, kernel=K, W=WFC), ("img", "kernel", "W")),
+    ArrayCall("gradient_flow.GradientFlowProblem", gradient_flow.GradientFlowProblem,
+              dict(x=IMG, W=WFC, kernel=K, dy=DYC), ("x", "W", "kernel", "dy")),
+    ArrayCall("matrix_view.conv_matrix", lambda kernel: matrix_view.conv_matrix(kernel, (6, 6)), dict(kernel=K), ("kernel",)),
+    ArrayCall("matrix_view.tie_sum", lambda dM: matrix_view.tie_sum(dM, INDEX, (3, 3)), dict(dM=DM), ("dM",)),
+    ArrayCall("matrix_view.tie_sum_loop", lambda dM: matrix_view.tie_sum_loop(dM, INDEX, (3, 3)), dict(dM=DM), ("dM",)),
+    ArrayCall("matrix_view.tied_kernel_grad", lambda x, dy: matrix_view.tied_kernel_grad(x, dy, (3, 3)),
+              dict(x=IMG, dy=DYC), ("x", "dy"), skip=(("x", "shape"),)),  # (6, 6, 1): 6 channels, see MANUAL
+    ArrayCall("digits.permute_pixels", lambda images: digits.permute_pixels(images, np.arange(64)[::-1]),
+              dict(images=IMGS), ("images",)),
+    ArrayCall("digits.shift_images", digits.shift_images, dict(images=IMGS), ("images",)),
+    ArrayCall("nets.relu_forward", nets.relu_forward, dict(z=Z), ("z",), skip=(("z", "shape"),)),  # any shape
+    ArrayCall("nets.relu_backward", nets.relu_backward, dict(dout=Z[::-1], z=Z), ("dout", "z"), skip=(("z", "shape"),)),
+    ArrayCall("nets.maxpool2_forward", nets.maxpool2_forward, dict(x=IMGS), ("x",)),
+    ArrayCall("nets.maxpool2_backward", lambda dout: nets.maxpool2_backward(dout, nets.maxpool2_forward(IMGS)[1]),
+              dict(dout=IMGS[:, :, :4, :4]), ("dout",)),
+    ArrayCall("nets.softmax_cross_entropy", lambda scores: nets.softmax_cross_entropy(scores, LABELS),
+              dict(scores=SCORES), ("scores",)),
+    ArrayCall("nets.forward", lambda x: nets.forward(SPEC_CNN, P_CNN, x), dict(x=IMGS), ("x",)),
+    ArrayCall("nets.predict", lambda x: nets.predict(SPEC_MLP, P_MLP, x), dict(x=IMGS), ("x",)),
+    ArrayCall("nets.accuracy", lambda x: nets.accuracy(SPEC_MLP, P_MLP, x, LABELS), dict(x=IMGS), ("x",)),
+    ArrayCall("nets.loss_and_grads", lambda x: nets.loss_and_grads(SPEC_CNN, P_CNN, x, LABELS), dict(x=IMGS), ("x",)),
+    ArrayCall("nets.train", lambda x: nets.train(SPEC_MLP, x, LABELS, epochs=1, batch_size=2).params,
+              dict(x=IMGS), ("x",)),
+    ArrayCall("linear_students.fc_features", linear_students.fc_features, dict(x=TEACH.x), ("x",)),
+    ArrayCall("linear_students.conv_features", lambda x: linear_students.conv_features(x, (3, 3)), dict(x=TEACH.x), ("x",)),
+    ArrayCall("linear_students.teacher_data",
+              lambda kernel_true: linear_students.teacher_data(4, (5, 5), kernel_true, 0.5, np.random.default_rng(2)),
+              dict(kernel_true=K), ("kernel_true",)),
+    ArrayCall("exercises.check_exercise_3 (W, b)", lambda W, b: exercises.check_exercise_3(W, b, W2[:, :, None, None]),
+              dict(W=W2, b=B1), ("W", "b")),
+    ArrayCall("exercises.check_exercise_4 (image, dy)",
+              lambda image, dy: exercises.check_exercise_4(image, dy, np.zeros((3, 3))),
+              dict(image=IMG, dy=DYC), ("image", "dy")),
+    ArrayCall("exercises.check_exercise_5 (image, kernel)",
+              lambda image, kernel: exercises.check_exercise_5(image, kernel, np.zeros((4, 4))),
+              dict(image=IMG, kernel=K), ("image", "kernel")),
+]  # fmt: skip
+
+
+def _array_cases() -> list[Case]:
+    cases, rotate = [], 0
+    for call in ARRAY_CALLS:
+        for name in call.arrays:
+            bad = _bad_versions(call.args[name])
+            for kind in call.kinds:
+                if (name, kind) in call.skip:
+                    continue
+                rotate += 1
+                if kind == "float32":
+                    value32 = np.asarray(call.args[name], dtype=np.float32)
+                    want = call.run(**{name: value32.astype(np.float64)})
+                    cases.append(Case(call.function, kind, lambda c=call, n=name, v=value32: c.run(**{n: v}),
+                                      "value", name, lambda got, w=want: _same(got, w)))  # fmt: skip
+                    if rotate % 2:
+                        continue
+                    as_list = np.asarray(call.args[name]).tolist()
+                    want_list = call.run(**{name: np.asarray(call.args[name])})
+                    cases.append(Case(call.function, kind, lambda c=call, n=name, v=as_list: c.run(**{n: v}),
+                                      "value", name, lambda got, w=want_list: _same(got, w)))  # fmt: skip
+                    continue
+                # one variant of each kind per argument, taking turns (str, complex, bool, None...),
+                # so every variant is met across the table without multiplying the cases
+                variants = [(v, o) for v, o in bad[kind] if not (v is None and name in call.optional)]
+                for value, outcome in variants[rotate % len(variants) :][:1]:
+                    cases.append(
+                        Case(
+                            call.function,
+                            kind,
+                            lambda c=call, n=name, v=value: c.run(**{n: v}),
+                            outcome,
+                            name,
+                        )
+                    )
+    return cases
+
+
+# --- everything else: numbers, sizes, seeds, shapes given as tuples, answers --------------------------
+
+BIG = (224, 224)
+
+
+def _small_anim():
+    """A tiny animation for the argument checks of save_gif and animation_html (refused before any
+    frame is drawn; marked as started so matplotlib does not warn that it was never rendered)."""
+    anim = animations.anim_coverage((3, 3), (2, 2))
+    anim._draw_was_started = True
+    return anim
+
+
+def _conv_out_sizes(got) -> bool:
+    return got == 4
+
+
+MANUAL = [
+    # conv sizes
+    Case("conv.output_shape", "range", lambda: conv.output_shape((2, 2), (5, 5)), "ValueError", "kernel"),
+    Case("conv.output_shape", "range", lambda: conv.output_shape((6, 6), (0, 3)), "ValueError", "kernel_shape"),
+    Case("conv.output_shape", "type", lambda: conv.output_shape((6.0, 6), (3, 3)), "TypeError", "img_shape"),
+    Case("conv.output_shape", "shape", lambda: conv.output_shape((6, 6, 1), (3, 3)), "ValueError", "img_shape"),
+    Case("conv.output_shape", "float32", lambda: conv.output_shape((np.int64(6), 5), 3), "value", "",
+         lambda got: got == (4, 3)),
+    Case("conv.conv2d", "range", lambda: conv.conv2d(np.ones((6, 2)), np.ones((3, 3))), "ValueError", "kernel"),
+    Case("conv.conv2d_loop", "range", lambda: conv.conv2d_loop(np.ones((6, 2)), np.ones((3, 3))), "ValueError", "kernel"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(5, 0), "ValueError", "k"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(5, 3, dilation=0), "ValueError", "dilation"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(5, 3, stride=-1), "ValueError", "stride"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(5, 3, stride=0), "ValueError", "stride"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(5, 3, padding=-1), "ValueError", "padding"),
+    Case("conv_layer.output_size", "range", lambda: conv_layer.output_size(2, 5), "ValueError", "kernel spans"),
+    Case("conv_layer.output_size", "type", lambda: conv_layer.output_size(5.5, 3), "TypeError", "n"),
+    Case("conv_layer.output_size", "type", lambda: conv_layer.output_size(5, 3, stride=True), "TypeError", "stride"),
+    Case("conv_layer.output_size", "nonfinite", lambda: conv_layer.output_size(float("inf"), 3), "TypeError", "n"),
+    Case("conv_layer.output_size", "float32", lambda: conv_layer.output_size(np.int32(6), np.int64(3)), "value", "",
+         _conv_out_sizes),
+    Case("conv_layer.output_size", "size", lambda: conv_layer.output_size(10**30, 3), "value", "",
+         lambda got: got == 10**30 - 2),
+    Case("conv_layer.conv_forward", "range", lambda: conv_layer.conv_forward(X4, W4, stride=0), "ValueError", "stride"),
+    Case("conv_layer.conv_forward", "type", lambda: conv_layer.conv_forward(X4, W4, padding=1.0), "TypeError", "padding"),
+    Case("conv_layer.conv_forward", "shape", lambda: conv_layer.conv_forward(X4, W4[:, :1]), "ValueError", "C_in"),
+    Case("conv_layer.conv_forward", "size",
+         lambda: conv_layer.conv_forward(np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)), padding=20000), "ValueError", "limit"),
+    Case("conv_layer.conv_forward_loop", "size",
+         lambda: conv_layer.conv_forward_loop(np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)), padding=20000), "ValueError", "limit"),
+    Case("conv_layer.conv_backward", "type", lambda: conv_layer.conv_backward(DOUT4, (X4, W4)), "TypeError", "cache"),
+    Case("conv_layer.conv_backward", "nonfinite",
+         lambda: conv_layer.conv_backward(DOUT4, CACHE._replace(x=np.full(X4.shape, np.nan))), "ValueError", "x"),
+    Case("conv_layer.conv_backward", "range", lambda: conv_layer.conv_backward(DOUT4, CACHE._replace(stride=(0, 1))),
+         "ValueError", "stride"),
+    Case("conv_layer.conv_backward_loop", "range",
+         lambda: conv_layer.conv_backward_loop(DOUT4, X4, W4, stride=2, padding=-1), "ValueError", "padding"),
+    Case("conv_layer.im2col", "range", lambda: conv_layer.im2col(X4, (0, 2)), "ValueError", "kernel_shape"),
+    Case("conv_layer.im2col", "size", lambda: conv_layer.im2col(np.ones((1, 1, 1, 1)), 1, padding=20000), "ValueError", "limit"),
+    Case("conv_layer.col2im", "type", lambda: conv_layer.col2im(DCOLS, (2, 2, 6.0, 5), (3, 2), **GEO), "TypeError", "x_shape"),
+    Case("conv_layer.col2im", "shape", lambda: conv_layer.col2im(DCOLS, (2, 6, 5), (3, 2), **GEO), "ValueError", "x_shape"),
+    Case("conv_layer.col2im", "range", lambda: conv_layer.col2im(DCOLS, (2, 0, 6, 5), (3, 2), **GEO), "ValueError", "x_shape"),
+    Case("conv_layer.col2im", "size", lambda: conv_layer.col2im(np.ones((1, 1)), (1, 1, 1, 1), 1, padding=20000),
+         "ValueError", "limit"),
+    Case("conv.conv_weight_grad", "range", lambda: conv.conv_weight_grad(np.ones((6, 2)), np.ones((3, 3)), np.ones((1, 1))),
+         "ValueError", "kernel"),
+    Case("conv.conv_weight_grad_loop", "range",
+         lambda: conv.conv_weight_grad_loop(np.ones((2, 6)), np.ones((3, 3)), np.ones((1, 1))), "ValueError", "kernel"),
+    Case("conv.conv_input_grad", "range", lambda: conv.conv_input_grad(np.ones((6, 2)), np.ones((3, 3)), np.ones((1, 1))),
+         "ValueError", "kernel"),
+    Case("conv.conv_input_grad_loop", "range",
+         lambda: conv.conv_input_grad_loop(np.ones((2, 6)), np.ones((3, 3)), np.ones((1, 1))), "ValueError", "kernel"),
+    Case("conv.cross_correlate", "range", lambda: conv.cross_correlate(np.ones((2, 6)), np.ones((3, 3))), "ValueError", "k"),
+    Case("conv_layer.conv_forward_loop", "range", lambda: conv_layer.conv_forward_loop(X4, W4, dilation=0), "ValueError",
+         "dilation"),
+    Case("conv_layer.conv_backward_loop", "size",
+         lambda: conv_layer.conv_backward_loop(np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)),
+                                               padding=20000), "ValueError", "limit"),
+    Case("conv_layer.conv_backward", "size",
+         lambda: conv_layer.conv_backward(np.ones((1, 1, 1, 1)), CACHE._replace(x=np.ones((1, 1, 1, 1)),
+                                          w=np.ones((1, 1, 1, 1)), padding=(20000, 20000), stride=(40001, 40001))),
+         "ValueError", "limit"),
+    # gradient checks
+    Case("gradcheck.numerical_gradient", "type", lambda: gradcheck.numerical_gradient(None, X1), "TypeError", "f"),
+    Case("gradcheck.numerical_gradient", "type", lambda: gradcheck.numerical_gradient(lambda t: t, X1), "TypeError", "f"),
+    Case("gradcheck.numerical_gradient", "range", lambda: gradcheck.numerical_gradient(np.sum, X1, h=0.0), "ValueError", "h"),
+    Case("gradcheck.numerical_gradient", "nonfinite", lambda: gradcheck.numerical_gradient(np.sum, X1, h=np.nan),
+         "ValueError", "h"),
+    Case("gradcheck.numerical_gradient", "nonfinite",
+         lambda: gradcheck.numerical_gradient(lambda t: np.inf if t[0] < 0.5 else 0.0, np.array([0.5])), "ValueError", "f"),
+    Case("gradcheck.rel_error", "shape", lambda: gradcheck.rel_error(X1, X1[:2]), "ValueError", "same shape"),
+    Case("gradcheck.check_fc", "range", lambda: gradcheck.check_fc(seed=-1), "ValueError", "seed"),
+    Case("gradcheck.check_fc", "type", lambda: gradcheck.check_fc(n_in=2.5), "TypeError", "n_in"),
+    Case("gradcheck.check_fc", "empty", lambda: gradcheck.check_fc(n_out=0), "ValueError", "n_out"),
+    Case("gradcheck.check_conv", "range", lambda: gradcheck.check_conv(img_shape=(2, 2)), "ValueError", "kernel"),
+    Case("gradcheck.check_conv", "type", lambda: gradcheck.check_conv(seed=1.5), "TypeError", "seed"),
+    Case("gradcheck.check_conv_layer", "shape", lambda: gradcheck.check_conv_layer(x_shape=(2, 3, 7)), "ValueError", "x_shape"),
+    Case("gradcheck.check_conv_layer", "range", lambda: gradcheck.check_conv_layer(stride=0), "ValueError", "stride"),
+    Case("gradcheck.check_conv_layer", "empty", lambda: gradcheck.check_conv_layer(x_shape=(0, 3, 7, 6)), "ValueError", "x_shape"),
+    Case("gradcheck.run_gradient_checks", "type", lambda: gradcheck.run_gradient_checks(seed="0"), "TypeError", "seed"),
+    Case("gradcheck.report_table", "type", lambda: gradcheck.report_table([("FC", "dW")]), "TypeError", "checks"),
+    Case("gradcheck.check_conv_layer", "type", lambda: gradcheck.check_conv_layer(x_shape=(2, 3, 7.0, 6)), "TypeError", "x_shape"),
+    Case("gradcheck.check_conv_layer", "size", lambda: gradcheck.check_conv_layer(x_shape=(1, 1, 1, 1), w_shape=(1, 1, 1, 1),
+                                                                                  padding=20000, dilation=1), "ValueError", "limit"),
+    # geometry
+    Case("geometry.shift_image", "range", lambda: geometry.shift_image(IMG, 6, 0), "ValueError", "rows"),
+    Case("geometry.shift_image", "type", lambda: geometry.shift_image(IMG, 0, 1.0), "TypeError", "cols"),
+    Case("geometry.fc_receptive_field", "range", lambda: geometry.fc_receptive_field(WFC, 16, (6, 6)), "ValueError", "unit"),
+    Case("geometry.fc_receptive_field", "shape", lambda: geometry.fc_receptive_field(WFC, 0, (4, 9)), "value", "",
+         lambda got: got.shape == (4, 9) and got.all()),
+    Case("geometry.fc_receptive_field", "shape", lambda: geometry.fc_receptive_field(WFC, 0, (5, 6)), "ValueError", "W"),
+    Case("geometry.conv_receptive_field", "range", lambda: geometry.conv_receptive_field(K, (4, 0), (6, 6)), "ValueError", "unit"),
+    Case("geometry.conv_receptive_field", "range", lambda: geometry.conv_receptive_field(K, (1, 1), (2, 6)), "ValueError", "kernel"),
+    Case("geometry.shift_determined", "range", lambda: geometry.shift_determined((0, 4), 0, 1), "ValueError", "shape"),
+    Case("geometry.shift_determined", "type", lambda: geometry.shift_determined((4, 4), 0.5, 1), "TypeError", "rows"),
+    Case("geometry.shift_determined", "range", lambda: geometry.shift_determined((4, 4), 0, 9), "value", "",
+         lambda got: got.shape == (4, 4) and not got.any()),
+    Case("geometry.shift_test", "range", lambda: geometry.shift_test(IMG, K, WFC, rows=-6), "ValueError", "rows"),
+    Case("geometry.coverage_count", "size", lambda: geometry.coverage_count(BIG, (3, 3)), "ValueError", "limit"),
+    Case("geometry.coverage_count", "range", lambda: geometry.coverage_count((2, 2), (3, 3)), "ValueError", "kernel_shape"),
+    Case("geometry.coverage_count", "type", lambda: geometry.coverage_count((6, 6), "3"), "TypeError", "kernel_shape"),
+    Case("geometry.coverage_count_loop", "range", lambda: geometry.coverage_count_loop((2, 2), (3, 3)), "ValueError", "kernel_shape"),
+    Case("geometry.coverage_count_loop", "type", lambda: geometry.coverage_count_loop((6, None), (3, 3)), "TypeError", "input_shape"),
+    # gradient flow
+    Case("gradient_flow.example_problem", "range", lambda: gradient_flow.example_problem((3, 3), (4, 4)), "ValueError", "kernel_shape"),
+    Case("gradient_flow.example_problem", "type", lambda: gradient_flow.example_problem(seed=1.5), "TypeError", "seed"),
+    Case("gradient_flow.example_problem", "range", lambda: gradient_flow.example_problem(seed=-1), "ValueError", "seed"),
+    Case("gradient_flow.example_problem", "size", lambda: gradient_flow.example_problem((200, 200)), "ValueError", "limit"),
+    Case("gradient_flow.gradient_flow_frames", "type", lambda: gradient_flow.gradient_flow_frames(None), "TypeError", "problem"),
+    Case("gradient_flow.gradient_flow_frames", "size",
+         lambda: gradient_flow.gradient_flow_frames(gradient_flow.example_problem((20, 20))), "ValueError", "limit"),
+    Case("gradient_flow.frames_bytes", "range", lambda: gradient_flow.frames_bytes((2, 2), (3, 3)), "ValueError", "kernel"),
+    Case("gradient_flow.GradientFlowProblem", "shape",
+         lambda: gradient_flow.GradientFlowProblem(IMG, WFC[:, :30], K, DYC), "ValueError", "W"),
+    # matrix view
+    Case("matrix_view.conv_geometry", "range", lambda: matrix_view.conv_geometry((3, 1), (2, 5)), "ValueError", "larger"),
+    Case("matrix_view.conv_geometry", "range", lambda: matrix_view.conv_geometry((1, 3), (5, 2)), "ValueError", "larger"),
+    Case("matrix_view.conv_geometry", "shape", lambda: matrix_view.conv_geometry((2, 3, 3, 3), (2, 6, 6)), "ValueError", "C_in"),
+    Case("matrix_view.conv_geometry", "type", lambda: matrix_view.conv_geometry((2, 3, 3.0, 3), (3, 6, 6)), "TypeError", "kernel_shape"),
+    Case("matrix_view.conv_geometry", "empty", lambda: matrix_view.conv_geometry((0, 3, 3, 3), (3, 6, 6)), "ValueError", "kernel_shape"),
+    Case("matrix_view.conv_matrix_index", "size", lambda: matrix_view.conv_matrix_index((3, 3), BIG), "ValueError", "limit"),
+    Case("matrix_view.conv_matrix_index_loop", "size", lambda: matrix_view.conv_matrix_index_loop((3, 3), BIG), "ValueError", "limit"),
+    Case("matrix_view.conv_matrix", "size", lambda: matrix_view.conv_matrix(K, BIG), "ValueError", "limit"),
+    Case("matrix_view.conv_matrix", "range", lambda: matrix_view.conv_matrix(K, (6, 6), stride=0), "ValueError", "stride"),
+    Case("matrix_view.tie_counts", "type", lambda: matrix_view.tie_counts(np.ones((2, 2))), "TypeError", "index"),
+    Case("matrix_view.tie_counts", "range", lambda: matrix_view.tie_counts(np.full((2, 2), -5)), "ValueError", "index"),
+    Case("matrix_view.tie_counts", "empty", lambda: matrix_view.tie_counts(np.zeros((0, 3), dtype=int)), "ValueError", "index"),
+    Case("matrix_view.tie_counts", "float32", lambda: matrix_view.tie_counts(INDEX.astype(np.int32)), "value", "",
+         lambda got: got.dtype == np.intp and np.array_equal(got, matrix_view.tie_counts(INDEX))),
+    Case("matrix_view.tie_sum", "range", lambda: matrix_view.tie_sum(DM, INDEX, (2, 2)), "ValueError", "kernel_shape"),
+    Case("matrix_view.tie_sum", "type", lambda: matrix_view.tie_sum(DM, INDEX, 9), "TypeError", "kernel_shape"),
+    Case("matrix_view.tie_sum", "shape", lambda: matrix_view.tie_sum(DM[:3], INDEX, (3, 3)), "ValueError", "dM"),
+    Case("matrix_view.tie_sum_loop", "range", lambda: matrix_view.tie_sum_loop(DM, INDEX, (2, 2)), "ValueError", "kernel_shape"),
+    Case("matrix_view.tied_kernel_grad", "size",
+         lambda: matrix_view.tied_kernel_grad(np.ones(BIG), np.ones((222, 222)), (3, 3)), "ValueError", "limit"),
+    Case("matrix_view.tied_kernel_grad", "shape", lambda: matrix_view.tied_kernel_grad(IMG, DYC[:3], (3, 3)), "ValueError", "dy"),
+    Case("matrix_view.conv_matrix_counts", "size", lambda: matrix_view.conv_matrix_counts((6, 6), (3, 3), padding=10**9),
+         "ValueError", "limit"),
+    Case("matrix_view.conv_matrix_counts", "range", lambda: matrix_view.conv_matrix_counts((2, 2), (3, 3)), "ValueError", "kernel"),
+    Case("matrix_view.conv_matrix_counts", "type", lambda: matrix_view.conv_matrix_counts((6, 6), (3, 3), dilation="2"),
+         "TypeError", "dilation"),
+    Case("matrix_view.products_per_weight", "size", lambda: matrix_view.products_per_weight((6, 6), (3, 3), padding=10**9),
+         "ValueError", "limit"),
+    Case("matrix_view.products_per_weight", "range", lambda: matrix_view.products_per_weight((6, 6), (3, 3), stride=-2),
+         "ValueError", "stride"),
+    Case("matrix_view.conv_matrix_counts_built", "size", lambda: matrix_view.conv_matrix_counts_built(BIG, (3, 3)),
+         "ValueError", "limit"),
+    Case("matrix_view.conv_matrix_index", "type", lambda: matrix_view.conv_matrix_index((3, 3), (6, "6")), "TypeError",
+         "input_shape"),
+    Case("matrix_view.conv_matrix_index", "range", lambda: matrix_view.conv_matrix_index((3, 3), (6, 6), padding=-1),
+         "ValueError", "padding"),
+    Case("matrix_view.conv_matrix_index_loop", "range", lambda: matrix_view.conv_matrix_index_loop((7, 3), (6, 6)),
+         "ValueError", "larger"),
+    Case("matrix_view.conv_matrix_counts_built", "range", lambda: matrix_view.conv_matrix_counts_built((6, 6), (3, 3), stride=0),
+         "ValueError", "stride"),
+    # parameter counts and tables
+    Case("param_counts.fc_param_count", "range", lambda: param_counts.fc_param_count(0, 3), "ValueError", "n_in"),
+    Case("param_counts.fc_param_count", "type", lambda: param_counts.fc_param_count(3.0, 3), "TypeError", "n_in"),
+    Case("param_counts.fc_param_count", "type", lambda: param_counts.fc_param_count(3, 3, bias=1), "TypeError", "bias"),
+    Case("param_counts.fc_param_count", "float32", lambda: param_counts.fc_param_count(np.int64(3), np.int32(2)), "value", "",
+         lambda got: got == 8 and type(got) is int),
+    Case("param_counts.conv_param_count", "range", lambda: param_counts.conv_param_count((3, 0), 3, 64), "ValueError", "k"),
+    Case("param_counts.conv_param_count", "type", lambda: param_counts.conv_param_count(3, 3, "64"), "TypeError", "c_out"),
+    Case("param_counts.unshared_param_count", "range", lambda: param_counts.unshared_param_count(3, 1, 1, (0, 4)),
+         "ValueError", "out_shape"),
+    Case("param_counts.unshared_param_count", "shape", lambda: param_counts.unshared_param_count(3, 1, 1, (2, 3, 4)),
+         "ValueError", "out_shape"),
+    Case("param_counts.sharing_counts", "type", lambda: param_counts.sharing_counts(3, 1, None, 4), "TypeError", "c_out"),
+    Case("param_counts.param_comparison", "shape", lambda: param_counts.param_comparison((224, 224)), "ValueError", "input_shape"),
+    Case("param_counts.param_comparison", "type", lambda: param_counts.param_comparison(fc_units=1000), "TypeError", "fc_units"),
+    Case("param_counts.param_comparison", "range", lambda: param_counts.param_comparison(conv_kernels=(3, 0)), "ValueError",
+         "conv_kernels"),
+    Case("param_counts.param_table", "empty", lambda: param_counts.param_table([]), "ValueError", "rows"),
+    Case("param_counts.param_table", "type", lambda: param_counts.param_table([(1, 2)]), "TypeError", "rows"),
+    Case("param_counts.param_table", "range", lambda: param_counts.param_table(param_counts.param_comparison(), reference=9),
+         "ValueError", "reference"),
+    Case("tables.markdown_table", "empty", lambda: tables.markdown_table([], []), "ValueError", "headers"),
+    Case("tables.markdown_table", "shape", lambda: tables.markdown_table(["a", "b"], [(1,)]), "ValueError", "row 0"),
+    Case("tables.markdown_table", "type", lambda: tables.markdown_table("ab", [(1, 2)]), "TypeError", "headers"),
+    Case("tables.markdown_table", "type", lambda: tables.markdown_table(["a"], [5]), "TypeError", "row 0"),
+    Case("tables.markdown_table", "range", lambda: tables.markdown_table(["a"], [(1,)], align="x"), "ValueError", "align"),
+    Case("tables.format_sci", "nonfinite", lambda: tables.format_sci(float("nan")), "ValueError", "value"),
+    Case("tables.format_sci", "nonfinite", lambda: tables.format_sci(-np.inf), "ValueError", "value"),
+    Case("tables.format_sci", "type", lambda: tables.format_sci("1e5"), "TypeError", "value"),
+    Case("tables.format_sci", "range", lambda: tables.format_sci(5, digits=-1), "ValueError", "digits"),
+    Case("tables.format_sci", "float32", lambda: tables.format_sci(np.int64(86_188_800)), "value", "",
+         lambda got: got == "8.6 × 10⁷"),
+    Case("tables.format_sci", "size", lambda: tables.format_sci(10**400), "value", "", lambda got: got == "1.0 × 10⁴⁰⁰"),
+    # experiments: digits
+    Case("digits.load_digits_split", "range", lambda: digits.load_digits_split(test_fraction=1.0), "ValueError", "test_fraction"),
+    Case("digits.load_digits_split", "nonfinite", lambda: digits.load_digits_split(test_fraction=float("nan")), "ValueError",
+         "test_fraction"),
+    Case("digits.load_digits_split", "range", lambda: digits.load_digits_split(seed=-1), "ValueError", "seed"),
+    Case("digits.pixel_permutation", "type", lambda: digits.pixel_permutation(64, seed="0"), "TypeError", "seed"),
+    Case("digits.pixel_permutation", "empty", lambda: digits.pixel_permutation(0), "ValueError", "n_pixels"),
+    Case("digits.permute_pixels", "type", lambda: digits.permute_pixels(IMGS, np.arange(64.0)), "TypeError", "perm"),
+    Case("digits.permute_pixels", "shape", lambda: digits.permute_pixels(IMGS, np.arange(63)), "ValueError", "perm"),
+    Case("digits.shift_images", "range", lambda: digits.shift_images(IMGS, 8, 0), "ValueError", "rows"),
+    Case("digits.load_digits_split", "type", lambda: digits.load_digits_split(seed="0"), "TypeError", "seed"),
+    Case("digits.load_digits_split", "type", lambda: digits.load_digits_split(test_fraction="0.25"), "TypeError",
+         "test_fraction"),
+    Case("digits.load_digits_split", "float32", lambda: digits.load_digits_split(test_fraction=np.float32(0.25)), "value", "",
+         lambda got: len(got.y_test) == 450 and got.x_train.dtype == np.float64),
+    # experiments: nets
+    Case("nets.NetSpec", "range", lambda: nets.NetSpec("rnn", 4), "ValueError", "kind"),
+    Case("nets.NetSpec", "type", lambda: nets.NetSpec("mlp", 4, image_shape=8.0), "TypeError", "image_shape"),
+    Case("nets.NetSpec", "range", lambda: nets.NetSpec("cnn", 4, kernel=2), "ValueError", "kernel"),
+    Case("nets.NetSpec", "shape", lambda: nets.NetSpec("mlp", 4, image_shape=(8, 8, 1)), "ValueError", "image_shape"),
+    Case("nets.relu_backward", "shape", lambda: nets.relu_backward(Z[:, :1], Z), "ValueError", "dout"),
+    Case("nets.relu_backward", "shape", lambda: nets.relu_backward(Z, Z[None]), "ValueError", "dout"),
+    Case("nets.relu_forward", "shape", lambda: nets.relu_forward(np.float64(2.0)), "ValueError", "z"),
+    Case("matrix_view.tied_kernel_grad", "shape", lambda: matrix_view.tied_kernel_grad(IMG[..., None], DYC, (3, 3)),
+         "ValueError", "input_shape"),
+    Case("nets.maxpool2_forward", "shape", lambda: nets.maxpool2_forward(np.ones((1, 1, 5, 4))), "ValueError", "even"),
+    Case("nets.maxpool2_backward", "range", lambda: nets.maxpool2_backward(np.ones((1, 1, 2, 2)), np.full((1, 1, 2, 2), 4)),
+         "ValueError", "arg"),
+    Case("nets.maxpool2_backward", "type", lambda: nets.maxpool2_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2))),
+         "TypeError", "arg"),
+    Case("nets.softmax_cross_entropy", "shape", lambda: nets.softmax_cross_entropy(SCORES, LABELS[:, None]), "ValueError", "y"),
+    Case("nets.softmax_cross_entropy", "range", lambda: nets.softmax_cross_entropy(SCORES, [0, 1, 10]), "ValueError", "y"),
+    Case("nets.softmax_cross_entropy", "type", lambda: nets.softmax_cross_entropy(SCORES, [0.0, 1.0, 2.0]), "TypeError", "y"),
+    Case("nets.accuracy", "shape", lambda: nets.accuracy(SPEC_MLP, P_MLP, IMGS, LABELS[:, None]), "ValueError", "y"),
+    Case("nets.accuracy", "masked", lambda: nets.accuracy(SPEC_MLP, P_MLP, IMGS, np.ma.masked_array(LABELS, [1, 0, 0])),
+         "TypeError", "y"),
+    Case("nets.init_params", "type", lambda: nets.init_params(SPEC_MLP, 0), "TypeError", "rng"),
+    Case("nets.init_params", "type", lambda: nets.init_params("mlp", np.random.default_rng(0)), "TypeError", "spec"),
+    Case("nets.forward", "shape", lambda: nets.forward(SPEC_MLP, {**P_MLP, "W1": P_MLP["W1"][:, :60]}, IMGS), "ValueError", "W1"),
+    Case("nets.forward", "range", lambda: nets.forward(SPEC_MLP, {"W1": P_MLP["W1"]}, IMGS), "ValueError", "keys"),
+    Case("nets.forward", "nonfinite", lambda: nets.forward(SPEC_MLP, {**P_MLP, "b2": np.full(10, np.nan)}, IMGS),
+         "ValueError", "b2"),
+    Case("nets.forward", "type", lambda: nets.forward(SPEC_MLP, [P_MLP], IMGS), "TypeError", "params"),
+    Case("nets.backward", "shape",
+         lambda: nets.backward(SPEC_MLP, P_MLP, SCORES[:2], nets.forward(SPEC_MLP, P_MLP, IMGS)[1]), "ValueError", "dscores"),
+    Case("nets.backward", "type", lambda: nets.backward(SPEC_MLP, P_MLP, SCORES, None), "TypeError", "cache"),
+    Case("nets.forward_macs", "type", lambda: nets.forward_macs("mlp"), "TypeError", "spec"),
+    Case("nets.n_params", "type", lambda: nets.n_params([1, 2]), "TypeError", "params"),
+    Case("nets.n_params", "empty", lambda: nets.n_params({}), "TypeError", "params"),
+    Case("nets.adam_step", "range", lambda: nets.adam_step({k: v.copy() for k, v in P_MLP.items()}, P_MLP, {}, lr=0.0),
+         "ValueError", "lr"),
+    Case("nets.adam_step", "range", lambda: nets.adam_step({k: v.copy() for k, v in P_MLP.items()}, P_MLP, {}, beta1=1.0),
+         "ValueError", "beta1"),
+    Case("nets.adam_step", "nonfinite",
+         lambda: nets.adam_step({k: v.copy() for k, v in P_MLP.items()}, {"b1": np.full(4, np.inf)}, {}), "ValueError", "grads"),
+    Case("nets.adam_step", "shape", lambda: nets.adam_step({k: v.copy() for k, v in P_MLP.items()}, {"b1": np.ones(3)}, {}),
+         "ValueError", "grads"),
+    Case("nets.batch_order", "range", lambda: nets.batch_order(10, 1, 4, seed=-1), "ValueError", "seed"),
+    Case("nets.batch_order", "type", lambda: nets.batch_order(10, 1, 4.0, seed=0), "TypeError", "batch_size"),
+    Case("nets.batch_order", "empty", lambda: nets.batch_order(0, 1, 4, seed=0), "ValueError", "n"),
+    Case("nets.train", "range", lambda: nets.train(SPEC_MLP, IMGS, LABELS, lr=-1.0), "ValueError", "lr"),
+    Case("nets.train", "range", lambda: nets.train(SPEC_MLP, IMGS, LABELS, seed=-3), "ValueError", "seed"),
+    Case("nets.train", "shape", lambda: nets.train(SPEC_MLP, IMGS, LABELS[:2]), "ValueError", "y"),
+    Case("nets.train", "type", lambda: nets.train(SPEC_MLP, IMGS, LABELS, checkpoint_steps=5), "TypeError", "checkpoint_steps"),
+    Case("nets.train", "empty", lambda: nets.train(SPEC_MLP, IMGS[:0], LABELS[:0]), "ValueError", "x"),
+    Case("nets.adam_step", "type", lambda: nets.adam_step([P_MLP], P_MLP, {}), "TypeError", "params"),
+    Case("nets.backward", "nonfinite",
+         lambda: nets.backward(SPEC_MLP, P_MLP, SCORES * np.nan, nets.forward(SPEC_MLP, P_MLP, IMGS)[1]), "ValueError", "dscores"),
+    Case("nets.forward_macs", "float32", lambda: nets.forward_macs(SPEC_MLP), "value", "", lambda got: got == 64 * 4 + 4 * 10),
+    Case("nets.init_params", "float32", lambda: nets.init_params(SPEC_MLP, np.random.default_rng(0)), "value", "",
+         lambda got: all(v.dtype == np.float64 for v in got.values()) and got["W1"].shape == (4, 64)),
+    # experiments: runs
+    Case("runs.Config", "range", lambda: runs.Config(seeds=(0, 0, 1)), "ValueError", "seeds"),
+    Case("runs.Config", "range", lambda: runs.Config(seeds=(0, 1)), "ValueError", "seeds"),
+    Case("runs.Config", "type", lambda: runs.Config(seeds=(0, 1, 2.0)), "TypeError", "seed"),
+    Case("runs.Config", "type", lambda: runs.Config(seeds=5), "TypeError", "seeds"),
+    Case("runs.Config", "nonfinite", lambda: runs.Config(lr=float("nan")), "ValueError", "lr"),
+    Case("runs.Config", "range", lambda: runs.Config(epochs=0), "ValueError", "epochs"),
+    Case("runs.run_experiments", "type", lambda: runs.run_experiments(config={"epochs": 1}), "TypeError", "config"),
+    Case("runs.permute_params", "shape", lambda: runs.permute_params(SPEC_MLP, P_MLP, np.arange(10)), "ValueError", "perm"),
+    Case("runs.permute_params", "type", lambda: runs.permute_params(SPEC_MLP, P_MLP, np.arange(64.0)), "TypeError", "perm"),
+    Case("runs.permute_params", "range", lambda: runs.permute_params(SPEC_CNN, P_CNN, np.arange(64)), "ValueError", "cnn"),
+    Case("runs.permutation_twin", "type", lambda: runs.permutation_twin(SPEC_MLP, (IMGS, LABELS), np.arange(64)),
+         "TypeError", "digits"),
+    Case("runs.gradient_spread", "range", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, batch_size=5),
+         "ValueError", "batch_size"),
+    Case("runs.gradient_spread", "range", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, layer="K1"),
+         "ValueError", "layer"),
+    Case("runs.gradient_spread", "type", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, batch_size=2, seed=0.5),
+         "TypeError", "seed"),
+    Case("runs.spread_table", "type", lambda: runs.spread_table({("MLP", 0): [1.0]}, 10), "TypeError", "spreads"),
+    Case("runs.spread_table", "empty", lambda: runs.spread_table({}, 10), "TypeError", "spreads"),
+    Case("runs.permutation_twin", "range",
+         lambda: runs.permutation_twin(SPEC_MLP, digits.Digits(IMGS, LABELS, IMGS, LABELS), np.arange(64), seed=-1),
+         "ValueError", "seed"),
+    Case("runs.permutation_twin", "shape",
+         lambda: runs.permutation_twin(SPEC_MLP, digits.Digits(IMGS, LABELS, IMGS, LABELS), np.arange(60)), "ValueError", "perm"),
+    Case("param_counts.sharing_counts", "range", lambda: param_counts.sharing_counts(3, 0, 2, 4), "ValueError", "c_in"),
+    Case("param_counts.unshared_param_count", "type", lambda: param_counts.unshared_param_count(3, 1, 1, 2.5), "TypeError",
+         "out_shape"),
+    # experiments: linear students
+    Case("linear_students.teacher_data", "type", lambda: linear_students.teacher_data(4, (5, 5), K, 0.5, 0), "TypeError", "rng"),
+    Case("linear_students.teacher_data", "range",
+         lambda: linear_students.teacher_data(4, (5, 5), K, -1.0, np.random.default_rng(0)), "ValueError", "noise"),
+    Case("linear_students.teacher_data", "nonfinite",
+         lambda: linear_students.teacher_data(4, (5, 5), K, np.inf, np.random.default_rng(0)), "ValueError", "noise"),
+    Case("linear_students.teacher_data", "range",
+         lambda: linear_students.teacher_data(4, (2, 2), K, 0.5, np.random.default_rng(0)), "ValueError", "kernel"),
+    Case("linear_students.fit_students", "type", lambda: linear_students.fit_students((TEACH.x, TEACH.y), TEACH), "TypeError",
+         "train"),
+    Case("linear_students.fit_students", "shape",
+         lambda: linear_students.fit_students(linear_students.Data(TEACH.x, TEACH.y[:5]), TEACH), "ValueError", "train.y"),
+    Case("linear_students.fit_students", "nonfinite",
+         lambda: linear_students.fit_students(linear_students.Data(TEACH.x, TEACH.y * np.nan), TEACH), "ValueError", "train.y"),
+    Case("linear_students.gradient_noise", "range", lambda: linear_students.gradient_noise(TEACH, batch=20), "ValueError", "data"),
+    Case("linear_students.gradient_noise", "type", lambda: linear_students.gradient_noise(TEACH.x), "TypeError", "data"),
+    Case("linear_students.chapter_experiments", "range", lambda: linear_students.chapter_experiments(n_trains=(50, 0)),
+         "ValueError", "n_trains"),
+    Case("linear_students.chapter_experiments", "type", lambda: linear_students.chapter_experiments(seed=None), "TypeError", "seed"),
+    # exercises: a wrong answer of any kind is a FAIL, never an exception
+    Case("exercises.check_exercise_1", "type", lambda: exercises.check_exercise_1(None, "3"), "FAIL"),
+    Case("exercises.check_exercise_1", "nonfinite", lambda: exercises.check_exercise_1(np.nan, np.inf), "FAIL"),
+    Case("exercises.check_exercise_1", "shape", lambda: exercises.check_exercise_1(np.arange(2), [1, 2]), "FAIL"),
+    Case("exercises.check_exercise_1", "range", lambda: exercises.check_exercise_1(150_529_000.5, 1792), "FAIL"),
+    Case("exercises.check_exercise_1", "float32", lambda: exercises.check_exercise_1(150_529_000.0, np.float64(1792)), "value",
+         "", lambda got: got is True),
+    Case("exercises.check_exercise_2", "type", lambda: exercises.check_exercise_2("mlp", {"W1": None, "W2": [1.0, 2.0]}), "FAIL"),
+    Case("exercises.check_exercise_2", "nonfinite", lambda: exercises.check_exercise_2("mlp", {"W1": np.nan, "W2": np.inf}), "FAIL"),
+    Case("exercises.check_exercise_2", "empty", lambda: exercises.check_exercise_2("cnn", {}), "FAIL"),
+    Case("exercises.check_exercise_2", "range", lambda: exercises.check_exercise_2("rnn", {}), "ValueError", "kind"),
+    Case("exercises.check_exercise_3", "type", lambda: exercises.check_exercise_3(W2, B1, "kernel"), "FAIL"),
+    Case("exercises.check_exercise_3", "nonfinite", lambda: exercises.check_exercise_3(W2, B1, np.full((3, 5, 1, 1), np.nan)),
+         "FAIL"),
+    Case("exercises.check_exercise_3", "shape", lambda: exercises.check_exercise_3(W2, B1, W2), "FAIL"),
+    Case("exercises.check_exercise_3", "empty", lambda: exercises.check_exercise_3(W2, B1, np.zeros((3, 0, 1, 1))), "FAIL"),
+    Case("exercises.check_exercise_4", "type", lambda: exercises.check_exercise_4(IMG, DYC, None), "FAIL"),
+    Case("exercises.check_exercise_4", "nonfinite", lambda: exercises.check_exercise_4(IMG, DYC, np.full((3, 3), np.nan)), "FAIL"),
+    Case("exercises.check_exercise_4", "shape", lambda: exercises.check_exercise_4(IMG, DYC, np.zeros((3, 4))), "FAIL"),
+    Case("exercises.check_exercise_4", "range", lambda: exercises.check_exercise_4(IMG[:3], DYC, np.zeros((3, 3))), "ValueError",
+         "dy"),
+    Case("exercises.check_exercise_5", "type", lambda: exercises.check_exercise_5(IMG, K, {"a": 1}), "FAIL"),
+    Case("exercises.check_exercise_5", "nonfinite", lambda: exercises.check_exercise_5(IMG, K, np.full((4, 4), np.inf)), "FAIL"),
+    Case("exercises.check_exercise_5", "shape", lambda: exercises.check_exercise_5(IMG, K, np.zeros((4, 3))), "FAIL"),
+    Case("exercises.check_exercise_5", "range", lambda: exercises.check_exercise_5(IMG, K, np.zeros((4, 4)), rows=7), "ValueError",
+         "rows"),
+    Case("takeaways.compute_evidence", "range", lambda: takeaways.compute_evidence(seed=-1), "ValueError", "seed"),
+    Case("takeaways.compute_evidence", "type", lambda: takeaways.compute_evidence(seed=1.5), "TypeError", "seed"),
+    Case("figures.plot_layer_matrices", "range", lambda: figures.plot_layer_matrices((6, 6), (3, 3), 16, seed=-1),
+         "ValueError", "seed"),
+    Case("figures.plot_receptive_fields", "type", lambda: figures.plot_receptive_fields(np.ones((6, 6)), np.ones((6, 6), bool), 7, (1, 2)),
+         "TypeError", "fc_mask"),
+    Case("figures.plot_receptive_fields", "type", lambda: figures.plot_receptive_fields(np.ones((6, 6), bool), None, 7, (1, 2)),
+         "TypeError", "conv_mask"),
+    Case("figures.plot_coverage", "size", lambda: figures.plot_coverage(BIG), "ValueError", "limit"),
+    Case("figures.plot_layer_matrices", "nonfinite", lambda: figures.plot_layer_matrices((6, 6), (3, 3), 16, W=np.full((16, 36), np.nan)),
+         "ValueError", "W"),
+    Case("figures.plot_gradient_magnitudes", "type", lambda: figures.plot_gradient_magnitudes("x"), "TypeError", "problem"),
+    Case("figures.plot_gradient_flow_small_multiples", "empty", lambda: figures.plot_gradient_flow_small_multiples([]),
+         "TypeError", "frames"),
+    Case("figures.plot_param_counts", "type", lambda: figures.plot_param_counts([1, 2]), "TypeError", "rows"),
+    Case("experiment_figures.plot_digit_views", "nonfinite",
+         lambda: experiment_figures.plot_digit_views({"a": np.full((2, 8, 8), np.nan)}, [1, 2]), "ValueError", "views"),
+    Case("experiment_figures.plot_kernel_gradients", "type", lambda: experiment_figures.plot_kernel_gradients({3: None}),
+         "TypeError", "grads[3]"),
+    Case("experiment_figures.plot_kernel_gradients", "shape",
+         lambda: experiment_figures.plot_kernel_gradients({3: np.ones((4, 1, 5, 5))}), "ValueError", "grads[3]"),
+    Case("experiment_figures.plot_shift_comparison", "type",
+         lambda: experiment_figures.plot_shift_comparison(None, None, None, None), "TypeError", "image"),
+    # pictures: the GIF writer and the player (the command line is tested in tests/pictures/test_animations.py)
+    Case("animations.save_gif", "type", lambda: animations.save_gif(None, "/tmp/x.gif"), "TypeError", "anim"),
+    Case("animations.anim_coverage", "size", lambda: animations.anim_coverage(BIG), "ValueError", "limit"),
+    Case("animations.anim_coverage", "range", lambda: animations.anim_coverage((6, 6), (3, 3), dpi=5), "ValueError", "dpi"),
+    Case("animations.anim_fc_vs_conv", "size",
+         lambda: animations.anim_fc_vs_conv(gradient_flow.example_problem((20, 20))), "ValueError", "limit"),
+    Case("animations.anim_fc_vs_conv", "type", lambda: animations.anim_fc_vs_conv(dpi=90.0), "TypeError", "dpi"),
+    Case("animations.save_gif", "nonfinite",
+         lambda: animations.save_gif(_small_anim(), "/tmp/never-written.gif", fps=np.inf),
+         "ValueError", "fps"),
+    Case("animations.save_gif", "range",
+         lambda: animations.save_gif(_small_anim(), "/tmp/never-written.gif", fps=1e-9),
+         "ValueError", "fps"),
+    Case("player.animation_html", "range",
+         lambda: player.animation_html(_small_anim(), "1bad name", "x" * 30), "ValueError", "name"),
+    Case("player.animation_html", "nonfinite",
+         lambda: player.animation_html(_small_anim(), "a", "x" * 30, embed_limit_mb=np.nan),
+         "ValueError", "embed_limit_mb"),
+    Case("player.animation_html", "type", lambda: player.animation_html(None, "a", "x" * 30), "TypeError", "anim"),
+    Case("player.shrink_png", "range", lambda: player.shrink_png(b"", colors=1), "ValueError", "colors"),
+]  # fmt: skip
+
+
+def all_cases() -> list[Case]:
+    return _array_cases() + MANUAL
