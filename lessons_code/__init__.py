@@ -13,6 +13,8 @@ The package has three parts, and the folders show them:
 * :mod:`~lessons_code.geometry` -- receptive fields, translation equivariance, coverage counts;
 * :mod:`~lessons_code.gradient_flow` -- the backward pass one output unit at a time (animation data);
 * :mod:`~lessons_code.matrix_view` -- a convolution as a sparse, tied matrix;
+* :mod:`~lessons_code.backward_map` -- every highlight of the page's backward-pass explorer, read
+  off the Jacobian (the browser tests compare the explorer's JavaScript with it);
 * :mod:`~lessons_code.backward_rules` -- the layer's gradients written as convolutions (dilate dy,
   full convolution, crop), the transposed convolution, the im2col rules;
 * :mod:`~lessons_code.conv1d` -- the 1-D layer, with loop twins;

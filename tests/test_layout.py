@@ -18,6 +18,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "lessons_code"
 CORE = {
     "lessons_code._checks",
+    "lessons_code.backward_map",
     "lessons_code.claims",
     "lessons_code.conv",
     "lessons_code.conv_layer",

@@ -37,86 +37,124 @@ from .drawing import clean_axes, ink_for, signed_cmap, strip_negative_zero, vmax
 
 
 LEGEND = (
-    "purple < 0 < orange: gradient value (dx colours scaled per step)\n"
-    "grey: no gradient  ·  black frame: the unit in focus and its window"
+    "purple < 0 < orange (grey: no gradient); dx and the dW row rescaled per step\n"
+    "black frame: the unit in focus, its window, its row of dW"
 )
-
-
-# --- the main animation ----------------------------------------------------------
+#: Smallest font size (points) of the gradient-flow animation: 9 pt at 90 dpi is 11.25 px.
+MIN_FONT_PT = 9
 
 
 def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90, interval: int = 1200):
-    """FC (left) and convolution (right) backward passes, one output unit per frame.
+    """FC (left half) and convolution (right half) backward passes, one output unit per frame.
 
-    Rows: the output unit sending gradient; the gradient its input pixels receive
-    (``dx``); the weight gradient accumulated so far (``dW`` rows for FC, the 3×3
-    ``dK`` for conv). Returns a ``matplotlib.animation.FuncAnimation`` over a
-    ``matplotlib.figure.Figure`` with ``H_out * W_out`` frames; the frame data is
-    ``anim.gradient_frames`` (see :func:`gradient_flow_frames`).
-    problem: defaults to :func:`example_problem`; dpi: pixels per inch of the frames;
-    interval: milliseconds per frame when playing.
+    Rows: the output unit sending gradient; what the unit reads (FC: x and its row of W;
+    conv: x with the window and K); what it sends back (dx, and its weight-gradient
+    share: FC ``dW[t, :] = dy·x``, conv the window's products ``dy·x[window]``); the weight
+    gradient so far (FC: the ``n_out × H·W`` matrix dW, current row framed, earlier rows kept;
+    conv: ``dK``, the sum of every step's products). Returns a ``FuncAnimation`` over a bare
+    ``Figure`` with ``H_out * W_out`` frames; the frame data is ``anim.gradient_frames`` (see
+    :func:`gradient_flow_frames`). problem: defaults to :func:`example_problem`; dpi: pixels
+    per inch; interval: milliseconds per frame when playing. Every label is at least
+    :data:`MIN_FONT_PT` points.
     """
     problem = example_problem() if problem is None else problem
     frames = gradient_flow_frames(problem)
     dpi = check_int("dpi", dpi, 20)
     interval = check_int("interval", interval, 1)
-    x, K = problem.x, problem.kernel
+    x, K, W = problem.x, problem.kernel, problem.W
     h, w = x.shape
     kh, kw = K.shape
     oh, ow = problem.out_shape
     n = len(frames)
     last = frames[-1]
     cmap = signed_cmap()
-    norm_dx_fc = mpl.colors.Normalize(-1.0, 1.0)  # reset on every step, see update()
-    norm_dx_conv = mpl.colors.Normalize(-1.0, 1.0)
-    vw = vmax(last.fc_dW_sum)
+    vx, vW = vmax(x), vmax(W)
+    norm_x = mpl.colors.Normalize(-vx, vx)
+    norm_W = mpl.colors.Normalize(-vW, vW)
+    norm_K = mpl.colors.Normalize(-vmax(K), vmax(K))
+    # dW = outer(dy, x) spans a wide range: colours saturate at the 90th percentile of |dW| so that
+    # the rows of small dy_t stay visible (the sign is what the panel shows).
+    vw = float(np.percentile(np.abs(last.fc_dW_sum), 90)) or 1.0
     norm_dW = mpl.colors.Normalize(-vw, vw)
-    vk = vmax(*(f.conv_dK_sum for f in frames))
+    vk = vmax(*(f.conv_dK_sum for f in frames), *(f.conv_dK for f in frames))
     norm_dK = mpl.colors.Normalize(-vk, vk)
     out_cmap = mpl.colors.ListedColormap([palette.MUTED, palette.HIGHLIGHT])
+    small = MIN_FONT_PT
+    fc_out_shape = (1, n) if n <= 16 else (int(np.ceil(n / 16)), 16)
 
-    with mpl.rc_context(palette.RC):
-        fig = Figure(figsize=(6.2, 6.2), dpi=dpi, layout="constrained")
-        grid = fig.add_gridspec(3, 2, height_ratios=[0.75, 1.25, 1.05])
-        ax = {key: fig.add_subplot(grid[r, c]) for key, (r, c) in {
-            "fc_out": (0, 0), "conv_out": (0, 1), "fc_in": (1, 0), "conv_in": (1, 1),
-            "fc_w": (2, 0), "conv_w": (2, 1)}.items()}  # fmt: skip
-        title = fig.suptitle("", fontsize=11, fontweight="bold")
-        fig.supxlabel(LEGEND, fontsize=9)
+    with mpl.rc_context({**palette.RC, "font.size": small + 1, "axes.titlesize": small + 1}):
+        fig = Figure(figsize=(6.9, 7.0), dpi=dpi, layout="constrained")
+        grid = fig.add_gridspec(4, 4, height_ratios=[0.55, 1, 1, 1.15], width_ratios=[1, 1, 1, 1])
+        spots = {
+            "fc_out": (0, slice(0, 2)), "conv_out": (0, slice(2, 4)),
+            "fc_x": (1, 0), "fc_wrow": (1, 1), "conv_x": (1, 2), "conv_k": (1, 3),
+            "fc_dx": (2, 0), "fc_dwrow": (2, 1), "conv_dx": (2, 2), "conv_prod": (2, 3),
+            "fc_w": (3, slice(0, 2)), "conv_w": (3, slice(2, 4)),
+        }  # fmt: skip
+        ax = {key: fig.add_subplot(grid[r, c]) for key, (r, c) in spots.items()}
+        title = fig.suptitle("", fontsize=small + 2, fontweight="bold")
+        fig.supxlabel(LEGEND, fontsize=small)
 
-        fc_out_shape = (1, n) if n <= 16 else (int(np.ceil(n / 16)), 16)
+        def show(key, shape, norm, **kw):
+            image = ax[key].imshow(np.zeros(shape), cmap=kw.pop("cmap", cmap), norm=norm, **kw)
+            clean_axes(ax[key], None if kw.get("aspect") == "auto" else shape)
+            return image
+
         im = {
-            "fc_out": ax["fc_out"].imshow(np.zeros(fc_out_shape), cmap=out_cmap, vmin=0, vmax=1),
-            "conv_out": ax["conv_out"].imshow(np.zeros((oh, ow)), cmap=out_cmap, vmin=0, vmax=1),
-            "fc_in": ax["fc_in"].imshow(np.zeros((h, w)), cmap=cmap, norm=norm_dx_fc),
-            "conv_in": ax["conv_in"].imshow(np.zeros((h, w)), cmap=cmap, norm=norm_dx_conv),
-            "fc_w": ax["fc_w"].imshow(np.zeros_like(problem.W), cmap=cmap, norm=norm_dW, aspect="auto"),
-            "conv_w": ax["conv_w"].imshow(np.zeros((kh, kw)), cmap=cmap, norm=norm_dK),
+            "fc_out": show("fc_out", fc_out_shape, mpl.colors.Normalize(0, 1), cmap=out_cmap),
+            "conv_out": show("conv_out", (oh, ow), mpl.colors.Normalize(0, 1), cmap=out_cmap),
+            "fc_x": show("fc_x", (h, w), norm_x),
+            "fc_wrow": show("fc_wrow", (h, w), norm_W),
+            "conv_x": show("conv_x", (h, w), norm_x),
+            "conv_k": show("conv_k", (kh, kw), norm_K),
+            "fc_dx": show("fc_dx", (h, w), mpl.colors.Normalize(-1.0, 1.0)),
+            "fc_dwrow": show("fc_dwrow", (h, w), mpl.colors.Normalize(-1.0, 1.0)),
+            "conv_dx": show("conv_dx", (h, w), mpl.colors.Normalize(-1.0, 1.0)),
+            "conv_prod": show("conv_prod", (kh, kw), norm_dK),
+            "fc_w": show("fc_w", W.shape, norm_dW, aspect="auto", interpolation="nearest"),
+            "conv_w": show("conv_w", (kh, kw), norm_dK),
         }
-        clean_axes(ax["fc_out"], fc_out_shape)
-        clean_axes(ax["conv_out"], (oh, ow))
-        clean_axes(ax["fc_in"], (h, w))
-        clean_axes(ax["conv_in"], (h, w))
-        clean_axes(ax["fc_w"])
-        clean_axes(ax["conv_w"], (kh, kw))
+        im["fc_x"].set_data(x)
+        im["conv_x"].set_data(x)
+        im["conv_k"].set_data(K)
+        ax["fc_out"].set_xlabel(f"{n} units, no spatial layout")
+        ax["conv_out"].set_xlabel(f"{oh}×{ow} output image")
+        ax["fc_x"].set_title("x: all of it\nis the window")
+        ax["conv_x"].set_title(f"x, the {kh}×{kw}\nwindow of unit t")
+        ax["conv_k"].set_title(f"K ({kh}×{kw})\nshared")
+        ax["fc_dwrow"].set_title("its dW row\n= dy·x")
+        ax["conv_dx"].set_title("dx = dy·K\n(window only)")
+        ax["conv_prod"].set_title("this step's dK\n= dy·x[window]")
         ax["fc_w"].set_ylabel("output unit")
         ax["fc_w"].set_xlabel(f"input pixel (0–{h * w - 1})")
-        ax["fc_out"].set_xlabel("16 units, no spatial layout" if n == 16 else f"{n} units")
-        ax["conv_out"].set_xlabel(f"{oh}×{ow} output image")
+        ax["fc_w"].set_yticks(range(0, W.shape[0], 5))
+        ax["fc_w"].set_xticks(range(0, W.shape[1], max(1, w)))
+        ax["fc_w"].tick_params(length=2, labelsize=small)
 
-        def box(a, xy, width, height):
-            return a.add_patch(Rectangle(xy, width, height, fill=False, edgecolor=palette.INK, linewidth=2.5))
+        def box(a, xy, width, height, lw=2.5):
+            return a.add_patch(Rectangle(xy, width, height, fill=False, edgecolor=palette.INK, linewidth=lw))
 
         box_fc_out = box(ax["fc_out"], (-0.5, -0.5), 1, 1)
         box_conv_out = box(ax["conv_out"], (-0.5, -0.5), 1, 1)
-        box_conv_in = box(ax["conv_in"], (-0.5, -0.5), kw, kh)
-        box_fc_in = box(ax["fc_in"], (-0.5, -0.5), w, h)
-        box_fc_w = box(ax["fc_w"], (-0.5, -0.5), h * w, 1)
-        dk_text = [
-            [ax["conv_w"].text(q, p, "", ha="center", va="center", fontsize=9) for q in range(kw)]
-            for p in range(kh)
-        ]
-        del box_fc_in  # the whole input is the FC unit's window: the frame stays put
+        box(ax["fc_x"], (-0.5, -0.5), w, h)  # the whole input is an FC unit's window: the frame stays put
+        box_conv_x = box(ax["conv_x"], (-0.5, -0.5), kw, kh)
+        box_conv_dx = box(ax["conv_dx"], (-0.5, -0.5), kw, kh)
+        box_fc_w = box(ax["fc_w"], (-0.5, -0.5), h * w, 1, lw=2.0)
+
+        def numbers(key, rows, cols):
+            size = small + 1
+            return [[ax[key].text(q, p, "", ha="center", va="center", fontsize=size) for q in range(cols)]
+                    for p in range(rows)]  # fmt: skip
+
+        text = {key: numbers(key, kh, kw) for key in ("conv_k", "conv_prod", "conv_w")}
+
+        def write(key, values, norm):
+            for p in range(kh):
+                for q in range(kw):
+                    text[key][p][q].set_text(strip_negative_zero(f"{values[p, q]:.1f}"))
+                    text[key][p][q].set_color(ink_for(cmap, norm, values[p, q]))
+
+        write("conv_k", K, norm_K)
 
         def update(k: int):
             f = frames[k]
@@ -128,40 +166,49 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
             box_fc_out.set_xy((f.t % fc_out_shape[1] - 0.5, f.t // fc_out_shape[1] - 0.5))
             im["conv_out"].set_data(out.ravel()[: oh * ow].reshape(oh, ow))
             box_conv_out.set_xy((j - 0.5, i - 0.5))
-            ax["fc_out"].set_title(f"FC layer\noutput: unit {f.t}", fontweight="bold")
+            ax["fc_out"].set_title(f"FC layer: output unit {f.t}", fontweight="bold", fontsize=small + 1)
             ax["conv_out"].set_title(
-                f"Convolution layer\noutput: unit {f.t} = position ({i}, {j})", fontweight="bold"
+                f"Convolution: unit {f.t} = ({i}, {j})", fontweight="bold", fontsize=small + 1
             )
 
-            im["fc_in"].set_data(np.ma.masked_where(~f.fc_input_mask, f.fc_dx))
-            im["conv_in"].set_data(np.ma.masked_where(~f.conv_input_mask, f.conv_dx))
-            # dx colours are scaled per step (the size of dy_t is in the title): the pattern is the point.
-            im["fc_in"].set_clim(-vmax(f.fc_dx), vmax(f.fc_dx))
-            im["conv_in"].set_clim(-vmax(f.conv_dx), vmax(f.conv_dx))
-            box_conv_in.set_xy((j - 0.5, i - 0.5))
-            ax["fc_in"].set_title(
-                f"input gradient dx = dy·W[{f.t}, :]\n{int(f.fc_input_mask.sum())} of {h * w} pixels"
+            # what unit t reads
+            im["fc_wrow"].set_data(W[f.t].reshape(h, w))
+            ax["fc_wrow"].set_title(f"W[{f.t}, :]: its\nweights, as {h}×{w}", fontsize=small + 1)
+            box_conv_x.set_xy((j - 0.5, i - 0.5))
+            # what it sends back (dx colours scaled per step: the size of dy_t is in the title)
+            for key, values, mask in (
+                ("fc_dx", f.fc_dx, f.fc_input_mask),
+                ("conv_dx", f.conv_dx, f.conv_input_mask),
+            ):
+                im[key].set_data(np.ma.masked_where(~mask, values))
+                im[key].set_clim(-vmax(values), vmax(values))
+            ax["fc_dx"].set_title(
+                f"dx = dy·W[{f.t}, :]\nall {int(f.fc_input_mask.sum())} pixels", fontsize=small + 1
             )
-            ax["conv_in"].set_title(
-                f"input gradient dx = dy·K\n{int(f.conv_input_mask.sum())} of {h * w} pixels (the window)"
-            )
-
-            done = np.arange(problem.W.shape[0]) <= f.t
+            row = f.fc_dW[f.t].reshape(h, w)
+            im["fc_dwrow"].set_data(row)
+            im["fc_dwrow"].set_clim(-vmax(row), vmax(row))
+            box_conv_dx.set_xy((j - 0.5, i - 0.5))
+            im["conv_prod"].set_data(f.conv_dK)
+            write("conv_prod", f.conv_dK, norm_dK)
+            # the weight gradient so far
+            done = np.arange(W.shape[0]) <= f.t
             im["fc_w"].set_data(np.ma.masked_where(~done[:, None] | (f.fc_dW_sum == 0), f.fc_dW_sum))
             box_fc_w.set_xy((-0.5, f.t - 0.5))
-            ax["fc_w"].set_title(f"weight gradient dW so far\nrow {f.t} = dy·x, written once")
+            ax["fc_w"].set_title(
+                f"dW so far: rows 0–{f.t} written,\nrow {f.t} new, each row written once", fontsize=small + 1
+            )
             im["conv_w"].set_data(f.conv_dK_sum)
-            ax["conv_w"].set_title(f"kernel gradient dK so far\nsum of {k + 1} window{'s' * (k > 0)} × dy")
-            for p in range(kh):
-                for q in range(kw):
-                    value = f.conv_dK_sum[p, q]
-                    dk_text[p][q].set_text(strip_negative_zero(f"{value:.1f}"))
-                    dk_text[p][q].set_color(ink_for(cmap, norm_dK, value))
+            write("conv_w", f.conv_dK_sum, norm_dK)
+            ax["conv_w"].set_title(
+                f"dK so far: the sum of\n{k + 1} step{'s' * (k > 0)}' products", fontsize=small + 1
+            )
             return []
 
         update(0)
         anim = FuncAnimation(fig, update, frames=n, interval=interval, blit=False, repeat=False)
     anim.gradient_frames = frames
+    anim.step_labels = [f"output unit {f.t} sends dy = {f.dy_t:+.2f} back" for f in frames]
     return anim
 
 
@@ -227,6 +274,7 @@ def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, int
         update(0)
         anim = FuncAnimation(fig, update, frames=n, interval=interval, blit=False, repeat=False)
     anim.final_count = final
+    anim.step_labels = [f"the window of output ({t // ow}, {t % ow})" for t in range(n)]
     return anim
 
 

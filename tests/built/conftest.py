@@ -10,7 +10,11 @@ existing build instead (quick iteration only: CI always builds).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,3 +63,55 @@ def site(tmp_path_factory) -> Site:
     build = strict_build(tmp_path_factory.mktemp("book"), timeout=1800)
     assert build.returncode == 0, f"strict book build failed (exit {build.returncode}):\n{build.log[-6000:]}"
     return Site(build.html, build.log)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, once per session for every browser test of this folder."""
+    from test_browser import CHROMIUM_ARGS, SHOTS, _chromium, _on_ci
+
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the machine
+        reason = "python package playwright is not installed (pip install -c constraints.txt -e '.[test]')"
+    executable = _chromium()
+    if reason is None and executable is None:
+        where = os.environ.get("FCCONV_CHROMIUM") or "/usr/bin/chromium"
+        reason = f"Chromium not found at {where} (install it: apt-get install chromium)"
+    if reason is not None:
+        if _on_ci():
+            pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
+    pw = sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Exception as err:  # pragma: no cover - depends on the machine
+        pw.stop()
+        if _on_ci():
+            pytest.fail(f"CI=true: Chromium at {executable} did not start: {err}", pytrace=False)
+        pytest.skip(f"browser tests skipped: Chromium at {executable} did not start: {err}")
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the test reports failures itself
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(browser, site):
+    """The built site on http://127.0.0.1:<free port>/ for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(site.html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

@@ -20,11 +20,8 @@ with the reason (``pytest -ra`` prints it); under ``CI=true`` a missing browser 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,53 +64,8 @@ def _shot_name(doc: str, view: str) -> Path:
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
-def browser():
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - depends on the machine
-        reason = "python package playwright is not installed (pip install -c constraints.txt -e '.[test]')"
-    executable = _chromium()
-    if reason is None and executable is None:
-        where = os.environ.get("FCCONV_CHROMIUM") or "/usr/bin/chromium"
-        reason = f"Chromium not found at {where} (install it: apt-get install chromium)"
-    if reason is not None:
-        if _on_ci():
-            pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {reason}")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as err:  # pragma: no cover - depends on the machine
-        pw.stop()
-        if _on_ci():
-            pytest.fail(f"CI=true: Chromium at {executable} did not start: {err}", pytrace=False)
-        pytest.skip(f"browser tests skipped: Chromium at {executable} did not start: {err}")
-    if SHOTS.exists():
-        shutil.rmtree(SHOTS)
-    SHOTS.mkdir(parents=True)
-    yield chromium
-    chromium.close()
-    pw.stop()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the test reports failures itself
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(browser, site):
-    """The built site on http://127.0.0.1:<free port>/ for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(site.html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+# The session's browser and server fixtures (`browser`, `server`) live in conftest.py, shared with
+# the other browser tests of this folder (one Playwright per session).
 
 
 class Visit:

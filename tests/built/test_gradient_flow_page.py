@@ -19,7 +19,13 @@ def test_page_has_both_players_with_all_frames(site):
         markup = str(player)
         assert count_embedded_frames(markup) == 16
         assert len(markup.encode()) <= ANIMATION_BUDGET, f"{player['id']}: {len(markup.encode())} bytes"
-        assert player["role"] == "group" and len(player["aria-label"]) > 100
+        assert not player.has_attr("role") and not player.has_attr("aria-label")  # the figcaption names it
+        slider = player.find("input", {"type": "range"})
+        assert slider["aria-label"] == "Animation step" and slider["aria-valuetext"] == "Step 1 of 16"
+        status = player.find("p", class_="anim-status")
+        assert status["aria-live"] == "polite" and status.get_text().startswith("Step 1 of 16")
+        assert player.find("form").get("aria-label") is None  # no landmark per player
+        assert player.find(attrs={"role": "radiogroup"})["aria-label"] == "Repetition mode"
         img = player.find("img")
         assert img is not None and len(img["alt"]) > 100 and not img["alt"].startswith("<")
         assert len(player.find("figcaption").get_text(strip=True)) > 50
@@ -27,6 +33,8 @@ def test_page_has_both_players_with_all_frames(site):
         titles = {b["title"] for b in player.find_all("button")}
         assert {"Play", "Pause", "Next frame", "Previous frame"} <= titles
     assert not soup.select('link[href*="font-awesome"]')
+    explorer = soup.find("a", href=lambda h: h and h.startswith("explorer.html"))
+    assert explorer is not None, "the gradient-flow page links to the backward-pass explorer"
 
 
 def test_page_figures_have_captions_and_alt_text(site):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 from lessons_code import conv, geometry, gradient_flow
@@ -29,6 +30,32 @@ def test_anim_fc_vs_conv_is_a_funcanimation_with_one_frame_per_output():
     assert anim._fig.get_facecolor()[3] == 1.0  # opaque background
     with pytest.raises(ValueError, match="dpi must be >= 20"):
         animations.anim_fc_vs_conv(dpi=5)
+
+
+def test_anim_fc_vs_conv_shows_x_k_the_products_and_legible_labels():
+    problem = gradient_flow.example_problem((6, 6), (3, 3), seed=18)
+    anim = animations.anim_fc_vs_conv(problem, dpi=40)
+    fig = anim._fig
+    for k in (0, 5, 15):
+        anim._func(k)
+        f = anim.gradient_frames[k]
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        assert min(t.get_fontsize() for t in texts) >= animations.MIN_FONT_PT
+        shown = {a.get_title().split("\n")[0]: a.images[0].get_array() for a in fig.axes if a.images}
+        assert np.array_equal(shown["x: all of it"], problem.x) and np.array_equal(
+            shown["K (3×3)"], problem.kernel
+        )
+        assert np.array_equal(shown["this step's dK"], f.conv_dK)  # the window's products dy·x[window]
+        i, j = f.conv_unit
+        assert np.allclose(f.conv_dK, f.dy_t * problem.x[i : i + 3, j : j + 3])
+        assert np.array_equal(shown[f"W[{f.t}, :]: its"], problem.W[f.t].reshape(6, 6))
+        assert np.array_equal(shown["its dW row"], f.fc_dW[f.t].reshape(6, 6))
+        dW = shown[f"dW so far: rows 0–{f.t} written,"]
+        hidden = np.ma.getmaskarray(dW)
+        assert hidden[f.t + 1 :].all() and not hidden[: f.t + 1].any()  # earlier rows kept, later grey
+        dK_numbers = [t.get_text() for t in fig.axes[-1].texts]
+        assert dK_numbers == [f"{v:.1f}".replace("-0.0", "0.0") for v in f.conv_dK_sum.ravel()]
+    assert anim.step_labels[15] == f"output unit 15 sends dy = {anim.gradient_frames[15].dy_t:+.2f} back"
 
 
 def test_anim_coverage_ends_at_the_coverage_count():

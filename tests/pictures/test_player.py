@@ -35,7 +35,14 @@ def test_animation_html_is_offline_stable_paused_and_complete(small_anim_html):
     assert "<link" not in first and "cdn" not in first and "http" not in first
     assert not re.search(r"[0-9a-f]{32}", first)  # matplotlib's uuid ids are gone
     assert 'id="_anim_imgsmall_flow" alt="A test animation' in first
-    assert 'role="group"' in first and 'aria-label="A test animation' in first
+    assert 'role="group"' not in first and "<figure " in first  # the figcaption names the figure
+    assert 'aria-label="Animation step" aria-valuetext="Step 1 of 4"' in first  # the slider is named
+    assert (
+        '<p class="anim-status" id="_anim_statussmall_flow" aria-live="polite">Step 1 of 4: output unit 0'
+        in first
+    )
+    assert '<div role="radiogroup" aria-label="Repetition mode">' in first
+    assert "<form " in first and 'aria-label="Repetition mode" action' not in first  # no named form landmark
     assert re.search(r'value="once"[^>]*\s+checked', first)  # stops at the end, no loop
     script = first.split("/* Instantiate the Animation class. */")[1]
     assert "play_animation" not in script and "reverse_animation" not in script  # nothing auto-plays
@@ -72,3 +79,28 @@ def test_shrink_png_is_smaller_deterministic_and_readable():
 
 
 # --- the GIF command line ---------------------------------------------------------------
+
+
+def test_animation_html_keeps_labels_at_11_px_and_checks_step_labels(small_anim_html):
+    first = small_anim_html[0]
+    width = int(re.search(r'data-frame-width="(\d+)"', first).group(1))
+    smallest = float(re.search(r'data-min-label-px="([\d.]+)"', first).group(1))
+    min_width = int(re.search(r'style="min-width:(\d+)px"', first).group(1))
+    assert smallest == pytest.approx(animations.MIN_FONT_PT * 40 / 72)  # dpi 40: too small to shrink at all
+    assert min_width == width
+    big = animations.anim_coverage((3, 3), (2, 2), dpi=100)  # 10 pt labels at 100 dpi: 13.9 px
+    markup = player.animation_html(big, "big_flow", "A test animation of four coverage steps, larger.")
+    width = int(re.search(r'data-frame-width="(\d+)"', markup).group(1))
+    min_width = int(re.search(r'style="min-width:(\d+)px"', markup).group(1))
+    smallest = 10 * 100 / 72
+    assert float(re.search(r'data-min-label-px="([\d.]+)"', markup).group(1)) == pytest.approx(
+        smallest, abs=0.01
+    )
+    assert min_width < width and min_width * smallest / width >= player.MIN_LABEL_PX  # 11 px at the narrowest
+    assert (min_width - 1) * smallest / width < player.MIN_LABEL_PX
+    with pytest.raises(ValueError, match="one label per frame"):
+        player.animation_html(
+            big, "big_flow", "A test animation of four gradient-flow steps.", step_labels=["a"]
+        )
+    plain = player.animation_html(big, "plain", "A test animation of four coverage steps.", step_labels=[])
+    assert '"Step 2 of 4"' in plain and '"Step 2 of 4: the window of output (0, 1)"' in markup
