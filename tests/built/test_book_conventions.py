@@ -140,11 +140,17 @@ def test_glued_numbers_are_in_the_notebook_text(site):
     assert "(Krizhevsky et al., 2012)" in markdown
 
 
-def test_no_launch_buttons_and_no_pdf_link_without_configuration(site):
-    """This build has no repository URL and no PDF: neither kind of link may appear."""
+def test_no_launch_buttons_without_a_repository_url(site):
+    """This build has no repository URL (Jupyter Book's default does not count): no launch menu."""
     for doc in toc_files():
-        soup = site.soup(doc)
-        assert soup.select(".dropdown-launch-buttons") == [], doc
-        assert soup.select(".btn-download-book-pdf-button") == [], doc
-    if not (ROOT / "_build" / "pdf" / "fc-vs-conv-layers.pdf").exists():
-        assert not (site.html / "fc-vs-conv-layers.pdf").exists()
+        assert site.soup(doc).select(".dropdown-launch-buttons") == [], doc
+
+
+def test_pdf_link_exactly_when_the_pdf_was_made(site):
+    """``make pdf`` leaves _build/pdf/fc-vs-conv-layers.pdf; a build finds it, ships it, links it."""
+    made = (ROOT / "_build" / "pdf" / "fc-vs-conv-layers.pdf").is_file()
+    for doc in toc_files():
+        links = [a["href"] for a in site.soup(doc).select(".dropdown-download-buttons a[href]")]
+        pdf_links = [h for h in links if h.endswith("fc-vs-conv-layers.pdf")]
+        assert len(pdf_links) == (1 if made else 0), (doc, links)
+    assert (site.html / "fc-vs-conv-layers.pdf").is_file() == made
