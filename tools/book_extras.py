@@ -216,7 +216,7 @@ def _on_page_context_late(app, pagename, templatename, context, doctree) -> None
                 {
                     "type": "link",
                     "url": context["pathto"](PDF_NAME, 1),
-                    "text": "Book (.pdf)",
+                    "text": "Whole book (.pdf)",
                     "tooltip": "Download the whole book as one PDF",
                     "icon": "fas fa-file-pdf",
                     "label": "download-book-pdf-button",
