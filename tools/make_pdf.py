@@ -82,6 +82,29 @@ PREPARE_JS = r"""
 """
 
 
+#: Wait until the page is final: eager images decoded, fonts loaded, MathJax done (when the page
+#: uses it), two frames painted. Printing earlier gives different bytes on a busy machine.
+SETTLE_JS = r"""
+async () => {
+  document.querySelectorAll('img[loading]').forEach(img => { img.loading = 'eager'; });
+  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  await document.fonts.ready;
+  const maths = [...document.querySelectorAll('span.math, div.math')];
+  if (window.MathJax && maths.length) {
+    for (let i = 0; i < 600 && !(MathJax.startup && MathJax.startup.promise); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await MathJax.startup.promise;
+    for (let i = 0; i < 600 && !maths.every(e => e.querySelector('mjx-container')); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+}
+"""
+
+
 def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
     """(title, pdf bytes, animations replaced) for each page, printed by Chromium."""
     from playwright.sync_api import sync_playwright
@@ -105,10 +128,7 @@ def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
             page.evaluate("document.documentElement.dataset.mode = 'light'")
             page.add_style_tag(content=PRINT_CSS)
             players = page.evaluate(PREPARE_JS)
-            page.evaluate(
-                "async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
-                " await MathJax.startup.promise; }"
-            )
+            page.evaluate(SETTLE_JS)
             title = page.title().split("\u2014")[0].split(" - ")[0].strip() or doc
             pdf = page.pdf(
                 format="A4",
