@@ -38,7 +38,7 @@ PRINT_CSS = """
   .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area,
   .header-article, .bd-header-article, footer { display: none !important; }
   .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
-  figure, img, table { break-inside: avoid; }
+  figure, img, table, div.cell_input, div.cell_output, div.highlight, pre { break-inside: avoid; }
   pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 }
 .fcconv-anim-print { display: none; grid-template-columns: repeat(4, 1fr); gap: 4px; margin: 0.5em 0; }
