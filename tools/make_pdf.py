@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make_pdf: no built site in {args.html} (run make book first)", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    pages = print_pages(args.html, toc_files())
+    pages = print_pages(args.html.resolve(), toc_files())
     pdf = join(pages, "FC vs convolution layers: geometry and gradients")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
