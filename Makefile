@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit lint serve clean report repro publish
+.PHONY: help venv book test unit lint serve clean report repro publish pdf
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that 
 book: $(STAMP) ## Strict build of the site into _build/html
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"
+
+pdf: book ## The whole book as one PDF, printed from the strict build by Chromium (_build/pdf/)
+	$(BIN)/python tools/make_pdf.py
+	@echo "Rebuild the site (make book) to offer the PDF from its download button."
 
 lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check lessons_code tests tools benchmarks

@@ -91,3 +91,6 @@ def test_pages_are_in_the_toc_in_order():
         assert page in files, page
     positions = [files.index(page) for page in lesson]
     assert positions == sorted(positions), [files[i] for i in sorted(positions)]
+    # the last page of the lesson; the "Reference" part (glossary, references, what's new) follows it
+    lessons = [f for f in files if f not in ("book/glossary", "book/references", "book/whats_new")]
+    assert lessons[-1] == "book/takeaways"

@@ -34,6 +34,12 @@ def set_repository(text: str, url: str, branch: str) -> str:
     )
     if n != 1:
         raise ValueError("_config.yml has no 'use_repository_button: false' line under html:")
+    # The 404 page's links start at the site's path: /REPO/ for a GitHub Pages project site.
+    owner, repo = parts.path.strip("/").split("/")
+    prefix = "/" if repo.lower() == f"{owner.lower()}.github.io" else f"/{repo}/"
+    text = re.sub(
+        r'^(\s+notfound_urls_prefix:)\s*"/"\s*$', rf'\1 "{prefix}"', text, count=1, flags=re.MULTILINE
+    )
     block = f"\nrepository:\n  url: {url.rstrip('/')}\n  branch: {branch}\n"
     return text.rstrip("\n") + "\n" + block
 

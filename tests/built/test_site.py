@@ -17,8 +17,8 @@ from bookbuild import ROOT, toc_files
 from bs4 import BeautifulSoup
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
-#: Pages Sphinx writes beside the chapters: the redirect, the search page and the index.
-SPHINX_PAGES = {"index", "search", "genindex"}
+#: Pages Sphinx writes beside the chapters: the redirect, the search page, the index, the 404 page.
+SPHINX_PAGES = {"index", "search", "genindex", "404"}
 #: Tags that make the browser fetch something while the page loads (not <a> links a reader clicks).
 RESOURCE_ATTRS = {
     "script": "src",
@@ -93,7 +93,10 @@ def test_internal_links_and_anchors_resolve(site):
             if not url or _is_external(url) or url.startswith(("mailto:", "javascript:", "data:")):
                 continue
             parts = urlsplit(url)
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if parts.path.startswith("/"):  # the 404 page's links start at the site's root ("/")
+                target = (site.html / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file():
@@ -191,6 +194,8 @@ def test_no_resource_is_loaded_from_another_origin(site):
 
 def test_mathjax_is_served_locally(site):
     for doc in toc_files():
+        if not site.soup(doc).select(".math"):
+            continue  # Sphinx loads MathJax only on pages with maths (not References, What's new)
         scripts = [urlsplit(s.get("src", "")).path for s in site.soup(doc).find_all("script")]
         mathjax = [s for s in scripts if "mathjax" in s.lower()]
         assert len(mathjax) == 1 and mathjax[0].endswith("_static/mathjax/tex-chtml.js"), (doc, mathjax)

@@ -1,0 +1,330 @@
+"""What readers expect of a book besides its chapters (a local Sphinx extension, see ``_config.yml``).
+
+* **Version**: the book's version (the package version, plus the commit when built from git) in
+  every page's footer and as the substitution ``{{ book_version }}``.
+* **Notebooks**: every chapter with code as a runnable ``.ipynb`` (``tools/nbexport.py``), offered
+  by the theme's download button (its ``.ipynb`` entry, icon ``fas fa-code``) and collected, with a
+  ``requirements.txt`` for Binder, in ``_build/notebooks`` (the publish workflow pushes that folder
+  to the ``notebooks`` branch).
+* **Launch buttons**: the theme's Binder and Colab buttons, shown only when a repository URL is
+  configured, re-pointed from the ``.md`` sources (which those services cannot run) to the
+  notebooks on the ``notebooks`` branch.
+* **PDF**: when ``make pdf`` has produced the book's PDF (``fcconv_pdf``), the build copies it into
+  the site and adds a "Book (.pdf)" entry to the download button (icon ``fas fa-file-pdf``);
+  without the file, no link.
+* **404 page**: ``sphinx-notfound-page``'s body links to the front page under the published prefix.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import nbexport
+
+#: Jupyter Book's default ``repository.url``: present in every build, so it does not count as set.
+JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+#: The branch the publish workflow pushes the notebooks to; launch buttons open it.
+NOTEBOOKS_BRANCH = "notebooks"
+PDF_NAME = "fc-vs-conv-layers.pdf"
+
+
+# --- configuration-level helpers (pure, unit-tested) -------------------------------------------
+
+
+def configured_repository(theme_options: dict) -> str | None:
+    """The repository URL the book was given, or ``None`` (no URL, or Jupyter Book's default)."""
+    url = (theme_options.get("repository_url") or "").strip().rstrip("/")
+    if not url or url == JB_DEFAULT_REPOSITORY:
+        return None
+    return url
+
+
+def github_parts(repository_url: str) -> tuple[str, str]:
+    """``(owner, repo)`` of an ``https://github.com/OWNER/REPO`` URL."""
+    parts = urlsplit(repository_url)
+    path = parts.path.strip("/").removesuffix(".git").split("/")
+    if parts.scheme != "https" or parts.netloc != "github.com" or len(path) != 2 or not all(path):
+        raise ValueError(f"expected https://github.com/OWNER/REPO, got {repository_url!r}")
+    return path[0], path[1]
+
+
+def launch_urls(
+    repository_url: str,
+    docname: str,
+    *,
+    binderhub_url: str = "",
+    colab_url: str = "",
+    branch: str = NOTEBOOKS_BRANCH,
+) -> dict[str, str]:
+    """Binder and Colab links to the runnable notebook of ``docname`` on ``branch``."""
+    owner, repo = github_parts(repository_url)
+    path = f"{docname}.ipynb"
+    urls = {}
+    if binderhub_url:
+        urls["Binder"] = f"{binderhub_url.rstrip('/')}/v2/gh/{owner}/{repo}/{branch}?labpath={path}"
+    if colab_url:
+        urls["Colab"] = f"{colab_url.rstrip('/')}/github/{owner}/{repo}/blob/{branch}/{path}"
+    return urls
+
+
+def book_version(root: Path) -> str:
+    """The package version, with the short commit when ``root`` is a git checkout."""
+    version = metadata.version("lessons-code")
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short=7", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        sha = ""
+    return f"{version} (commit {sha})" if sha else version
+
+
+def author_year(entry) -> str:
+    """Author-year text of a pybtex entry, as sphinxcontrib-bibtex prints it in the text."""
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+    if not names:
+        who = entry.fields.get("title", "?")
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+def register_bibliography_style() -> None:
+    """Register the pybtex style ``fcconv``: the plain style, labels "Author et al., Year"."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.labels import BaseLabelStyle
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                yield author_year(entry)
+
+    class FcconvStyle(PlainStyle):
+        default_label_style = "fcconv_author_year"
+
+    register_plugin("pybtex.style.labels", "fcconv_author_year", AuthorYearLabels, force=True)
+    register_plugin("pybtex.style.formatting", "fcconv", FcconvStyle, force=True)
+
+    import sphinxcontrib.bibtex.plugin
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def round_brackets() -> BracketStyle:
+        return BracketStyle(left="(", right=")")
+
+    @dataclass
+    class RoundAuthorYear(AuthorYearReferenceStyle):
+        """Author-year citations in round brackets: (Dumoulin and Visin, 2016)."""
+
+        bracket_parenthetical: BracketStyle = field(default_factory=round_brackets)
+        bracket_textual: BracketStyle = field(default_factory=round_brackets)
+        bracket_author: BracketStyle = field(default_factory=round_brackets)
+        bracket_label: BracketStyle = field(default_factory=round_brackets)
+        bracket_year: BracketStyle = field(default_factory=round_brackets)
+
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "fcconv_author_year", RoundAuthorYear, force=True
+    )
+
+
+# --- Sphinx side --------------------------------------------------------------------------------
+
+
+def _on_config_inited(app, config) -> None:
+    root = Path(app.srcdir)
+    version = book_version(root)
+    config.version = config.release = version
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    subs["book_version"] = version
+    config.myst_substitutions = subs
+    opts = config.html_theme_options
+    footer = opts.get("extra_footer", "") or ""
+    opts["extra_footer"] = (
+        f'{footer}<p class="fcconv-version">FC vs convolution layers, version {version}</p>'
+    )
+    # launch buttons: only with a repository URL of our own (never Jupyter Book's default)
+    launch = dict(opts.get("launch_buttons") or {})
+    if configured_repository(opts) is None:
+        for key in ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url"):
+            launch[key] = ""
+        launch["thebe"] = False
+    opts["launch_buttons"] = launch
+    # 404 page: a body that links home under the published prefix
+    prefix = config.notfound_urls_prefix or "/"
+    config.notfound_context = {
+        "title": "Page not found",
+        "body": (
+            "<h1>Page not found</h1>"
+            "<p>This address is not a page of <em>FC vs convolution layers</em>: it may have moved "
+            "or been misspelled.</p>"
+            f'<p>Go to the <a href="{prefix}index.html">front page</a>, or use the table of contents '
+            "and the search box.</p>"
+        ),
+    }
+
+
+def _pdf_source(app) -> Path | None:
+    path = Path(app.srcdir) / app.config.fcconv_pdf
+    return path if app.config.fcconv_pdf and path.is_file() else None
+
+
+def _has_notebook(app, docname: str) -> bool:
+    return "kernelspec" in app.env.metadata.get(docname, {})
+
+
+def _on_page_context_early(app, pagename, templatename, context, doctree) -> None:
+    """Before the theme's buttons (priority 501): our notebook is the page's ``.ipynb``."""
+    if app.builder.name == "html" and doctree is not None and _has_notebook(app, pagename):
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _on_page_context_late(app, pagename, templatename, context, doctree) -> None:
+    """After the theme's buttons: re-point launch links, add the book's PDF to the download menu."""
+    if app.builder.name != "html":
+        return
+    buttons = context.get("header_buttons") or []
+    opts = app.config.html_theme_options
+    repo = configured_repository(opts)
+    launch = opts.get("launch_buttons") or {}
+    for group in buttons:
+        if group.get("label") == "launch-buttons" and repo:
+            urls = launch_urls(
+                repo,
+                pagename,
+                binderhub_url=launch.get("binderhub_url", ""),
+                colab_url=launch.get("colab_url", ""),
+            )
+            for button in group.get("buttons", []):
+                if button.get("text") in urls:
+                    button["url"] = urls[button["text"]]
+        if group.get("label") == "download-buttons" and _pdf_source(app) is not None:
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](PDF_NAME, 1),
+                    "text": "Whole book (.pdf)",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-book-pdf-button",
+                }
+            )
+
+
+def _glue_values(glue_json: Path) -> dict[str, str]:
+    """Glue key -> plain text value, from the ``<doc>.glue.json`` myst-nb writes when executing."""
+    if not glue_json.is_file():
+        return {}
+    values = {}
+    for name, output in json.loads(glue_json.read_text(encoding="utf-8")).items():
+        text = output.get("data", {}).get("text/plain")
+        if text is None:
+            continue
+        text = "".join(text) if isinstance(text, list) else text
+        try:
+            value = ast.literal_eval(text)
+            text = value if isinstance(value, str) else str(value)
+        except (ValueError, SyntaxError):
+            pass
+        values[name] = text
+    return values
+
+
+def book_facts(app) -> nbexport.BookFacts:
+    """Numbers, titles and citations as the built book shows them."""
+    env = app.env
+    numbers = env.toc_fignumbers
+    formats = app.config.numfig_format
+    refs: dict[str, str] = {}
+    for label, (docname, node_id, title) in env.domaindata["std"]["labels"].items():
+        shown = title
+        for figtype in ("figure", "table", "code-block"):
+            number = numbers.get(docname, {}).get(figtype, {}).get(node_id)
+            if number:
+                shown = formats.get(figtype, "%s") % ".".join(map(str, number))
+                break
+        if shown:
+            refs[label] = shown
+    equations: dict[str, str] = {}
+    for label, (docname, number) in env.get_domain("math").data.get("objects", {}).items():
+        shown = numbers.get(docname, {}).get("displaymath", {}).get(f"equation-{label}")
+        equations[label] = ".".join(map(str, shown)) if shown else str(number)
+    citations = {}
+    try:
+        import pybtex.database
+
+        for bib in app.config.bibtex_bibfiles:
+            data = pybtex.database.parse_file(str(Path(app.srcdir) / bib))
+            citations.update({key: author_year(entry) for key, entry in data.entries.items()})
+    except (ImportError, AttributeError):
+        pass
+    return nbexport.BookFacts(refs=refs, equations=equations, citations=citations)
+
+
+def _on_build_finished(app, exception) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    outdir = Path(app.outdir)
+    bundle = outdir.parent / "notebooks"
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    facts = book_facts(app)
+    opts = app.config.html_theme_options
+    repo = configured_repository(opts)
+    branch = opts.get("repository_branch") or "main"
+    executed_root = outdir.parent / "jupyter_execute"
+    for docname in sorted(app.env.found_docs):
+        if not _has_notebook(app, docname):
+            continue
+        source = Path(app.env.doc2path(docname))
+        parsed = read_myst_markdown_notebook(source.read_text(encoding="utf-8"))
+        page_facts = nbexport.BookFacts(
+            refs=facts.refs,
+            equations=facts.equations,
+            citations=facts.citations,
+            glue=_glue_values(executed_root / f"{docname}.glue.json"),
+        )
+        title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        notebook = nbexport.export_notebook(
+            [dict(cell) for cell in parsed.cells], page_facts, title=title, repository_url=repo, branch=branch
+        )
+        text = nbexport.dumps(notebook)
+        for folder in (outdir / "_sources", bundle):
+            target = folder / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if bundle.exists():
+        install = (
+            f"lessons-code[notebook] @ git+{repo}@{branch}" if repo else "# no repository URL configured"
+        )
+        (bundle / "requirements.txt").write_text(install + "\n", encoding="utf-8")
+    pdf = _pdf_source(app)
+    if pdf is not None:
+        shutil.copyfile(pdf, outdir / PDF_NAME)
+
+
+def setup(app) -> dict[str, Any]:
+    register_bibliography_style()
+    app.add_config_value("fcconv_pdf", "_build/pdf/" + PDF_NAME, "html")
+    if "notfound_urls_prefix" not in app.config.values:
+        app.add_config_value("notfound_urls_prefix", "/", "html")
+    app.connect("config-inited", _on_config_inited, priority=900)
+    app.connect("html-page-context", _on_page_context_early, priority=500)
+    app.connect("html-page-context", _on_page_context_late, priority=600)
+    app.connect("build-finished", _on_build_finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

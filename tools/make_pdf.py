@@ -1,0 +1,193 @@
+"""The whole book as one PDF, printed from the strictly built site by Chromium (``make pdf``).
+
+Route: every page of ``_toc.yml`` is opened from ``_build/html`` in Debian's Chromium through
+Playwright (already used by the browser tests), printed to A4 with the print stylesheet of the
+theme, and the pages are joined in TOC order with pypdf, one bookmark per chapter. Jupyter Book's
+LaTeX route was not taken: its class needs ``bbm.sty`` (Debian's 509 MB ``texlive-fonts-extra``)
+and it drops the exercise-solution figures. What the printed pages get that the screen does not:
+
+* the exercise solutions are unfolded (sphinx-togglebutton hides them on screen);
+* each animation player is replaced by a static grid of its frames (small multiples, at most 16
+  frames, evenly spaced), taken from the PNG frames the player embeds;
+* equation numbers, figure numbers and cross-references are the built site's, already resolved.
+
+Same bytes on a rebuild: fixed document information (no dates) and a document id derived from the
+content. Usage: ``python tools/make_pdf.py [--html _build/html] [--out _build/pdf/...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from book_extras import PDF_NAME  # noqa: E402
+from bookbuild import toc_files  # noqa: E402
+
+PRINT_CSS = """
+*, *::before, *::after { transition: none !important; animation: none !important; }
+@media print {
+  .fcconv-anim-print { display: grid !important; }
+  .animation, .anim-controls { display: none !important; }
+  .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area,
+  .header-article, .bd-header-article, footer { display: none !important; }
+  .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
+  figure, img, table, div.cell_input, div.cell_output, div.highlight, pre { break-inside: avoid; }
+  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+}
+.fcconv-anim-print { display: none; grid-template-columns: repeat(4, 1fr); gap: 4px; margin: 0.5em 0; }
+.fcconv-anim-print figure { margin: 0; text-align: center; font-size: 9px; }
+.fcconv-anim-print img { width: 100%; height: auto; }
+"""
+
+#: Unfold the solutions; put a grid of each animation's frames next to its player.
+PREPARE_JS = r"""
+() => {
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
+  let players = 0;
+  for (const script of document.querySelectorAll('script')) {
+    const text = script.textContent;
+    if (!text.includes('new Animation(')) continue;
+    const idMatch = text.match(/var img_id = "([^"]+)"/);
+    if (!idMatch) continue;
+    const frames = [];
+    const re = /frames\[(\d+)\] = "(data:image\/png;base64,[^"]*)"/g;
+    let m;
+    while ((m = re.exec(text)) !== null) frames[+m[1]] = m[2].replace(/\\\n/g, '');
+    const img = document.getElementById(idMatch[1]);
+    const player = img && img.closest('.animation');
+    if (!player || !frames.length) continue;
+    const n = Math.min(16, frames.length);
+    const grid = document.createElement('div');
+    grid.className = 'fcconv-anim-print';
+    for (let k = 0; k < n; k++) {
+      const i = Math.round(k * (frames.length - 1) / Math.max(1, n - 1));
+      const fig = document.createElement('figure');
+      fig.innerHTML = `<img alt="Frame ${i + 1} of ${frames.length}" src="${frames[i]}">`
+        + `<figcaption>frame ${i + 1}</figcaption>`;
+      grid.appendChild(fig);
+    }
+    player.parentNode.insertBefore(grid, player.nextSibling);
+    players += 1;
+  }
+  return players;
+}
+"""
+
+
+#: Wait until the page is final: eager images decoded, fonts loaded, MathJax done (when the page
+#: uses it), two frames painted. Printing earlier gives different bytes on a busy machine.
+SETTLE_JS = r"""
+async () => {
+  document.querySelectorAll('img[loading]').forEach(img => { img.loading = 'eager'; });
+  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  await document.fonts.ready;
+  const maths = [...document.querySelectorAll('span.math, div.math')];
+  if (window.MathJax && maths.length) {
+    for (let i = 0; i < 600 && !(MathJax.startup && MathJax.startup.promise); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await MathJax.startup.promise;
+    for (let i = 0; i < 600 && !maths.every(e => e.querySelector('mjx-container')); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+}
+"""
+
+
+def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
+    """(title, pdf bytes, animations replaced) for each page, printed by Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        page.emulate_media(media="print", color_scheme="light")
+        for doc in docs:
+            page.goto((html / f"{doc}.html").as_uri(), wait_until="load")
+            page.evaluate("document.documentElement.dataset.theme = 'light'")
+            page.evaluate("document.documentElement.dataset.mode = 'light'")
+            page.add_style_tag(content=PRINT_CSS)
+            players = page.evaluate(PREPARE_JS)
+            page.evaluate(SETTLE_JS)
+            title = page.title().split("\u2014")[0].split(" - ")[0].strip() or doc
+            pdf = page.pdf(
+                format="A4",
+                print_background=True,
+                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+                outline=False,
+            )
+            out.append((title, pdf, players))
+        browser.close()
+    return out
+
+
+def join(pages: list[tuple[str, bytes, int]], title: str) -> bytes:
+    """One PDF with a bookmark per page, fixed metadata and a content-derived id (stable bytes)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    writer = PdfWriter()
+    for name, data, _ in pages:
+        start = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(data)))  # keeps the pages, drops Chromium's dated /Info
+        writer.add_outline_item(title=name, page_number=start)
+    writer.add_metadata({"/Title": title, "/Producer": "tools/make_pdf.py (Chromium, pypdf)"})
+    placeholder = b"\x00" * 16
+    writer._ID = ArrayObject([ByteStringObject(placeholder), ByteStringObject(placeholder)])
+    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    buf = io.BytesIO()
+    writer.write(buf)
+    pdf = buf.getvalue()
+    # the document id: a hash of everything else, written over the placeholder (same length)
+    zeros = b"<" + b"0" * 32 + b">"
+    assert pdf.count(zeros) == 2, "expected the placeholder id twice in the trailer"
+    doc_id = b"<" + hashlib.sha256(pdf).hexdigest()[:32].encode() + b">"
+    return pdf.replace(zeros, doc_id)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf" / PDF_NAME)
+    args = parser.parse_args(argv)
+    if not (args.html / "index.html").is_file():
+        print(f"make_pdf: no built site in {args.html} (run make book first)", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    pages = print_pages(args.html.resolve(), toc_files())
+    pdf = join(pages, "FC vs convolution layers: geometry and gradients")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(pdf)
+    from pypdf import PdfReader
+
+    n = len(PdfReader(io.BytesIO(pdf)).pages)
+    anims = sum(p[2] for p in pages)
+    print(
+        f"{args.out}: {n} pages, {len(pdf) / 1e6:.2f} MB, {len(pages)} chapters, "
+        f"{anims} animations as frame grids, {time.perf_counter() - start:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

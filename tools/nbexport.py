@@ -1,0 +1,281 @@
+"""Turn a chapter (a MyST Markdown notebook) into a plain ``.ipynb`` that runs anywhere.
+
+The book's pages are MyST notebooks executed by myst-nb. Downloaded as they are, they would show
+MyST-only markup as raw text (``{numref}`fig-x```, ``(label)=``, directive fences) and need
+``myst_nb`` for ``glue``. :func:`export_notebook` returns a notebook in which
+
+* the first cell installs the book's package (``%pip install`` from the repository, tagged
+  ``fcconv-install`` so a test can skip it), or, with no repository URL, says how to install it;
+* the second cell defines small stand-ins for ``myst_nb.glue`` and ``IPython.display.Markdown``
+  (the stand-in turns the tables' ``:::{table}`` fences into a bold caption), and the chapters'
+  own ``from myst_nb import glue`` lines are dropped;
+* roles and directives become plain Markdown: cross-references become the numbers and titles the
+  book shows, citations become author-year text, glued numbers become the values this build
+  computed, exercises become block quotes, equation labels become ``\\tag{n}``;
+* outputs are empty (the reader runs the notebook) and the bytes depend only on the inputs.
+
+Pure functions, no Sphinx: the Sphinx side (``tools/book_extras.py``) collects the numbers and
+calls :func:`export_notebook` for every chapter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+#: Tag of the install cell (skipped by the notebook test, which installs from the checkout).
+INSTALL_TAG = "fcconv-install"
+
+STANDIN_SOURCE = '''\
+# Stand-ins for the two helpers the book's build provides (myst_nb.glue, MyST tables), so this
+# notebook runs in plain Jupyter or Colab. In the book, glue(...) puts a computed value into the
+# text; the text below already holds the values of the book's build.
+import re as _re
+
+from IPython.display import Markdown as _IPythonMarkdown
+
+try:
+    from myst_nb import glue
+except ImportError:
+
+    def glue(name, value, display=True):
+        """Stand-in for myst_nb.glue: shows the value when display=True, else does nothing."""
+        if display:
+            from IPython.display import display as _show
+
+            _show(value)
+
+
+def Markdown(text):
+    """IPython's Markdown, with the book's ':::{table}' fences turned into a bold caption."""
+    match = _re.match(r":::\\{table\\}\\s*(.*?)\\n(?::[a-z]+:.*\\n)*\\n?(.*)\\n:::\\s*$", text, _re.S)
+    if match:
+        text = f"**{match.group(1).strip()}**\\n\\n{match.group(2)}"
+    return _IPythonMarkdown(text)
+'''
+
+
+@dataclass(frozen=True)
+class BookFacts:
+    """What the book knows about its labels, numbers, glued values and citations."""
+
+    #: label -> text a reference to it shows ("Figure 3.2", "Section 2.1", a chapter title)
+    refs: Mapping[str, str] = field(default_factory=dict)
+    #: equation label -> number shown ("2.3")
+    equations: Mapping[str, str] = field(default_factory=dict)
+    #: glue key -> plain value of this build ("34,944")
+    glue: Mapping[str, str] = field(default_factory=dict)
+    #: bibliography key -> author-year text ("Krizhevsky et al., 2012")
+    citations: Mapping[str, str] = field(default_factory=dict)
+
+
+def install_cell_source(repository_url: str | None, branch: str = "main") -> str | None:
+    """The ``%pip install`` line for the book's package, or ``None`` without a repository URL."""
+    if not repository_url:
+        return None
+    url = repository_url.rstrip("/")
+    if not url.startswith("https://") or any(c in url for c in " \"'"):
+        raise ValueError(f"expected an https repository URL, got {repository_url!r}")
+    return (
+        "# The book's package, lessons_code (numpy, matplotlib, scikit-learn): needed on Colab, Binder\n"
+        "# or in any fresh environment; skip this cell where the package is already installed.\n"
+        f'%pip install --quiet "lessons-code[notebook] @ git+{url}@{branch}"'
+    )
+
+
+NO_REPO_TEXT = (
+    "**Before you run this notebook**, install the book's package, `lessons_code`: from a clone of "
+    'the book\'s repository, `pip install -e ".[notebook]"` (Python 3.10 or newer).'
+)
+
+
+def _format_glue(value: str, spec: str | None) -> str:
+    if not spec:
+        return value
+    try:
+        return format(float(value.replace(",", "")), spec)
+    except ValueError:
+        return value
+
+
+def _role_text(role: str, content: str, facts: BookFacts) -> str:
+    """Plain text for one MyST role."""
+    explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, flags=re.S)
+    text, target = (explicit.group(1), explicit.group(2)) if explicit else (None, content)
+    if role in ("term", "index"):
+        return text if text is not None else target
+    if role in ("ref", "doc"):
+        return text if text is not None else facts.refs.get(target, target)
+    if role == "numref":
+        shown = facts.refs.get(target)
+        if shown is None:
+            return text or target
+        if text is not None:
+            number = shown.split(" ", 1)[-1]
+            return text.replace("%s", number).replace("{number}", number)
+        return shown
+    if role == "eq":
+        return f"({facts.equations.get(target, target)})"
+    if role == "math":
+        return f"${content}$"
+    if role.startswith("cite"):
+        keys = [k.strip() for k in target.split(",")]
+        inner = "; ".join(facts.citations.get(k, k) for k in keys)
+        return inner if role in ("cite:t", "cite:ts") else f"({inner})"
+    if role.startswith("glue"):
+        key, _, spec = target.partition(":")
+        return _format_glue(facts.glue.get(key, key), spec or None)
+    return content
+
+
+_ROLE_RE = re.compile(r"\{([a-z]+(?::[a-z]*)?)\}`([^`]*)`")
+_LABEL_RE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
+_EQ_LABEL_RE = re.compile(r"^\$\$\s*\(([A-Za-z0-9_.:-]+)\)\s*$")
+_FENCE_RE = re.compile(r"^(`{3,}|:{3,})\{([a-z-]+)\}\s*(.*)$")
+
+
+def convert_markdown(text: str, facts: BookFacts) -> str:
+    """MyST Markdown -> CommonMark with dollar maths (what Jupyter and Colab render)."""
+    out: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _LABEL_RE.match(line) or line.startswith("% "):
+            i += 1
+            continue
+        eq = _EQ_LABEL_RE.match(line)
+        if eq:
+            # "$$ (eq-x)" closes a labelled display equation: number it as the book does
+            out.append(f"\\tag{{{facts.equations.get(eq.group(1), eq.group(1))}}}")
+            out.append("$$")
+            i += 1
+            continue
+        fence = _FENCE_RE.match(line)
+        if fence:
+            marker, name, arg = fence.groups()
+            body: list[str] = []
+            i += 1
+            while i < len(lines) and lines[i].strip() != marker:
+                if not re.match(r"^:[a-z-]+:", lines[i]):  # directive options
+                    body.append(lines[i])
+                i += 1
+            i += 1  # the closing fence
+            inner = convert_markdown("\n".join(body).strip("\n"), facts)
+            if name == "tableofcontents":
+                continue
+            if name == "solution-start":
+                out.append("**Solution**")
+                continue
+            if name == "solution-end":
+                continue
+            title = {"exercise": "Exercise"}.get(name, name.capitalize())
+            head = f"**{title}{' ' + arg if arg else ''}.**"
+            quoted = "\n".join(f"> {row}" if row else ">" for row in [head, "", *inner.splitlines()])
+            out.append(quoted)
+            continue
+        out.append(_ROLE_RE.sub(lambda m: _role_text(m.group(1), m.group(2), facts), line))
+        i += 1
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
+
+
+def convert_code(source: str) -> str:
+    """A chapter's code cell for plain Jupyter: no ``myst_nb`` import, the Markdown stand-in kept."""
+    kept = []
+    for line in source.splitlines():
+        if re.fullmatch(r"from myst_nb import glue\s*", line):
+            continue
+        imp = re.fullmatch(r"from IPython\.display import (.*)", line)
+        if imp:
+            names = [n.strip() for n in imp.group(1).split(",") if n.strip() != "Markdown"]
+            if not names:
+                continue
+            line = "from IPython.display import " + ", ".join(names)
+        kept.append(line)
+    return "\n".join(kept).strip("\n")
+
+
+def _cell(cell_type: str, source: str, metadata: dict | None = None) -> dict:
+    cell = {"cell_type": cell_type, "metadata": metadata or {}, "source": source}
+    if cell_type == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+    return cell
+
+
+def export_notebook(
+    cells: list[dict],
+    facts: BookFacts,
+    *,
+    title: str,
+    repository_url: str | None = None,
+    branch: str = "main",
+    book_url: str | None = None,
+) -> dict:
+    """A runnable nbformat-4 notebook (as a dict) from a chapter's parsed cells.
+
+    ``cells`` are nbformat-style dicts (``cell_type``, ``source``, ``metadata``) as myst-nb's
+    reader returns them.
+    """
+    if not isinstance(cells, list):
+        raise TypeError(f"expected a list of cells, got {type(cells).__name__}")
+    where = f" ({book_url})" if book_url else ""
+    intro = (
+        f"*This notebook is the chapter \u201c{title}\u201d of the book* FC vs convolution layers{where}, "
+        "*exported so that you can run and change its code. Figures and numbers appear when you run "
+        "the cells; the text quotes the values of the book's own build.*"
+    )
+    install = install_cell_source(repository_url, branch)
+    out = [_cell("markdown", intro)]
+    if install:
+        out.append(_cell("code", install, {"tags": [INSTALL_TAG]}))
+    else:
+        out.append(_cell("markdown", NO_REPO_TEXT))
+    out.append(_cell("code", STANDIN_SOURCE.strip("\n"), {"tags": ["fcconv-standins"]}))
+    for cell in cells:
+        kind = cell.get("cell_type")
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if kind == "markdown":
+            text = convert_markdown(source, facts)
+            if text:
+                out.append(_cell("markdown", text))
+        elif kind == "code":
+            tags = list(cell.get("metadata", {}).get("tags", []))
+            meta: dict = {"tags": tags} if tags else {}
+            if "hide-input" in tags or "remove-input" in tags or "remove-cell" in tags:
+                meta["jupyter"] = {"source_hidden": True}
+            out.append(_cell("code", convert_code(source), meta))
+        else:
+            raise ValueError(f"expected markdown or code cells, got a {kind!r} cell")
+    return {
+        "cells": out,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def dumps(notebook: dict) -> str:
+    """The notebook as JSON text, with cell ids derived from positions (stable bytes)."""
+    for n, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{n:03d}"
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+MYST_LEFTOVER = re.compile(r"\{[a-z]+(?::[a-z]*)?\}`|^\([A-Za-z0-9_.:-]+\)=\s*$|^(`{3,}|:{3,})\{", re.M)
+
+
+def myst_leftovers(notebook: dict) -> list[str]:
+    """MyST markup that survived in the markdown cells (an empty list for a clean export)."""
+    found = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            found += [m.group(0) for m in MYST_LEFTOVER.finditer(src)]
+    return found
