@@ -121,6 +121,10 @@ def test_fix_labels_changes_the_theme_markup_and_only_that():
     out = page_polish.fix_labels(sidebar + "<p>text</p>")
     assert 'role="complementary" aria-label="Book navigation"' in out and out.endswith("<p>text</p>")
     assert page_polish.fix_labels("<p>bd-sidebar</p>") == "<p>bd-sidebar</p>"
+    maths = '<div class="math"><span class="katex-display"><span class="katex">x</span></span></div>'
+    assert '<span class="katex-display" tabindex="0"><span class="katex">' in page_polish.fix_labels(maths)
+    inline = '<span class="math"><span class="katex">x</span></span>'
+    assert page_polish.fix_labels(inline) == inline  # inline maths never scrolls: no tab stop
 
 
 # ---------------------------------------------------------------- repository and baseurl

@@ -7,10 +7,9 @@
 * **Images.** Every ``<img>`` of our own gets its ``width`` and ``height`` (read from the file,
   so the browser reserves the space: no layout shift), ``decoding="async"``, and
   ``loading="lazy"`` unless it is the first image of the article (likely on the first screen).
-* **Accessible names** of the theme's controls (WCAG 2.5.3, label in name): the search button
-  shows "Search Ctrl+K" but was labelled "Search"; the "Show code cell source" toggles read
-  "Show code cell source" visibly but are labelled by their ``aria-label``; the theme's icon-only
-  buttons keep their labels.
+* **Landmarks and keyboard**: the primary sidebar (it holds the logo link) becomes a labelled
+  complementary landmark; display equations, which scroll sideways when wider than the column,
+  are focusable.
 
 The image and label edits rewrite the written HTML files once the build is done (Sphinx has
 written and copied everything by then); they are plain text edits of markup the theme and
@@ -31,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 #: A description longer than this is cut by search engines.
 DESCRIPTION_MAX = 160
+#: Pages Sphinx writes itself (no front matter).
+SPECIAL_DESCRIPTIONS = {
+    "search": "Search every page of the book {title}.",
+    "genindex": "Index of the book {title}.",
+}
 _IMG = re.compile(r"<img\b[^>]*>")
 _ARTICLE = re.compile(r'<article class="bd-article"')
 
@@ -92,6 +96,10 @@ def size_images(page_html: str, page: Path) -> str:
 #: (what the theme writes, what it becomes): exact strings, each must be found on every page
 #: that has the control (the tests check the result in the browser).
 LABEL_FIXES = (
+    # A display equation wider than the column scrolls inside its .katex-display box (see
+    # fcconv.css): focusable, so the keyboard can scroll it (axe scrollable-region-focusable),
+    # as MathJax's containers were. KaTeX writes this exact opening tag.
+    ('<span class="katex-display">', '<span class="katex-display" tabindex="0">'),
     # The primary sidebar holds the logo link outside any landmark (axe `region`): a labelled
     # complementary landmark around it (its <nav aria-label="Main"> stays inside).
     (
@@ -115,6 +123,10 @@ def fix_labels(page_html: str) -> str:
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     """Front matter ``description`` -> meta description and og:description (before opengraph)."""
     if doctree is None:
+        if pagename in SPECIAL_DESCRIPTIONS:
+            text = SPECIAL_DESCRIPTIONS[pagename].format(title=app.config.html_title)
+            tag = f'<meta name="description" content="{html.escape(text, quote=True)}" />'
+            context["metatags"] = context.get("metatags", "") + "\n" + tag
         return
     meta = context.get("meta") or {}
     description = " ".join(str(meta.get("description", "")).split())
@@ -145,20 +157,6 @@ def _drop_relative_og_url(app, pagename, templatename, context, doctree) -> None
         )
 
 
-#: Makes a display equation that overflows its column focusable, so the keyboard can scroll it
-#: (axe ``scrollable-region-focusable``); re-checked when the window is resized.
-SCROLLABLE_MATH_JS = (
-    "(()=>{const f=()=>document.querySelectorAll('div.math>.katex-display').forEach(e=>{"
-    "if(e.scrollWidth>e.clientWidth+1){e.tabIndex=0;e.setAttribute('role','group');"
-    "e.setAttribute('aria-label','equation, scrolls sideways')}else{e.removeAttribute('tabindex')}});"
-    "addEventListener('DOMContentLoaded',f);addEventListener('resize',f)})();"
-)
-
-
-def _builder_inited(app) -> None:
-    app.add_js_file(None, body=SCROLLABLE_MATH_JS)
-
-
 def _post_process(app, exc) -> None:
     if exc is not None or app.builder.format != "html":
         return
@@ -178,6 +176,5 @@ def setup(app):
     # Before sphinxext-opengraph (priority 500) reads the page's fields.
     app.connect("html-page-context", _page_context, priority=400)
     app.connect("html-page-context", _drop_relative_og_url, priority=600)
-    app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _post_process)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
