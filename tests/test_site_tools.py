@@ -123,6 +123,10 @@ def test_fix_labels_changes_the_theme_markup_and_only_that():
     assert page_polish.fix_labels("<p>bd-sidebar</p>") == "<p>bd-sidebar</p>"
     maths = '<div class="math"><span class="katex-display"><span class="katex">x</span></span></div>'
     assert '<span class="katex-display" tabindex="0"><span class="katex">' in page_polish.fix_labels(maths)
+    summary = '<summary aria-label="Toggle hidden content">\n<p class="collapsed">Show code cell source</p>'
+    assert page_polish.fix_labels(summary) == '<summary>\n<p class="collapsed">Show code cell source</p>'
+    search = '<button class="btn" title="Search" aria-label="Search" data-bs-placement="bottom">'
+    assert "aria-label" not in page_polish.fix_labels(search)
     inline = '<span class="math"><span class="katex">x</span></span>'
     assert page_polish.fix_labels(inline) == inline  # inline maths never scrolls: no tab stop
 

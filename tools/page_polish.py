@@ -7,6 +7,9 @@
 * **Images.** Every ``<img>`` of our own gets its ``width`` and ``height`` (read from the file,
   so the browser reserves the space: no layout shift), ``decoding="async"``, and
   ``loading="lazy"`` unless it is the first image of the article (likely on the first screen).
+* **Accessible names** (WCAG 2.5.3, label in name): the theme's search button and myst-nb's
+  "Show code cell source" toggles are named by their visible text, not by a different
+  ``aria-label``.
 * **Landmarks and keyboard**: the primary sidebar (it holds the logo link) becomes a labelled
   complementary landmark; display equations, which scroll sideways when wider than the column,
   are focusable.
@@ -106,11 +109,14 @@ LABEL_FIXES = (
         '<div class="bd-sidebar-primary bd-sidebar">',
         '<div class="bd-sidebar-primary bd-sidebar" role="complementary" aria-label="Book navigation">',
     ),
-    # The search button's visible text is "Search Ctrl+K": its name must contain it (2.5.3).
+    # WCAG 2.5.3 (label in name): the search button shows "Search Ctrl+K" and the folded cells
+    # "Show code cell source", but their aria-labels said "Search" and "Toggle hidden content".
+    # Without the aria-label the name is the visible text (the title stays as a tooltip).
     (
-        'aria-label="Search"\n        data-bs-placement="bottom"',
-        'aria-label="Search (Ctrl+K)"\n        data-bs-placement="bottom"',
+        'title="Search" aria-label="Search" data-bs-placement="bottom"',
+        'title="Search" data-bs-placement="bottom"',
     ),
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
 )
 
 

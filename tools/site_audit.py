@@ -115,12 +115,14 @@ def audited_pages(site: Path) -> list[str]:
     return pages
 
 
-def run_axe(page) -> list[dict]:
-    """axe-core's violations on an open Playwright page (player markup of issue 13 excluded)."""
+def run_axe(page, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on an open Playwright page (player markup of issue 13 excluded):
+    the rules tagged :data:`AXE_TAGS`, or exactly ``rules`` (ids; experimental ones too)."""
     page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
-        """async ([tags, exclude]) => {
-            const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+        """async ([tags, rules, exclude]) => {
+            const runOnly = rules ? {type: 'rule', values: rules} : {type: 'tag', values: tags};
+            const options = {runOnly, resultTypes: ['violations']};
             const r = await axe.run(document, options);
             const owned = (id, n) => exclude.some(([rule, sel]) => rule === id && n.target.length === 1
                 && document.querySelector(n.target[0])?.matches(sel));
@@ -130,7 +132,7 @@ def run_axe(page) -> list[dict]:
                          + n.failureSummary.split('\\n').slice(0, 2).join(' '))}))
                 .filter(v => v.nodes.length);
         }""",
-        [AXE_TAGS, PLAYER_EXCLUDE],
+        [AXE_TAGS, rules, PLAYER_EXCLUDE],
     )
 
 

@@ -58,6 +58,18 @@ def test_axe_finds_no_violation(chromium, gzip_site, path, mode):
     assert not violations, f"{path} [{mode}]:\n" + "\n".join(report)
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_visible_labels_are_in_the_accessible_names(chromium, gzip_site, path):
+    """WCAG 2.5.3 (axe's experimental label-content-name-mismatch, run on its own): the search
+    button and the "Show code cell source" toggles are named by what they show."""
+    context, page, _ = site_audit.open_page(chromium, f"{gzip_site}/{path}")
+    try:
+        violations = site_audit.run_axe(page, rules=["label-content-name-mismatch"])
+    finally:
+        context.close()
+    assert not violations, f"{path}: " + "\n".join(n for v in violations for n in v["nodes"])
+
+
 def test_the_player_exceptions_are_narrow():
     """Each exception names one rule and a selector inside the player, never a whole page."""
     for rule, selector in site_audit.PLAYER_EXCLUDE:
