@@ -159,9 +159,12 @@ class Visit:
             self.failed.append(f"{response.url} (HTTP {response.status})")
 
     def settle(self):
-        """Wait for the web fonts (KaTeX's) and every image to decode."""
+        """Wait for the web fonts (KaTeX's) and every image to decode. Images below the first
+        screen are lazy (tools/page_polish.py): they are switched to eager first, as if the reader
+        had scrolled, or decode() would wait for them forever."""
         self.page.evaluate(
             """async () => {
+                document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
                 await document.fonts.ready;
                 await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
             }"""
