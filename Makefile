@@ -8,7 +8,9 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit lint serve clean report repro publish pdf
+.PHONY: help venv book test unit lint serve clean report repro publish pdf audit
+# Node tools the build calls (KaTeX renders the equations at build time) come first on PATH.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -20,8 +22,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
 	touch $(STAMP)
 
-# Node tools (audits, build-time maths), pinned by package-lock.json. `.ci/run` installs Debian's
-# nodejs and npm where they are missing.
+# Node tools (build-time maths: katex; audits: lighthouse, axe-core), pinned by package-lock.json.
+# `.ci/run` installs Debian's nodejs and npm where they are missing.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for this target: apt-get install nodejs npm" >&2; exit 1; }
@@ -30,7 +32,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
-book: $(STAMP) ## Strict build of the site into _build/html
+book: $(STAMP) $(NODE_STAMP) ## Strict build of the site into _build/html
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"
 
@@ -42,7 +44,7 @@ lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check lessons_code tests tools benchmarks
 	$(BIN)/ruff format --check lessons_code tests tools benchmarks
 
-test: lint ## Lint, unit tests, then a strict build of the book checked page by page
+test: lint $(NODE_STAMP) ## Lint, unit tests, then a strict build of the book checked page by page
 	$(BIN)/python -m pytest
 
 unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ and slow runs skipped)
@@ -52,11 +54,14 @@ serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it 
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-report: $(STAMP) ## Cold and second build times, page/site sizes, heaviest assets (TESTS=1: time the tests too)
+report: $(STAMP) $(NODE_STAMP) ## Cold and second build times, page/site sizes, heaviest assets (TESTS=1: time the tests too)
 	$(BIN)/python tools/report.py $(if $(TESTS),--tests)
 
-repro: $(STAMP) ## Two cold builds into temp folders, compared byte for byte (fails if anything differs)
+repro: $(STAMP) $(NODE_STAMP) ## Two cold builds into temp folders, compared byte for byte (fails if anything differs)
 	$(BIN)/python tools/repro.py
+
+audit: book ## Serve the site with gzip; Lighthouse (mobile) and axe-core (light, dark) on every page: one table
+	$(BIN)/python tools/site_audit.py $(if $(VERBOSE),--verbose)
 
 publish: book ## Push _build/html to the gh-pages branch of the git remote REMOTE (default origin)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[publish]"

@@ -80,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         files = [p for p in html.rglob("*") if p.is_file()]
         total = sum(p.stat().st_size for p in files)
         static = sum(p.stat().st_size for p in files if "_static" in p.relative_to(html).parts)
-        mathjax = sum(p.stat().st_size for p in (html / "_static" / "mathjax").rglob("*") if p.is_file())
+        katex = sum(p.stat().st_size for p in (html / "_static" / "katex").rglob("*") if p.is_file())
         lines += [
             "",
             "## Whole site",
             "",
             f"{len(files)} files, {kb(total)} in all; theme and scripts (_static): {kb(static)}, "
-            f"of which MathJax {kb(mathjax)}",
+            f"of which KaTeX CSS and fonts {kb(katex)}",
             "",
             f"## Heaviest {args.top} files",
             "",

@@ -1,10 +1,14 @@
 """Point the book at its repository: sets ``repository.url``/``branch`` and turns on the button.
 
+With ``--baseurl`` it also sets ``html.baseurl``, the address the site is published at (the
+canonical link and absolute OpenGraph ``og:url`` of every page come from it).
+
 No repository URL is committed in ``_config.yml`` (the book does not know where it will be
 hosted). The publish workflow runs this in its own checkout with the URL of the repository it
 runs in, so the published site gets a working "repository" button; by hand:
 
-    python tools/set_repository.py https://github.com/OWNER/REPO --branch main
+    python tools/set_repository.py https://github.com/OWNER/REPO --branch main \
+        --baseurl https://OWNER.github.io/REPO/
 
 The edit is textual, so the comments of ``_config.yml`` survive; run it once per checkout.
 """
@@ -20,8 +24,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def set_repository(text: str, url: str, branch: str) -> str:
-    """Return ``_config.yml`` text with the repository block set and the button turned on."""
+def set_repository(text: str, url: str, branch: str, baseurl: str | None = None) -> str:
+    """Return ``_config.yml`` text with the repository block set and the button turned on
+    (and ``html.baseurl`` set when ``baseurl`` is given)."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc or parts.path.strip("/").count("/") != 1:
         raise ValueError(f"expected a repository URL like https://github.com/OWNER/REPO, got {url!r}")
@@ -40,6 +45,13 @@ def set_repository(text: str, url: str, branch: str) -> str:
     text = re.sub(
         r'^(\s+notfound_urls_prefix:)\s*"/"\s*$', rf'\1 "{prefix}"', text, count=1, flags=re.MULTILINE
     )
+    if baseurl is not None:
+        site = urlsplit(baseurl)
+        if site.scheme != "https" or not site.netloc or not baseurl.endswith("/"):
+            raise ValueError(f"expected a baseurl like https://OWNER.github.io/REPO/, got {baseurl!r}")
+        if re.search(r"^\s+baseurl:", text, flags=re.MULTILINE):
+            raise ValueError("_config.yml already sets html: baseurl:; edit it by hand")
+        text = re.sub(r"^html:\n", f"html:\n  baseurl: {baseurl}\n", text, count=1, flags=re.MULTILINE)
     block = f"\nrepository:\n  url: {url.rstrip('/')}\n  branch: {branch}\n"
     return text.rstrip("\n") + "\n" + block
 
@@ -48,15 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="https URL of the repository, e.g. https://github.com/OWNER/REPO")
     parser.add_argument("--branch", default="main")
+    parser.add_argument("--baseurl", help="https address the site is published at, ending in /")
     parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
     args = parser.parse_args(argv)
     try:
-        new = set_repository(args.config.read_text(encoding="utf-8"), args.url, args.branch)
+        new = set_repository(args.config.read_text(encoding="utf-8"), args.url, args.branch, args.baseurl)
     except ValueError as err:
         print(f"set_repository: {err}", file=sys.stderr)
         return 2
     args.config.write_text(new, encoding="utf-8")
     print(f"{args.config}: repository {args.url} ({args.branch}), repository button on")
+    if args.baseurl:
+        print(f"{args.config}: html.baseurl {args.baseurl}")
     return 0
 
 

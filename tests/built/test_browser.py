@@ -4,7 +4,8 @@ The built site of the ``site`` fixture is served on 127.0.0.1 by a threaded ``ht
 on a free port for the test session. For every page of ``_toc.yml``:
 
 * desktop, light, first visit: no console error, no failed request, no request to any
-  other origin (they are recorded, then blocked), every image decoded, math typeset;
+  other origin (they are recorded, then blocked), every image decoded, math shown (KaTeX
+  rendered it at build time: its fonts are loaded);
 * desktop, dark: the theme really is dark and every figure sits on an opaque background;
 * phone (360 px wide): the page never scrolls sideways, and no display equation is wider than it;
 * desktop: no code block is wider than its column (no sideways scrolling);
@@ -111,12 +112,12 @@ class Visit:
             self.failed.append(f"{response.url} (HTTP {response.status})")
 
     def settle(self):
-        """Wait for MathJax to typeset, the web fonts, and every image to decode."""
+        """Wait for the web fonts (KaTeX's) and every image to decode. Images below the first
+        screen are lazy (tools/page_polish.py): they are switched to eager first, as if the reader
+        had scrolled, or decode() would wait for them forever."""
         self.page.evaluate(
             """async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                    await MathJax.startup.promise;
-                }
+                document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
                 await document.fonts.ready;
                 await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
             }"""
@@ -164,12 +165,18 @@ def test_page_loads_cleanly(visit, doc):
         "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 120))"
     )
     assert not broken, f"{doc}: images that did not load: {broken}"
-    n_math = page.evaluate("document.querySelectorAll('.math, div.amsmath').length")
+    n_math = page.evaluate("document.querySelectorAll('.math').length")
     if n_math:
-        typeset = page.evaluate("document.querySelectorAll('mjx-container').length")
-        assert typeset >= n_math, f"{doc}: {n_math} math blocks but {typeset} typeset by MathJax"
-    tex_errors = page.evaluate("[...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
-    assert not tex_errors, f"{doc}: MathJax could not typeset: {tex_errors}"
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.math')].filter(m => m.querySelector('.katex-html')).length"
+        )
+        assert shown == n_math, f"{doc}: {n_math} math elements but {shown} rendered by KaTeX"
+        fonts = page.evaluate(
+            "[...document.fonts].filter(f => f.family.startsWith('KaTeX') && f.status === 'loaded').length"
+        )
+        assert fonts >= 1, f"{doc}: no KaTeX font loaded"
+    tex_errors = page.evaluate("[...document.querySelectorAll('.katex-error')].map(e => e.textContent)")
+    assert not tex_errors, f"{doc}: KaTeX could not render: {tex_errors}"
     page.screenshot(path=_shot_name(doc, "desktop-light"), full_page=True)
     v.assert_clean(doc)
 
@@ -302,7 +309,7 @@ def _check_player(page, doc, pid):
     assert s["n"] >= 2, f"{where}: an animation needs two frames or more, has {s['n']}"
     assert (s["frame"], s["slider"], s["playing"]) == (0, 0, False), f"{where} started by itself: {s}"
     assert s["shown"] and s["width"] > 0, f"{where}: first frame not shown: {s}"
-    # Every control button shows an icon (the theme's Font Awesome, no CDN stylesheet).
+    # Every control button shows an icon (_static/icons.css, no Font Awesome, no CDN).
     blank = page.evaluate(
         f"""() => [...document.querySelectorAll('div.animation:has(#_anim_img{pid}) .anim-buttons button')]
             .filter(b => {{ const i = b.querySelector('svg, i, span');

@@ -192,18 +192,64 @@ def test_no_resource_is_loaded_from_another_origin(site):
     assert not external, "resources from other origins:\n" + "\n".join(external)
 
 
-def test_mathjax_is_served_locally(site):
+def test_math_is_rendered_at_build_time_with_local_katex_assets(site):
+    """KaTeX ran during the build: every math element holds KaTeX's HTML, no maths script is
+    loaded, the stylesheet and every font it names are served by the site."""
+    katex_css = site.html / "_static" / "katex" / "katex.min.css"
+    n_display = 0
     for doc in toc_files():
-        if not site.soup(doc).select(".math"):
-            continue  # Sphinx loads MathJax only on pages with maths (not References, What's new)
-        scripts = [urlsplit(s.get("src", "")).path for s in site.soup(doc).find_all("script")]
-        mathjax = [s for s in scripts if "mathjax" in s.lower()]
-        assert len(mathjax) == 1 and mathjax[0].endswith("_static/mathjax/tex-chtml.js"), (doc, mathjax)
-        assert (site.path(doc).parent / mathjax[0]).resolve().is_file()
-    mj = site.html / "_static" / "mathjax"
-    assert (mj / "tex-chtml.js").stat().st_size > 500_000
-    assert sorted(p.name for p in (mj / "output/chtml/fonts/woff-v2").glob("*.woff"))
-    assert (mj / "input/tex/extensions/boldsymbol.js").is_file()
+        soup = site.soup(doc)
+        scripts = [s.get("src", "").lower() for s in soup.find_all("script")]
+        assert not [s for s in scripts if "mathjax" in s or "katex" in s], (doc, scripts)
+        for el in soup.select("span.math, div.math"):
+            assert el.select_one(".katex") is not None, f"{doc}: math not rendered: {el.get_text()[:80]}"
+        assert not soup.select(".katex-error"), f"{doc}: KaTeX could not parse {soup.select('.katex-error')}"
+        n_display += len(soup.select("div.math .katex-display"))
+        styles = [urlsplit(link["href"]).path for link in soup.find_all("link", rel="stylesheet")]
+        if soup.select(".katex"):
+            assert any(s.endswith("_static/katex/katex.min.css") for s in styles), (doc, styles)
+    assert n_display >= 10
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", katex_css.read_text(encoding="utf-8"))
+    assert fonts and all(f.endswith(".woff2") for f in fonts)
+    missing = [f for f in fonts if not (katex_css.parent / f).is_file()]
+    assert not missing, f"fonts named by katex.min.css but not served: {missing}"
+
+
+def test_numbered_equations_carry_their_number_and_are_referenced(site):
+    """Each labelled equation shows '(chapter.n)' and each {eq} reference prints that number."""
+    checked = 0
+    for doc in toc_files():
+        soup = site.soup(doc)
+        numbers = {}
+        for div in soup.select("div.math[id^=equation-]"):
+            eqno = div.select_one("span.eqno")
+            number = "".join(eqno.find_all(string=True, recursive=False)).strip() if eqno else ""
+            assert re.fullmatch(r"\(\d+\.\d+\)", number), (doc, div["id"], number)
+            numbers[div["id"]] = number
+        for a in soup.select('a.reference.internal[href*="#equation-"]'):
+            target = a["href"].split("#", 1)[1]
+            if target in numbers:
+                shown = a.get_text().strip()
+                assert f"({shown.strip('()')})" == numbers[target], (doc, target, shown)
+                checked += 1
+    assert checked >= 5
+
+
+def test_font_awesome_is_not_loaded_and_icons_css_covers_every_icon(site):
+    css = (site.html / "_static" / "icons.css").read_text(encoding="utf-8")
+    defined = set(re.findall(r"\.(fa-[a-z0-9-]+)", css))
+    for doc in [*toc_files(), "search", "genindex"]:
+        soup = BeautifulSoup((site.html / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        linked = [t.get("href") or t.get("src") for t in soup.find_all(["link", "script"])]
+        assert not [u for u in linked if u and "fontawesome" in u], doc
+        used = {
+            c
+            for el in soup.select('[class*="fa-"]')
+            for c in el.get("class", [])
+            if c.startswith("fa-") and c not in {"fa-solid", "fa-brands", "fa-regular"}
+        }
+        assert used <= defined, f"{doc}: icons without a glyph in icons.css: {sorted(used - defined)}"
+    assert not (site.html / "_static" / "vendor" / "fontawesome").exists()
 
 
 def test_animation_players_have_no_font_awesome_cdn_link(site):
