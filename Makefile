@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit lint serve clean report repro publish
+.PHONY: help venv book preview test unit lint serve clean report repro publish
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,9 +30,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
-book: $(STAMP) ## Strict build of the site into _build/html
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+# tools/bookbuild.py: the pages are executed in parallel (one per core) into a fresh cache, then the
+# strict Sphinx pass (jupyter-book build $(JB_FLAGS)) reads their outputs from it.
+book: $(STAMP) ## Strict build of the site into _build/html: every page executed afresh, zero warnings
+	$(BIN)/python tools/bookbuild.py
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"
+
+preview: $(STAMP) ## Authors' loop: like book, but re-executes only pages whose code or lessons_code changed
+	$(BIN)/python tools/bookbuild.py --preview
 
 lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check lessons_code tests tools benchmarks
@@ -48,11 +53,11 @@ serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it 
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-report: $(STAMP) ## Cold and second build times, page/site sizes, heaviest assets (TESTS=1: time the tests too)
+report: $(STAMP) ## Cold build time (per page), page/site sizes, heaviest assets (TESTS=1: time the tests too)
 	$(BIN)/python tools/report.py $(if $(TESTS),--tests)
 
-repro: $(STAMP) ## Two cold builds into temp folders, compared byte for byte (fails if anything differs)
-	$(BIN)/python tools/repro.py
+repro: $(STAMP) ## Two cold builds, compared byte for byte (SITE=dir keeps the first build there)
+	$(BIN)/python tools/repro.py $(if $(SITE),--site $(SITE))
 
 publish: book ## Push _build/html to the gh-pages branch of the git remote REMOTE (default origin)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[publish]"
