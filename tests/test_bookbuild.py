@@ -27,10 +27,13 @@ kernelspec:
 """
 
 
-def tiny_book(root, pages: dict[str, str]):
-    """A book folder: the real _config.yml, a TOC of ``pages`` (name -> code of one cell)."""
+def tiny_book(root, pages: dict[str, str], execute: dict | None = None):
+    """A book folder: the real _config.yml (``execute`` updates its section), a TOC of ``pages``
+    (name -> code of one cell; an empty string makes a page without code)."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"].update(execute or {})
+    (root / "_config.yml").write_text(yaml.safe_dump(config))
     names = list(pages)
     toc = {"format": "jb-book", "root": names[0], "chapters": [{"file": n} for n in names[1:]]}
     (root / "_toc.yml").write_text(yaml.safe_dump(toc))
@@ -59,16 +62,20 @@ def test_toc_files_walks_parts_chapters_and_sections(tmp_path):
 
 
 def test_a_cell_error_fails_the_build_with_its_traceback_before_sphinx(tmp_path):
-    root = tiny_book(
-        tmp_path / "book", {"intro": "", "good": "print(6 * 7)", "bad": "raise RuntimeError('check failed')"}
-    )
+    pages = {
+        "intro": "",
+        "good": "print(6 * 7)",
+        "bad": "raise RuntimeError('check failed')",
+        "skip": "1 / 0",
+    }
+    root = tiny_book(tmp_path / "book", pages, execute={"exclude_patterns": ["*/sk*.md"]})
     build = strict_build(tmp_path / "out", root=root, workers=2)
     assert build.returncode == 1
     log = re.sub(r"\x1b\[[0-9;]*m", "", build.log)  # the traceback comes with the kernel's colours
     assert "Traceback" in log and "RuntimeError: check failed" in log and "cell errors in bad" in log
     assert not (tmp_path / "out" / "_build" / "html").exists()  # stopped before the Sphinx pass
     runs = {r.doc: r for r in build.pages}
-    assert set(runs) == {"good", "bad"}  # the intro has no code cell: nothing to run
+    assert set(runs) == {"good", "bad"}  # no code cell in the intro; "skip" excluded from execution
     assert runs["good"].error is None and runs["good"].seconds > 0 and not runs["good"].reused
     # the good page is in the cache, matched on its code cells (what a preview build reuses)
     cache = tmp_path / "out" / "_build" / bookbuild.EXEC_DIR / "strict"

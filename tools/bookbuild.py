@@ -37,7 +37,7 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import yaml
@@ -149,12 +149,13 @@ def execute_pages(
 
     execute = load_config(root).get("execute") or {}
     timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
+    excluded = execute.get("exclude_patterns") or []  # myst-nb runs none of these: neither do we
     cache = get_cache(str(cache_dir))
     todo, runs = [], []
     for doc in docs:
         path = page_source(doc, root)
         nb = read_notebook(path)
-        if nb is None:
+        if nb is None or any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded):
             continue
         if reuse:
             try:
