@@ -81,6 +81,15 @@ def test_a_cell_error_fails_the_build_with_its_traceback_before_sphinx(tmp_path)
     cache = tmp_path / "out" / "_build" / bookbuild.EXEC_DIR / "strict"
     again = execute_pages(["intro", "good"], cache, root=root, reuse=True, say=lambda m: None)
     assert [(r.doc, r.reused, r.seconds) for r in again] == [("good", True, 0.0)]
+    # a prose-only edit still matches; an edit of the code does not (the page would run again)
+    from jupyter_cache import get_cache
+
+    page = root / "good.md"
+    page.write_text(page.read_text() + "\nMore prose.\n")
+    get_cache(str(cache)).match_cache_notebook(bookbuild.read_notebook(page))
+    page.write_text(page.read_text().replace("6 * 7", "6 * 8"))
+    with pytest.raises(KeyError):
+        get_cache(str(cache)).match_cache_notebook(bookbuild.read_notebook(page))
 
 
 def test_generated_config_reads_outputs_from_the_cache_and_changes_nothing_else(tmp_path, monkeypatch):
