@@ -73,7 +73,7 @@ def test_a_cell_error_fails_the_build_with_its_traceback_before_sphinx(tmp_path)
     assert build.returncode == 1
     log = re.sub(r"\x1b\[[0-9;]*m", "", build.log)  # the traceback comes with the kernel's colours
     assert "Traceback" in log and "RuntimeError: check failed" in log and "cell errors in bad" in log
-    assert not (tmp_path / "out" / "_build" / "html").exists()  # stopped before the Sphinx pass
+    assert not (tmp_path / "out" / "_build" / "html" / "index.html").exists()  # Sphinx stopped too
     runs = {r.doc: r for r in build.pages}
     assert set(runs) == {"good", "bad"}  # no code cell in the intro; "skip" excluded from execution
     assert runs["good"].error is None and runs["good"].seconds > 0 and not runs["good"].reused
@@ -108,6 +108,15 @@ def test_generated_config_reads_outputs_from_the_cache_and_changes_nothing_else(
         k: v for k, v in committed["execute"].items() if k != "execute_notebooks"
     }
     assert "repository" not in generated
+    # the build's own config adds the extension that makes Sphinx wait for each page's outputs
+    waiting = yaml.safe_load(
+        build_config(tmp_path / "cache", tmp_path / "w" / "_config.yml", wait=True).read_text()
+    )
+    assert waiting["sphinx"]["local_extensions"]["wait_for_pages"] == str(ROOT / "tools")
+    assert waiting["sphinx"]["config"]["extensions"] == [
+        *committed["sphinx"]["config"]["extensions"],
+        "wait_for_pages",
+    ]
 
 
 def test_publish_time_repository_url_reaches_the_sphinx_config(tmp_path, monkeypatch):

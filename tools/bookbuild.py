@@ -4,18 +4,22 @@ Used by ``make book`` / ``make preview`` (this file's command line), by the test
 (``tests/built/conftest.py``; pytest puts ``tools/`` on ``sys.path``), by ``tools/report.py``,
 ``tools/repro.py`` and ``benchmarks/bench_build.py``.
 
-A build has two passes:
+A build has two passes, which overlap:
 
 1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
    kernel (working directory: the page's folder), several pages at a time (one worker per core),
    longest page first. The executed notebooks are stored in a jupyter-cache folder.
 2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
-   ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder (and
-   absolute paths for ``local_extensions``): myst-nb takes every page's outputs from it.
+   ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
+   absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
+   takes every page's outputs from the cache. It starts as soon as the pages are handed to the
+   workers and reads each page once its outputs are cached, so Sphinx's start-up and the reading
+   of the finished pages overlap the execution of the others.
 
 :func:`strict_build` (``make book``) empties the cache folder first: every page is executed again
 in every build, nothing is reused from an earlier one; any cell error fails the build with its
-traceback (``raise_on_error``), any warning fails it (``-W``). :func:`preview_build`
+traceback (the Sphinx pass stops at the first page it cannot read), any warning fails it (``-W``).
+The outputs are byte-identical to those of ``jupyter-book build`` by hand. :func:`preview_build`
 (``make preview``) keeps its cache in a folder named after a hash of everything a page's outputs
 depend on besides its own code (``lessons_code``, ``pyproject.toml``, ``constraints.txt``, the
 Python version); jupyter-cache matches each page on its code cells, so a page runs again when its
@@ -34,6 +38,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -41,6 +46,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import yaml
+from wait_for_pages import WAIT_ENV, marker
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The strict Sphinx flags: every page read again, any warning fails (as ``make book``).
@@ -128,30 +134,22 @@ def default_workers() -> int:
     return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or os.cpu_count() or 1))
 
 
-def execute_pages(
-    docs: list[str],
-    cache_dir: Path,
-    *,
-    root: Path = ROOT,
-    workers: int | None = None,
-    reuse: bool = False,
-    say=print,
-) -> list[PageRun]:
-    """Execute the notebook pages among ``docs`` into the jupyter-cache at ``cache_dir``.
+def plan_pages(
+    docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False
+) -> tuple[list[tuple[str, Path]], list[PageRun]]:
+    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, largest
+    source first (the slow pages are the long ones; starting them first keeps the last worker
+    from finishing alone).
 
-    With ``reuse`` (preview), a page whose code cells match a notebook already in the cache is
-    not executed. Pages run ``workers`` at a time, the largest source first (the slow pages are
-    the long ones; starting them first keeps the last worker from finishing alone).
+    A page without code cells, or matching ``execute.exclude_patterns``, is left out (myst-nb runs
+    none of them either). With ``reuse`` (preview), a page whose code cells match a notebook
+    already in the cache is not executed: it is listed in ``reused``.
     """
-    import nbformat
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
-    execute = load_config(root).get("execute") or {}
-    timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
-    excluded = execute.get("exclude_patterns") or []  # myst-nb runs none of these: neither do we
+    excluded = (load_config(root).get("execute") or {}).get("exclude_patterns") or []
     cache = get_cache(str(cache_dir))
-    todo, runs = [], []
+    todo, reused = [], []
     for doc in docs:
         path = page_source(doc, root)
         nb = read_notebook(path)
@@ -160,18 +158,44 @@ def execute_pages(
         if reuse:
             try:
                 cache.match_cache_notebook(nb)
-                runs.append(PageRun(doc, 0.0, None, reused=True))
+                reused.append(PageRun(doc, 0.0, None, reused=True))
                 continue
             except KeyError:
                 pass
         todo.append((doc, path))
     todo.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    return todo, reused
+
+
+def run_pages(
+    todo: list[tuple[str, Path]],
+    cache_dir: Path,
+    *,
+    root: Path = ROOT,
+    workers: int | None = None,
+    say=print,
+    submitted=lambda: None,
+    ready=lambda doc: None,
+) -> list[PageRun]:
+    """Execute ``todo`` (from :func:`plan_pages`) ``workers`` at a time into the jupyter-cache at
+    ``cache_dir``. ``submitted()`` is called once every page is handed to a worker (the workers
+    exist then), ``ready(doc)`` once a page's outputs are in the cache."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
     if not todo:
-        return runs
+        submitted()
+        return []
+    execute = load_config(root).get("execute") or {}
+    timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
+    cache = get_cache(str(cache_dir))
     n = min(workers or default_workers(), len(todo))
-    say(f"executing {len(todo)} pages, {n} at a time ({len(runs)} reused)")
+    say(f"executing {len(todo)} pages, {n} at a time")
+    runs = []
     with ProcessPoolExecutor(max_workers=n) as pool:
         futures = {pool.submit(_execute, str(path), timeout, allow_errors): (doc, path) for doc, path in todo}
+        submitted()
         for future in as_completed(futures):
             doc, path = futures[future]
             text, seconds, error = future.result()
@@ -184,25 +208,49 @@ def execute_pages(
                 nbformat.reads(text, nbformat.NO_CONVERT), str(path), data={"execution_seconds": seconds}
             )
             cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            ready(doc)
+    return runs
+
+
+def execute_pages(
+    docs: list[str],
+    cache_dir: Path,
+    *,
+    root: Path = ROOT,
+    workers: int | None = None,
+    reuse: bool = False,
+    say=print,
+) -> list[PageRun]:
+    """:func:`plan_pages` then :func:`run_pages`: the runs of ``docs``, in their order."""
+    todo, reused = plan_pages(docs, cache_dir, root=root, reuse=reuse)
+    runs = reused + run_pages(todo, cache_dir, root=root, workers=workers, say=say)
     order = {doc: i for i, doc in enumerate(docs)}
     return sorted(runs, key=lambda r: order[r.doc])
 
 
-def build_config(cache_dir: Path, dest: Path, root: Path = ROOT) -> Path:
+def build_config(cache_dir: Path, dest: Path, root: Path = ROOT, wait: bool = False) -> Path:
     """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir``; return its path.
 
     The only changes: ``execute.execute_notebooks: cache``, ``execute.cache: <cache_dir>``, the
     ``local_extensions`` folders made absolute (Jupyter Book resolves them against the config's
     folder), and, when ``FCCONV_REPOSITORY_URL`` is set (publish workflow on main), the
-    repository block of ``tools/set_repository.py``.
+    repository block of ``tools/set_repository.py``. With ``wait``, the extension
+    ``tools/wait_for_pages.py`` is added: Sphinx reads a page once its outputs are cached.
     """
     config = load_config(root)
     config.setdefault("execute", {})
     config["execute"]["execute_notebooks"] = "cache"
     config["execute"]["cache"] = str(cache_dir.resolve())
-    local = (config.get("sphinx") or {}).get("local_extensions") or {}
+    sphinx = config.setdefault("sphinx", {})
+    local = sphinx.setdefault("local_extensions", {}) or {}
     for name, folder in local.items():
         local[name] = str((root / folder).resolve())
+    if wait:
+        local["wait_for_pages"] = str(Path(__file__).resolve().parent)
+        listed = (sphinx.get("config") or {}).get("extensions")
+        if listed is not None and "wait_for_pages" not in listed:
+            listed.append("wait_for_pages")  # an explicit list replaces the one local_extensions extends
+    sphinx["local_extensions"] = local
     url = os.environ.get(REPOSITORY_ENV)
     if url:
         from set_repository import repository_settings
@@ -235,24 +283,40 @@ class Build(NamedTuple):
     returncode: int
     log: str  # the execution report, then stdout and stderr of jupyter-book
     pages: tuple[PageRun, ...] = ()  # per-page execution times, in TOC order
-    sphinx_seconds: float = 0.0  # of which the Sphinx pass
+    sphinx_seconds: float = 0.0  # how long the Sphinx pass ran on after the last page was executed
 
 
-def _sphinx(
-    root: Path, out: Path, config: Path, toc: Path | None, timeout: float | None, echo: bool
-) -> tuple[int, str]:
-    jb = Path(sys.executable).with_name("jupyter-book")
-    extra = ["--toc", str(toc)] if toc else []
-    cmd = [str(jb), "build", str(root), "--path-output", str(out), *JB_FLAGS, "--config", str(config), *extra]
-    if not echo:
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout)
-        return proc.returncode, proc.stdout + proc.stderr
-    lines = []
-    with subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
-        for line in proc.stdout:
-            sys.stdout.write(line)
-            lines.append(line)
-    return proc.returncode, "".join(lines)
+class _Sphinx:
+    """``jupyter-book build`` running in the background; its output collected (and echoed)."""
+
+    def __init__(self, root: Path, out: Path, config: Path, toc: Path | None, echo: bool, signals: Path):
+        jb = Path(sys.executable).with_name("jupyter-book")
+        extra = ["--toc", str(toc)] if toc else []
+        cmd = [str(jb), "build", str(root), "--path-output", str(out), *JB_FLAGS, "--config", str(config)]
+        env = dict(os.environ, **{WAIT_ENV: str(signals)})
+        self.proc = subprocess.Popen(
+            [*cmd, *extra], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, args=(echo,), daemon=True)
+        self.reader.start()
+
+    def _read(self, echo: bool) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if echo:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+
+    def wait(self, timeout: float | None) -> tuple[int, str]:
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+            self.lines.append(f"\nbookbuild: the Sphinx pass was stopped after {timeout} s\n")
+        self.reader.join()
+        return code, "".join(self.lines)
 
 
 def _build(
@@ -266,6 +330,8 @@ def _build(
     reuse: bool,
     echo: bool,
 ) -> Build:
+    """Both passes at once: Sphinx starts as soon as the pages are handed to the workers, and
+    reads each page when its outputs are cached (``tools/wait_for_pages.py``)."""
     out = out.resolve()
     start = time.perf_counter()
     report: list[str] = []
@@ -275,22 +341,42 @@ def _build(
         if echo:
             print(msg, flush=True)
 
-    pages = execute_pages(
-        toc_files(toc or root / "_toc.yml"), cache_dir, root=root, workers=workers, reuse=reuse, say=say
-    )
-    html = out / "_build" / "html"
-    failed = [p.doc for p in pages if p.error]
+    todo, reused = plan_pages(toc_files(toc or root / "_toc.yml"), cache_dir, root=root, reuse=reuse)
+    if reused:
+        say(f"outputs of {len(reused)} pages reused from the preview cache")
+    signals = out / "_build" / EXEC_DIR / "signals"
+    shutil.rmtree(signals, ignore_errors=True)
+    signals.mkdir(parents=True)
+    (signals / "pending.txt").write_text("".join(f"{doc}\n" for doc, _ in todo), encoding="utf-8")
+    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root, wait=True)
+    sphinx: list[_Sphinx] = []
+    try:
+        runs = run_pages(
+            todo,
+            cache_dir,
+            root=root,
+            workers=workers,
+            say=say,
+            submitted=lambda: sphinx.append(_Sphinx(root, out, config, toc, echo, signals)),
+            ready=lambda doc: marker(signals, doc).touch(),
+        )
+    except BaseException:
+        (signals / "FAILED").write_text("interrupted\n")
+        for s in sphinx:
+            s.proc.kill()
+        raise
+    executed = time.perf_counter()
+    failed = [r.doc for r in runs if r.error]
     if failed:
-        say(f"cell errors in {', '.join(failed)}: build stopped before the Sphinx pass")
-        return Build(html, time.perf_counter() - start, 1, "\n".join(report), tuple(pages))
-    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root)
-    sphinx_start = time.perf_counter()
-    code, log = _sphinx(root, out, config, toc, timeout, echo)
+        (signals / "FAILED").write_text("".join(f"{doc}\n" for doc in failed))
+        say(f"cell errors in {', '.join(failed)}: the build fails (tracebacks above)")
+    code, log = sphinx[0].wait(timeout)
     end = time.perf_counter()
+    order = {doc: i for i, doc in enumerate(toc_files(toc or root / "_toc.yml"))}
+    pages = tuple(sorted(reused + runs, key=lambda r: order[r.doc]))
     full = "\n".join(report) + "\n" + log
-    (out / "_build").mkdir(parents=True, exist_ok=True)
     (out / "_build" / "build.log").write_text(full, encoding="utf-8")
-    return Build(html, end - start, code, full, tuple(pages), end - sphinx_start)
+    return Build(out / "_build" / "html", end - start, 1 if failed else code, full, pages, end - executed)
 
 
 def strict_build(
@@ -345,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "ok" if build.returncode == 0 else f"FAILED (exit {build.returncode})"
     print(
         f"{'preview' if args.preview else 'strict'} build {verdict} in {build.seconds:.1f} s "
-        f"(Sphinx pass {build.sphinx_seconds:.1f} s): {build.html / 'index.html'}"
+        f"(Sphinx ran on {build.sphinx_seconds:.1f} s after the last page): {build.html / 'index.html'}"
     )
     return build.returncode
 
