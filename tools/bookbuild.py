@@ -342,8 +342,8 @@ def _build(
             print(msg, flush=True)
 
     todo, reused = plan_pages(toc_files(toc or root / "_toc.yml"), cache_dir, root=root, reuse=reuse)
-    if reused:
-        say(f"outputs of {len(reused)} pages reused from the preview cache")
+    for run in reused:
+        say(f"reused {run.doc} (its code and lessons_code unchanged)")
     signals = out / "_build" / EXEC_DIR / "signals"
     shutil.rmtree(signals, ignore_errors=True)
     signals.mkdir(parents=True)
