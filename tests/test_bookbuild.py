@@ -1,46 +1,17 @@
 """tools/bookbuild.py: the execution pass, the generated config, the preview key, the TOC reader.
 
-The full builds are checked in ``tests/built`` (``test_build_passes.py``); these tests run a kernel
-on two tiny pages at most.
+The builds themselves (a cell error failing a tiny book, the passes of the real one) are checked in
+``tests/built/test_build_passes.py``: they start kernels. These tests run no code of a page.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 
 import bookbuild
 import pytest
 import yaml
-from bookbuild import ROOT, build_config, execute_pages, preview_key, strict_build, toc_files
-
-FRONT = """---
-jupytext:
-  text_representation:
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-"""
-
-
-def tiny_book(root, pages: dict[str, str], execute: dict | None = None):
-    """A book folder: the real _config.yml (``execute`` updates its section), a TOC of ``pages``
-    (name -> code of one cell; an empty string makes a page without code)."""
-    root.mkdir(parents=True, exist_ok=True)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"].update(execute or {})
-    (root / "_config.yml").write_text(yaml.safe_dump(config))
-    names = list(pages)
-    toc = {"format": "jb-book", "root": names[0], "chapters": [{"file": n} for n in names[1:]]}
-    (root / "_toc.yml").write_text(yaml.safe_dump(toc))
-    for name, code in pages.items():
-        body = f"# {name}\n\n```{{code-cell}} ipython3\n{code}\n```\n" if code else f"# {name}\n\nProse.\n"
-        (root / f"{name}.md").write_text(FRONT + body if code else body)
-    return root
+from bookbuild import ROOT, build_config, preview_key, toc_files
 
 
 def test_toc_files_walks_parts_chapters_and_sections(tmp_path):
@@ -59,37 +30,6 @@ def test_toc_files_walks_parts_chapters_and_sections(tmp_path):
     )
     assert toc_files(toc) == ["intro", "a", "a1", "b", "c"]
     assert toc_files()[0] == "book/intro"
-
-
-def test_a_cell_error_fails_the_build_with_its_traceback_before_sphinx(tmp_path):
-    pages = {
-        "intro": "",
-        "good": "print(6 * 7)",
-        "bad": "raise RuntimeError('check failed')",
-        "skip": "1 / 0",
-    }
-    root = tiny_book(tmp_path / "book", pages, execute={"exclude_patterns": ["*/sk*.md"]})
-    build = strict_build(tmp_path / "out", root=root, workers=2)
-    assert build.returncode == 1
-    log = re.sub(r"\x1b\[[0-9;]*m", "", build.log)  # the traceback comes with the kernel's colours
-    assert "Traceback" in log and "RuntimeError: check failed" in log and "cell errors in bad" in log
-    assert not (tmp_path / "out" / "_build" / "html" / "index.html").exists()  # Sphinx stopped too
-    runs = {r.doc: r for r in build.pages}
-    assert set(runs) == {"good", "bad"}  # no code cell in the intro; "skip" excluded from execution
-    assert runs["good"].error is None and runs["good"].seconds > 0 and not runs["good"].reused
-    # the good page is in the cache, matched on its code cells (what a preview build reuses)
-    cache = tmp_path / "out" / "_build" / bookbuild.EXEC_DIR / "strict"
-    again = execute_pages(["intro", "good"], cache, root=root, reuse=True, say=lambda m: None)
-    assert [(r.doc, r.reused, r.seconds) for r in again] == [("good", True, 0.0)]
-    # a prose-only edit still matches; an edit of the code does not (the page would run again)
-    from jupyter_cache import get_cache
-
-    page = root / "good.md"
-    page.write_text(page.read_text() + "\nMore prose.\n")
-    get_cache(str(cache)).match_cache_notebook(bookbuild.read_notebook(page))
-    page.write_text(page.read_text().replace("6 * 7", "6 * 8"))
-    with pytest.raises(KeyError):
-        get_cache(str(cache)).match_cache_notebook(bookbuild.read_notebook(page))
 
 
 def test_generated_config_reads_outputs_from_the_cache_and_changes_nothing_else(tmp_path, monkeypatch):
