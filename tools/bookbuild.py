@@ -116,14 +116,19 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
-    nb = read_notebook(Path(path))
     start = time.perf_counter()
-    try:
-        result = single_nb_execution(
-            nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors
-        )
-    except Exception:  # kernel failed to start, dead kernel, ...: report, never hang
-        return "", time.perf_counter() - start, traceback.format_exc()
+    for attempt in (1, 2):
+        nb = read_notebook(Path(path))
+        try:
+            result = single_nb_execution(
+                nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors
+            )
+            break
+        except Exception:  # no kernel: it failed to start (two kernels starting at once can race
+            # for a port) or died. Start a fresh one once more; a cell error is not retried.
+            if attempt == 2:
+                return "", time.perf_counter() - start, traceback.format_exc()
+            print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
     if result.err is not None:
         return "", time.perf_counter() - start, result.exc_string
     return nbformat.writes(result.nb), time.perf_counter() - start, None
