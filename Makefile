@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit lint serve clean report repro publish pdf audit
+.PHONY: help venv book test unit lint serve clean report repro publish pdf audit preview
 # Node tools the build calls (KaTeX renders the equations at build time) come first on PATH.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
@@ -32,9 +32,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
-book: $(STAMP) $(NODE_STAMP) ## Strict build of the site into _build/html
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+# tools/bookbuild.py: the pages are executed in parallel (one per core) into a fresh cache; the strict
+# Sphinx pass (jupyter-book build $(JB_FLAGS)) reads each page's outputs from it once they are there.
+book: $(STAMP) $(NODE_STAMP) ## Strict build of the site into _build/html: every page executed afresh, zero warnings
+	$(BIN)/python tools/bookbuild.py
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"
+
+preview: $(STAMP) $(NODE_STAMP) ## Authors' loop: like book, but re-executes only pages whose code or lessons_code changed
+	$(BIN)/python tools/bookbuild.py --preview
 
 pdf: book ## The whole book as one PDF, printed from the strict build by Chromium (_build/pdf/)
 	$(BIN)/python tools/make_pdf.py
@@ -54,11 +59,11 @@ serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it 
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-report: $(STAMP) $(NODE_STAMP) ## Cold and second build times, page/site sizes, heaviest assets (TESTS=1: time the tests too)
+report: $(STAMP) $(NODE_STAMP) ## Cold build time (per page), page/site sizes, heaviest assets (TESTS=1: time the tests too)
 	$(BIN)/python tools/report.py $(if $(TESTS),--tests)
 
-repro: $(STAMP) $(NODE_STAMP) ## Two cold builds into temp folders, compared byte for byte (fails if anything differs)
-	$(BIN)/python tools/repro.py
+repro: $(STAMP) $(NODE_STAMP) ## Two cold builds, compared byte for byte (SITE=dir keeps the first build there)
+	$(BIN)/python tools/repro.py $(if $(SITE),--site $(SITE))
 
 audit: book ## Serve the site with gzip; Lighthouse (mobile) and axe-core (light, dark) on every page: one table
 	$(BIN)/python tools/site_audit.py $(if $(VERBOSE),--verbose)

@@ -1,28 +1,68 @@
-"""The one place that knows how to build the book strictly and what its TOC lists.
+"""The one place that knows how to build the book and what its TOC lists.
 
-Used by the tests (``tests/conftest.py``; pytest puts ``tools/`` on ``sys.path``), by
-``tools/report.py`` and by ``tools/repro.py``.
+Used by ``make book`` / ``make preview`` (this file's command line), by the tests
+(``tests/built/conftest.py``; pytest puts ``tools/`` on ``sys.path``), by ``tools/report.py``,
+``tools/repro.py`` and ``benchmarks/bench_build.py``.
+
+A build has two passes, which overlap:
+
+1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
+   kernel (working directory: the page's folder), several pages at a time (one worker per core),
+   longest page first. The executed notebooks are stored in a jupyter-cache folder.
+2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
+   ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
+   absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
+   takes every page's outputs from the cache. It starts as soon as the pages are handed to the
+   workers and reads each page once its outputs are cached, so Sphinx's start-up and the reading
+   of the finished pages overlap the execution of the others.
+
+:func:`strict_build` (``make book``) empties the cache folder first: every page is executed again
+in every build, nothing is reused from an earlier one; any cell error fails the build with its
+traceback (the Sphinx pass stops at the first page it cannot read), any warning fails it (``-W``).
+The outputs are byte-identical to those of ``jupyter-book build`` by hand. :func:`preview_build`
+(``make preview``) keeps its cache in a folder named after a hash of everything a page's outputs
+depend on besides its own code (``lessons_code``, ``pyproject.toml``, ``constraints.txt``, the
+Python version); jupyter-cache matches each page on its code cells, so a page runs again when its
+code or anything in ``lessons_code`` changed, never after a prose-only edit, and never shows a
+stale output.
+
+``jupyter-book build . --all -W -n --keep-going`` by hand still works (``_config.yml`` itself
+says ``execute_notebooks: force``): it executes the pages one after the other.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
-from pathlib import Path
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import yaml
+from wait_for_pages import WAIT_ENV, marker
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The strict build: every page re-executed, any warning or cell error fails (as ``make book``).
+#: The strict Sphinx flags: every page read again, any warning fails (as ``make book``).
 JB_FLAGS = ["--all", "-W", "-n", "--keep-going"]
+#: Where a build keeps its executed notebooks and its generated config (under ``<out>/_build``).
+EXEC_DIR = ".execute"
+#: What a page's outputs depend on besides its own code cells (the preview cache key).
+PREVIEW_INPUTS = ("lessons_code", "pyproject.toml", "constraints.txt")
+#: Publish-time settings read from the environment (the publish workflow sets them on main).
+REPOSITORY_ENV = "FCCONV_REPOSITORY_URL"
 
 
-def toc_files() -> list[str]:
-    """Every document named in ``_toc.yml``, in reading order (the root first)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
+def toc_files(toc: Path | None = None) -> list[str]:
+    """Every document named in ``_toc.yml`` (or ``toc``), in reading order (the root first)."""
+    data = yaml.safe_load((toc or ROOT / "_toc.yml").read_text())
+    files = [data["root"]]
 
     def walk(entries):
         for entry in entries or []:
@@ -31,31 +71,375 @@ def toc_files() -> list[str]:
             walk(entry.get("sections"))
             walk(entry.get("chapters"))
 
-    for part in toc.get("parts", []):
+    for part in data.get("parts", []):
         walk(part.get("chapters"))
-    walk(toc.get("chapters"))
+    walk(data.get("chapters"))
     return files
+
+
+def page_source(doc: str, root: Path = ROOT) -> Path:
+    """The source file of a TOC entry (``book/geometry`` -> ``book/geometry.md``)."""
+    for suffix in ("", ".md", ".ipynb"):
+        path = root / f"{doc}{suffix}"
+        if path.is_file() and (suffix or path.suffix in (".md", ".ipynb")):
+            return path
+    raise FileNotFoundError(f"{doc} is in the table of contents but has no .md or .ipynb file in {root}")
+
+
+def read_notebook(path: Path):
+    """The page as myst-nb reads it (a NotebookNode), or None if it has no code cell to run."""
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import MdParserConfig
+
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), MdParserConfig(), NbParserConfig(), text)
+    if reader is None:
+        return None
+    nb = reader.read(text)
+    return nb if any(c.cell_type == "code" for c in nb.cells) else None
+
+
+def load_config(root: Path = ROOT) -> dict:
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
+class PageRun(NamedTuple):
+    doc: str
+    seconds: float  # wall time of its execution (kernel start included); 0.0 if reused
+    error: str | None  # the traceback of the failing cell, or None
+    reused: bool = False  # preview only: outputs matched in the cache, not executed
+
+
+def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, float, str | None]:
+    """Worker: execute one page in a fresh kernel in its folder; the notebook as JSON text."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    start = time.perf_counter()
+    for attempt in (1, 2):
+        nb = read_notebook(Path(path))
+        try:
+            result = single_nb_execution(
+                nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors
+            )
+            break
+        except Exception:  # no kernel: it failed to start (two kernels starting at once can race
+            # for a port) or died. Start a fresh one once more; a cell error is not retried.
+            if attempt == 2:
+                return "", time.perf_counter() - start, traceback.format_exc()
+            print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
+    if result.err is not None:
+        return "", time.perf_counter() - start, result.exc_string
+    return nbformat.writes(result.nb), time.perf_counter() - start, None
+
+
+def default_workers() -> int:
+    """One page per core (``FCCONV_BUILD_WORKERS`` overrides it)."""
+    return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or os.cpu_count() or 1))
+
+
+def plan_pages(
+    docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False
+) -> tuple[list[tuple[str, Path]], list[PageRun]]:
+    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, largest
+    source first (the slow pages are the long ones; starting them first keeps the last worker
+    from finishing alone).
+
+    A page without code cells, or matching ``execute.exclude_patterns``, is left out (myst-nb runs
+    none of them either). With ``reuse`` (preview), a page whose code cells match a notebook
+    already in the cache is not executed: it is listed in ``reused``.
+    """
+    from jupyter_cache import get_cache
+
+    excluded = (load_config(root).get("execute") or {}).get("exclude_patterns") or []
+    cache = get_cache(str(cache_dir))
+    todo, reused = [], []
+    for doc in docs:
+        path = page_source(doc, root)
+        nb = read_notebook(path)
+        if nb is None or any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded):
+            continue
+        if reuse:
+            try:
+                cache.match_cache_notebook(nb)
+                reused.append(PageRun(doc, 0.0, None, reused=True))
+                continue
+            except KeyError:
+                pass
+        todo.append((doc, path))
+    todo.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    return todo, reused
+
+
+def run_pages(
+    todo: list[tuple[str, Path]],
+    cache_dir: Path,
+    *,
+    root: Path = ROOT,
+    workers: int | None = None,
+    say=print,
+    submitted=lambda: None,
+    ready=lambda doc: None,
+) -> list[PageRun]:
+    """Execute ``todo`` (from :func:`plan_pages`) ``workers`` at a time into the jupyter-cache at
+    ``cache_dir``. ``submitted()`` is called once every page is handed to a worker (the workers
+    exist then), ``ready(doc)`` once a page's outputs are in the cache."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    if not todo:
+        submitted()
+        return []
+    execute = load_config(root).get("execute") or {}
+    timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
+    cache = get_cache(str(cache_dir))
+    n = min(workers or default_workers(), len(todo))
+    say(f"executing {len(todo)} pages, {n} at a time")
+    runs = []
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        futures = {pool.submit(_execute, str(path), timeout, allow_errors): (doc, path) for doc, path in todo}
+        submitted()
+        for future in as_completed(futures):
+            doc, path = futures[future]
+            text, seconds, error = future.result()
+            runs.append(PageRun(doc, seconds, error))
+            if error:
+                say(f"{doc}: Executing notebook failed after {seconds:.2f} s\n{error}")
+                continue
+            say(f"executed {doc} in {seconds:.2f} s")
+            bundle = CacheBundleIn(
+                nbformat.reads(text, nbformat.NO_CONVERT), str(path), data={"execution_seconds": seconds}
+            )
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            ready(doc)
+    return runs
+
+
+def execute_pages(
+    docs: list[str],
+    cache_dir: Path,
+    *,
+    root: Path = ROOT,
+    workers: int | None = None,
+    reuse: bool = False,
+    say=print,
+) -> list[PageRun]:
+    """:func:`plan_pages` then :func:`run_pages`: the runs of ``docs``, in their order."""
+    todo, reused = plan_pages(docs, cache_dir, root=root, reuse=reuse)
+    runs = reused + run_pages(todo, cache_dir, root=root, workers=workers, say=say)
+    order = {doc: i for i, doc in enumerate(docs)}
+    return sorted(runs, key=lambda r: order[r.doc])
+
+
+def build_config(cache_dir: Path, dest: Path, root: Path = ROOT, wait: bool = False) -> Path:
+    """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir``; return its path.
+
+    The only changes: ``execute.execute_notebooks: cache``, ``execute.cache: <cache_dir>``, the
+    ``local_extensions`` folders made absolute (Jupyter Book resolves them against the config's
+    folder), and, when ``FCCONV_REPOSITORY_URL`` is set (publish workflow on main), the
+    repository block of ``tools/set_repository.py``. With ``wait``, the extension
+    ``tools/wait_for_pages.py`` is added: Sphinx reads a page once its outputs are cached.
+    """
+    config = load_config(root)
+    config.setdefault("execute", {})
+    config["execute"]["execute_notebooks"] = "cache"
+    config["execute"]["cache"] = str(cache_dir.resolve())
+    sphinx = config.setdefault("sphinx", {})
+    local = sphinx.setdefault("local_extensions", {}) or {}
+    for name, folder in local.items():
+        local[name] = str((root / folder).resolve())
+    if wait:
+        local["wait_for_pages"] = str(Path(__file__).resolve().parent)
+        listed = (sphinx.get("config") or {}).get("extensions")
+        if listed is not None and "wait_for_pages" not in listed:
+            listed.append("wait_for_pages")  # an explicit list replaces the one local_extensions extends
+    sphinx["local_extensions"] = local
+    url = os.environ.get(REPOSITORY_ENV)
+    if url:
+        from set_repository import repository_settings
+
+        repository_settings(config, url, os.environ.get("FCCONV_REPOSITORY_BRANCH", "main"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(
+        "# Generated by tools/bookbuild.py from _config.yml: do not edit.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return dest
+
+
+def preview_key(root: Path = ROOT) -> str:
+    """A hash of everything a page's outputs depend on besides its code cells."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in PREVIEW_INPUTS:
+        base = root / name
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 class Build(NamedTuple):
     html: Path  # the built site
-    seconds: float  # wall-clock time of the build
+    seconds: float  # wall-clock time of the build (both passes)
     returncode: int
-    log: str  # stdout and stderr of jupyter-book
+    log: str  # the execution report, then stdout and stderr of jupyter-book
+    pages: tuple[PageRun, ...] = ()  # per-page execution times, in TOC order
+    sphinx_seconds: float = 0.0  # how long the Sphinx pass ran on after the last page was executed
 
 
-def strict_build(out: Path, toc: Path | None = None, timeout: float | None = None) -> Build:
-    """Build the book with :data:`JB_FLAGS` into ``out`` (HTML in ``out/_build/html``)."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    extra = ["--toc", str(toc)] if toc else []
+class _Sphinx:
+    """``jupyter-book build`` running in the background; its output collected (and echoed)."""
+
+    def __init__(self, root: Path, out: Path, config: Path, toc: Path | None, echo: bool, signals: Path):
+        jb = Path(sys.executable).with_name("jupyter-book")
+        extra = ["--toc", str(toc)] if toc else []
+        cmd = [str(jb), "build", str(root), "--path-output", str(out), *JB_FLAGS, "--config", str(config)]
+        env = dict(os.environ, **{WAIT_ENV: str(signals)})
+        self.proc = subprocess.Popen(
+            [*cmd, *extra], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, args=(echo,), daemon=True)
+        self.reader.start()
+
+    def _read(self, echo: bool) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if echo:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+
+    def wait(self, timeout: float | None) -> tuple[int, str]:
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+            self.lines.append(f"\nbookbuild: the Sphinx pass was stopped after {timeout} s\n")
+        self.reader.join()
+        return code, "".join(self.lines)
+
+
+def _build(
+    out: Path,
+    cache_dir: Path,
+    *,
+    root: Path,
+    toc: Path | None,
+    timeout: float | None,
+    workers: int | None,
+    reuse: bool,
+    echo: bool,
+) -> Build:
+    """Both passes at once: Sphinx starts as soon as the pages are handed to the workers, and
+    reads each page when its outputs are cached (``tools/wait_for_pages.py``)."""
+    out = out.resolve()
     start = time.perf_counter()
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), *JB_FLAGS, *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+    report: list[str] = []
+
+    def say(msg: str) -> None:
+        report.append(msg)
+        if echo:
+            print(msg, flush=True)
+
+    todo, reused = plan_pages(toc_files(toc or root / "_toc.yml"), cache_dir, root=root, reuse=reuse)
+    for run in reused:
+        say(f"reused {run.doc} (its code and lessons_code unchanged)")
+    signals = out / "_build" / EXEC_DIR / "signals"
+    shutil.rmtree(signals, ignore_errors=True)
+    signals.mkdir(parents=True)
+    (signals / "pending.txt").write_text("".join(f"{doc}\n" for doc, _ in todo), encoding="utf-8")
+    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root, wait=True)
+    sphinx: list[_Sphinx] = []
+    try:
+        runs = run_pages(
+            todo,
+            cache_dir,
+            root=root,
+            workers=workers,
+            say=say,
+            submitted=lambda: sphinx.append(_Sphinx(root, out, config, toc, echo, signals)),
+            ready=lambda doc: marker(signals, doc).touch(),
+        )
+    except BaseException:
+        (signals / "FAILED").write_text("interrupted\n")
+        for s in sphinx:
+            s.proc.kill()
+        raise
+    executed = time.perf_counter()
+    failed = [r.doc for r in runs if r.error]
+    if failed:
+        (signals / "FAILED").write_text("".join(f"{doc}\n" for doc in failed))
+        say(f"cell errors in {', '.join(failed)}: the build fails (tracebacks above)")
+    code, log = sphinx[0].wait(timeout)
+    end = time.perf_counter()
+    order = {doc: i for i, doc in enumerate(toc_files(toc or root / "_toc.yml"))}
+    pages = tuple(sorted(reused + runs, key=lambda r: order[r.doc]))
+    full = "\n".join(report) + "\n" + log
+    (out / "_build" / "build.log").write_text(full, encoding="utf-8")
+    return Build(out / "_build" / "html", end - start, 1 if failed else code, full, pages, end - executed)
+
+
+def strict_build(
+    out: Path,
+    toc: Path | None = None,
+    timeout: float | None = None,
+    *,
+    workers: int | None = None,
+    echo: bool = False,
+    root: Path = ROOT,
+) -> Build:
+    """The strict build into ``out`` (HTML in ``out/_build/html``): every page executed afresh.
+
+    The execution cache is emptied first, so nothing is reused from an earlier build; then
+    :data:`JB_FLAGS`. The log is also written to ``out/_build/build.log``.
+    """
+    cache_dir = out.resolve() / "_build" / EXEC_DIR / "strict"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    return _build(
+        out, cache_dir, root=root, toc=toc, timeout=timeout, workers=workers, reuse=False, echo=echo
     )
-    return Build(
-        out / "_build" / "html", time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
+
+
+def preview_build(
+    out: Path = ROOT, *, workers: int | None = None, echo: bool = False, root: Path = ROOT
+) -> Build:
+    """The authors' loop: like :func:`strict_build`, but a page runs only if its code changed or
+    :data:`PREVIEW_INPUTS` did (the cache folder is named after :func:`preview_key`)."""
+    exec_dir = out.resolve() / "_build" / EXEC_DIR
+    cache_dir = exec_dir / f"preview-{preview_key(root)}"
+    for old in exec_dir.glob("preview-*"):
+        if old != cache_dir:
+            shutil.rmtree(old, ignore_errors=True)
+    return _build(out, cache_dir, root=root, toc=None, timeout=None, workers=workers, reuse=True, echo=echo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the book (two passes: execution, then Sphinx).")
+    parser.add_argument(
+        "--preview", action="store_true", help="re-execute only pages whose code or lessons_code changed"
     )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT, help="output folder (the site goes to OUT/_build/html)"
+    )
+    parser.add_argument("--toc", type=Path, help="another table of contents (default: _toc.yml)")
+    args = parser.parse_args(argv)
+    if args.preview:
+        build = preview_build(args.out, echo=True)
+    else:
+        build = strict_build(args.out, args.toc, echo=True)
+    print("\n".join(f"  {p.doc:34} {'reused' if p.reused else f'{p.seconds:6.2f} s'}" for p in build.pages))
+    verdict = "ok" if build.returncode == 0 else f"FAILED (exit {build.returncode})"
+    print(
+        f"{'preview' if args.preview else 'strict'} build {verdict} in {build.seconds:.1f} s "
+        f"(Sphinx ran on {build.sphinx_seconds:.1f} s after the last page): {build.html / 'index.html'}"
+    )
+    return build.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Performance and size report of the site: build times, test time, page and asset sizes.
 
-    python tools/report.py                 # cold build + second build, then sizes
+    python tools/report.py                 # cold strict build (per-page times), then sizes
     python tools/report.py --tests         # also time the whole test suite on that build (slow)
     python tools/report.py --site _build/html   # sizes of an existing build only (no timing)
 
@@ -8,9 +8,10 @@ Times are measured and printed, never asserted (they depend on the machine). Siz
 and checked against the budgets by ``tools/budgets.py`` (one page <= 1.5 MB, one animation player
 <= 400 KB), the module ``tests/built/test_site.py`` asserts them with; the report says which are over.
 
-The cold build runs the strict command of ``make book`` into a fresh temporary folder (every
-page executed, nothing cached); the second build repeats it into the same folder (warm: the
-doctrees and executed notebooks of the first one are there).
+The cold build is the strict build of ``make book`` (``tools/bookbuild.strict_build``) into a
+fresh temporary folder: every page executed, pages in parallel, then the Sphinx pass; the report
+gives its time, the Sphinx pass's share and every page's execution time.
+``benchmarks/bench_build.py`` compares these times with a bare book of the same configuration.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from bookbuild import ROOT, strict_build, toc_files
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
 
-def timed_build(out: Path) -> float:
+def timed_build(out: Path):
     build = strict_build(out)
     if build.returncode != 0:
         sys.stderr.write(build.log[-6000:])
         raise SystemExit(f"report: the strict build failed (exit {build.returncode})")
-    return build.seconds
+    return build
 
 
 def kb(n: int) -> str:
@@ -54,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = Path(tempfile.mkdtemp(prefix="fcconv-report-"))
         cold = timed_build(work)
-        warm = timed_build(work)
         html = work / "_build" / "html"
-        lines += [f"cold build (fresh folder, every page executed): {cold:7.1f} s"]
-        lines += [f"second build (same folder, warm):              {warm:7.1f} s"]
+        lines += [f"cold strict build (fresh folder, every page executed): {cold.seconds:7.1f} s"]
+        lines += [f"  of which the Sphinx pass:                           {cold.sphinx_seconds:7.1f} s"]
+        lines += [f"  execution of {p.doc:38} {p.seconds:7.1f} s" for p in cold.pages]
     try:
         if args.tests:
             start = time.perf_counter()

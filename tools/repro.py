@@ -1,15 +1,19 @@
 """Prove the build is reproducible: two cold builds of this checkout, compared byte for byte.
 
-Each build runs the strict command of ``make book`` into its own fresh temporary folder (no
-shared ``.doctrees``, no execution cache: every page is executed again), one after the other.
+Each build is the strict build of ``make book`` (``tools/bookbuild.strict_build``) into its own
+fresh folder (no shared ``.doctrees``, a fresh execution cache: every page is executed again), one
+after the other.
 Then every file of the two ``_build/html`` trees is compared: same set of files, same bytes.
 Nothing is excluded: the HTML pages, images, search index, ``objects.inv``, ``.buildinfo``,
 the copied sources and the static assets all have to match.
 
     python tools/repro.py            # exit 0 when byte-identical, 1 otherwise (with a diff)
     python tools/repro.py --keep     # keep both builds to inspect them
+    python tools/repro.py --site DIR # build 1 goes to DIR (site: DIR/_build/html, log:
+                                     # DIR/_build/build.log), kept for the tests of the built pages
 
-``make repro`` runs it; CI runs it after ``make test`` (``.ci/run``).
+``make repro`` runs it (``make repro SITE=DIR`` for ``--site``). CI (``.ci/run``) runs it first with
+``--site`` and then the tests with ``FCCONV_SITE`` on that build: two cold builds in all.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import hashlib
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bookbuild import strict_build
@@ -70,10 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep both builds (their paths are printed)")
     parser.add_argument("--toc", type=Path, help="another table of contents (default: _toc.yml)")
+    parser.add_argument("--site", type=Path, help="build 1 into this folder (emptied first) and keep it")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="fcconv-repro-"))
+    one = work / "one"
+    if args.site:
+        one = args.site.resolve()
+        shutil.rmtree(one, ignore_errors=True)
+    start = time.perf_counter()
     try:
-        html1, t1 = build(work / "one", args.toc)
+        html1, t1 = build(one, args.toc)
         print(f"build 1: {t1:.1f} s -> {html1}")
         html2, t2 = build(work / "two", args.toc)
         print(f"build 2: {t2:.1f} s -> {html2}")
@@ -85,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         size = sum(p.stat().st_size for p in html1.rglob("*") if p.is_file())
         print(f"reproducible: {len(files)} files, {size / 1e6:.1f} MB, byte-identical")
+        print(f"repro: {time.perf_counter() - start:.1f} s in all")
         return 0
     finally:
         if args.keep:

@@ -24,14 +24,29 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def set_repository(text: str, url: str, branch: str, baseurl: str | None = None) -> str:
-    """Return ``_config.yml`` text with the repository block set and the button turned on
-    (and ``html.baseurl`` set when ``baseurl`` is given)."""
+def check(url: str, branch: str) -> None:
+    """Raise ValueError unless ``url`` looks like https://HOST/OWNER/REPO and ``branch`` a branch."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc or parts.path.strip("/").count("/") != 1:
         raise ValueError(f"expected a repository URL like https://github.com/OWNER/REPO, got {url!r}")
     if not re.fullmatch(r"[A-Za-z0-9._/-]+", branch):
         raise ValueError(f"expected a branch name, got {branch!r}")
+
+
+def repository_settings(config: dict, url: str, branch: str) -> dict:
+    """The repository settings on a parsed ``_config.yml`` (``tools/bookbuild.py`` applies them to
+    its generated config when ``FCCONV_REPOSITORY_URL`` is set); changes and returns ``config``."""
+    check(url, branch)
+    config["repository"] = {"url": url.rstrip("/"), "branch": branch}
+    config.setdefault("html", {})["use_repository_button"] = True
+    return config
+
+
+def set_repository(text: str, url: str, branch: str, baseurl: str | None = None) -> str:
+    """Return ``_config.yml`` text with the repository block set and the button turned on
+    (and ``html.baseurl`` set when ``baseurl`` is given)."""
+    check(url, branch)
+    parts = urlsplit(url)
     if re.search(r"^repository:", text, flags=re.MULTILINE):
         raise ValueError("_config.yml already has a repository: block; edit it by hand")
     text, n = re.subn(

@@ -1,0 +1,94 @@
+"""tools/bookbuild.py: the execution pass, the generated config, the preview key, the TOC reader.
+
+The builds themselves (a cell error failing a tiny book, the passes of the real one) are checked in
+``tests/built/test_build_passes.py``: they start kernels. These tests run no code of a page.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import bookbuild
+import pytest
+import yaml
+from bookbuild import ROOT, build_config, preview_key, toc_files
+
+
+def test_toc_files_walks_parts_chapters_and_sections(tmp_path):
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        yaml.safe_dump(
+            {
+                "format": "jb-book",
+                "root": "intro",
+                "parts": [
+                    {"chapters": [{"file": "a", "sections": [{"file": "a1"}]}, {"file": "b"}]},
+                    {"chapters": [{"url": "https://example.org"}, {"file": "c"}]},
+                ],
+            }
+        )
+    )
+    assert toc_files(toc) == ["intro", "a", "a1", "b", "c"]
+    assert toc_files()[0] == "book/intro"
+
+
+def test_generated_config_reads_outputs_from_the_cache_and_changes_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.delenv(bookbuild.REPOSITORY_ENV, raising=False)
+    committed = yaml.safe_load((ROOT / "_config.yml").read_text())
+    path = build_config(tmp_path / "cache", tmp_path / "cfg" / "_config.yml")
+    generated = yaml.safe_load(path.read_text())
+    assert generated["execute"]["execute_notebooks"] == "cache"
+    assert generated["execute"]["cache"] == str((tmp_path / "cache").resolve())
+    for name, folder in (committed["sphinx"].get("local_extensions") or {}).items():
+        assert generated["sphinx"]["local_extensions"][name] == str((ROOT / folder).resolve())
+    for key in set(committed) - {"execute", "sphinx"}:
+        assert generated[key] == committed[key], key
+    assert generated["sphinx"]["config"] == committed["sphinx"]["config"]
+    assert {k: v for k, v in generated["execute"].items() if k not in ("execute_notebooks", "cache")} == {
+        k: v for k, v in committed["execute"].items() if k != "execute_notebooks"
+    }
+    assert "repository" not in generated
+    # the build's own config adds the extension that makes Sphinx wait for each page's outputs
+    waiting = yaml.safe_load(
+        build_config(tmp_path / "cache", tmp_path / "w" / "_config.yml", wait=True).read_text()
+    )
+    assert waiting["sphinx"]["local_extensions"]["wait_for_pages"] == str(ROOT / "tools")
+    assert waiting["sphinx"]["config"]["extensions"] == [
+        *committed["sphinx"]["config"]["extensions"],
+        "wait_for_pages",
+    ]
+
+
+def test_publish_time_repository_url_reaches_the_sphinx_config(tmp_path, monkeypatch):
+    """Configuration level (no build): what the publish workflow sets on main turns the button on."""
+    from jupyter_book.config import get_final_config
+
+    url = "https://github.com/example-owner/fc-vs-conv"
+    monkeypatch.setenv(bookbuild.REPOSITORY_ENV, url)
+    path = build_config(tmp_path / "cache", tmp_path / "_config.yml")
+    conf, _ = get_final_config(user_yaml=path, cli_config={"latex_individualpages": False}, sourcedir=ROOT)
+    options = conf["html_theme_options"]
+    assert options["use_repository_button"] is True
+    assert options["repository_url"] == url and options["repository_branch"] == "main"
+    assert conf["nb_execution_mode"] == "cache"
+    monkeypatch.setenv(bookbuild.REPOSITORY_ENV, "not a url")
+    with pytest.raises(ValueError, match="repository URL"):
+        build_config(tmp_path / "cache", tmp_path / "_config.yml")
+
+
+def test_preview_key_follows_lessons_code_and_not_the_pages(tmp_path):
+    for name in bookbuild.PREVIEW_INPUTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, tmp_path / name)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "page.md").write_text("# A page\n")
+    key = preview_key(tmp_path)
+    assert key == preview_key(ROOT)  # the same sources give the same key
+    (tmp_path / "book" / "page.md").write_text("# A page, with more prose\n")
+    assert preview_key(tmp_path) == key  # pages are matched by jupyter-cache on their code cells
+    fc = tmp_path / "lessons_code" / "fc.py"
+    fc.write_text(fc.read_text() + "\n# a comment\n")
+    assert preview_key(tmp_path) != key
