@@ -26,7 +26,9 @@ from typing import NamedTuple
 import numpy as np
 
 from lessons_code import (
+    backward_rules,
     conv,
+    conv1d,
     conv_layer,
     exercises,
     fc,
@@ -35,6 +37,7 @@ from lessons_code import (
     gradient_flow,
     matrix_view,
     param_counts,
+    pooling,
     tables,
     takeaways,
 )
@@ -78,6 +81,11 @@ P_CNN = nets.init_params(SPEC_CNN, np.random.default_rng(0))
 Z = R.standard_normal((3, 4))
 SCORES = R.standard_normal((3, 10))
 TEACH = linear_students.teacher_data(30, (5, 5), K, 0.5, np.random.default_rng(1))
+X3, W3 = R.standard_normal((2, 2, 7)), R.standard_normal((3, 2, 3))
+OUT3, CACHE3 = conv1d.conv1d_forward(X3, W3, **GEO)
+DOUT3 = R.standard_normal(OUT3.shape)
+OP4 = backward_rules.output_padding_for(X4.shape, (3, 2), **GEO)
+POOL_X = R.standard_normal((2, 2, 4, 4))
 
 # --- array arguments: the bad-input kinds are generated from one good call ---------------------------
 
@@ -136,6 +144,24 @@ def _bad_versions(value: np.ndarray):
 
 
 ARRAY_CALLS = [
+    # the real-layer chapter's modules (issue 12): the same policy through lessons_code._checks
+    ArrayCall("conv1d.conv1d_forward", lambda x, w, b: conv1d.conv1d_forward(x, w, b, **GEO),
+              dict(x=X3, w=W3, b=B4), ("x", "w", "b")),
+    ArrayCall("conv1d.conv1d_backward", lambda dout: conv1d.conv1d_backward(dout, CACHE3), dict(dout=DOUT3), ("dout",)),
+    ArrayCall("conv1d.conv1d_backward_loop", lambda dout, x, w: conv1d.conv1d_backward_loop(dout, x, w, **GEO),
+              dict(dout=DOUT3, x=X3, w=W3), ("dout", "x", "w")),
+    ArrayCall("backward_rules.input_grad_as_conv",
+              lambda dout, w: backward_rules.input_grad_as_conv(dout, w, X4.shape, **GEO), dict(dout=DOUT4, w=W4), ("dout", "w")),
+    ArrayCall("backward_rules.weight_grad_as_conv",
+              lambda x, dout: backward_rules.weight_grad_as_conv(x, dout, (3, 2), **GEO), dict(x=X4, dout=DOUT4), ("x", "dout")),
+    ArrayCall("backward_rules.bias_grad", backward_rules.bias_grad, dict(dout=DOUT4), ("dout",)),
+    ArrayCall("backward_rules.transposed_conv",
+              lambda y, w: backward_rules.transposed_conv(y, w, output_padding=OP4, **GEO), dict(y=DOUT4, w=W4), ("y", "w")),
+    ArrayCall("backward_rules.transposed_conv_loop",
+              lambda y, w: backward_rules.transposed_conv_loop(y, w, output_padding=OP4, **GEO), dict(y=DOUT4, w=W4), ("y", "w")),
+    # z of any shape is valid: a z with an extra axis is refused as a dout of the wrong shape
+    ArrayCall("pooling.relu_backward", pooling.relu_backward, dict(dout=Z, z=Z), ("dout", "z"), skip=(("z", "shape"),)),
+    ArrayCall("pooling.maxpool2_forward", pooling.maxpool2_forward, dict(x=POOL_X), ("x",)),
     ArrayCall("fc.fc_forward", fc.fc_forward, dict(x=X1, W=W2, b=B1), ("x", "W", "b")),
     ArrayCall("fc.fc_backward", fc.fc_backward, dict(x=X1, W=W2, dy=DY1), ("x", "W", "dy")),
     ArrayCall("fc.fc_bias_grad", fc.fc_bias_grad, dict(dy=DY1), ("dy",), skip=(("dy", "shape"),)),  # (3, 1): a batch

@@ -127,5 +127,5 @@ def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
     for (model, layer), rel in study.relative.items():
         for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
             rows.append((model, f"`{layer}`", label, *(mean_interval(col).text(".2f") for col in values.T)))
-    headers = ["Model", "Layer", "", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
+    headers = ["Model", "Layer", "Spread", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
     return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))
