@@ -251,10 +251,12 @@ def conv_backward(dout, cache: ConvCache):
     check_shape("dout", dout, (x.shape[0], c_out, oh, ow))
     geometry = dict(stride=stride, padding=padding, dilation=dilation)
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
-    cols = im2col(x, (kh, kw), **geometry)  # built again, not cached: see the module docstring
-    dw = (dy @ cols.T).reshape(w.shape)  # the FC weight gradient, summed over every patch
+    cols = im2col(x, (kh, kw), **geometry)  # built again (module docstring)
+    # the FC weight gradient, summed over every patch
+    dw = (dy @ cols.T).reshape(w.shape)
     db = dout.sum(axis=(0, 2, 3))
-    dcols = np.matmul(_w_flat(w).T, dy, out=cols)  # the FC input gradient of every patch, in cols' memory
+    # the FC input gradient of every patch, written into cols' memory
+    dcols = np.matmul(_w_flat(w).T, dy, out=cols)
     dx = col2im(dcols, x.shape, (kh, kw), **geometry)
     return dx, dw, db
 

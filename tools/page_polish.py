@@ -136,10 +136,19 @@ LABEL_FIXES = (
 )
 
 
+#: docutils marks the bibliography ``<div role="list" class="citation-list">`` and each entry
+#: ``<div class="citation" role="doc-biblioentry">``; ARIA 1.2 deprecates that role and allows it
+#: on list items only (axe: aria-allowed-role, aria-required-children). The entries stay plain
+#: divs with their ids (the citations link to them), each with its visible label.
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry">')
+_CITATION_LIST = '<div role="list" class="citation-list">'
+
+
 def fix_labels(page_html: str) -> str:
     for old, new in LABEL_FIXES:
         page_html = page_html.replace(old, new)
-    return page_html
+    page_html = page_html.replace(_CITATION_LIST, '<div class="citation-list">')
+    return _BIBLIOENTRY.sub(r"\1>", page_html)
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:

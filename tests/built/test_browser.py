@@ -383,8 +383,10 @@ WIDE_MATH_JS = """() => {
     const outer = boxes.filter(b => !boxes.some(o => o !== b && o.contains(b)));
     for (const box of outer) {
         // MathJax's assistive MathML and KaTeX's MathML are clipped off screen on purpose: skip them
-        const drawn = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('mjx-assistive-mml, .katex-mathml'));
-        const clipped = drawn.some(el => el.scrollWidth > el.clientWidth + 1
+        // KaTeX draws a radical's bar as a 400em SVG cut to size by its .hide-tail box: only the box counts
+        const drawn = [box, ...box.querySelectorAll('*')].filter(el => !el.closest('mjx-assistive-mml, .katex-mathml')
+            && !(el.parentElement && el.parentElement.closest('.hide-tail')));
+        const clipped = drawn.some(el => !el.classList.contains('hide-tail') && el.scrollWidth > el.clientWidth + 1
             && /(auto|scroll|hidden)/.test(getComputedStyle(el).overflowX));
         let right = box.getBoundingClientRect().right;
         for (const el of drawn) {
