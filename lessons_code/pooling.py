@@ -147,15 +147,3 @@ def pool_relu_sparsity(seed: int, n_images: int = 16, channels: int = 8, size: i
         conv_dk_zero=float(np.mean([np.mean(g == 0) for g in per_image])),
         fc_dw_zero=float(np.mean(dw_fc == 0)),
     )
-
-
-#: Two-sided 95 % Student t quantiles by degrees of freedom (1..10).
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)
-
-
-def mean_ci95(values) -> tuple[float, float]:
-    """``(mean, half-width)`` of the 95 % Student-t interval of 2 to 11 values."""
-    v = as_float_array("values", values, 1)
-    if not 2 <= v.size <= len(_T975) + 1:
-        raise ValueError(f"values must hold 2 to {len(_T975) + 1} numbers, got {v.size}")
-    return float(v.mean()), float(_T975[v.size - 2] * v.std(ddof=1) / np.sqrt(v.size))

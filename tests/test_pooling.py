@@ -67,11 +67,3 @@ def test_pool_relu_sparsity_counts_what_reaches_the_conv():
     assert pooling.pool_relu_sparsity(0) == r  # deterministic in the seed
     with pytest.raises(ValueError, match="size must be even"):
         pooling.pool_relu_sparsity(0, size=5)
-
-
-def test_mean_ci95():
-    mean, half = pooling.mean_ci95([1.0, 2.0, 3.0, 4.0, 5.0])
-    assert mean == 3.0 and np.isclose(half, 2.776 * np.sqrt(2.5) / np.sqrt(5))
-    assert pooling.mean_ci95([2.0, 2.0]) == (2.0, 0.0)
-    with pytest.raises(ValueError, match="2 to 11 numbers"):
-        pooling.mean_ci95([1.0])
