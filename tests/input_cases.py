@@ -41,7 +41,7 @@ from lessons_code import (
     tables,
     takeaways,
 )
-from lessons_code.experiments import digits, linear_students, nets, runs
+from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
 from lessons_code.pictures import animations, experiment_figures, figures, player
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
@@ -558,14 +558,14 @@ MANUAL = [
     Case("runs.permute_params", "range", lambda: runs.permute_params(SPEC_CNN, P_CNN, np.arange(64)), "ValueError", "cnn"),
     Case("runs.permutation_twin", "type", lambda: runs.permutation_twin(SPEC_MLP, (IMGS, LABELS), np.arange(64)),
          "TypeError", "digits"),
-    Case("runs.gradient_spread", "range", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, batch_size=5),
-         "ValueError", "batch_size"),
-    Case("runs.gradient_spread", "range", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, layer="K1"),
-         "ValueError", "layer"),
-    Case("runs.gradient_spread", "type", lambda: runs.gradient_spread(SPEC_MLP, P_MLP, IMGS, LABELS, batch_size=2, seed=0.5),
-         "TypeError", "seed"),
-    Case("runs.spread_table", "type", lambda: runs.spread_table({("MLP", 0): [1.0]}, 10), "TypeError", "spreads"),
-    Case("runs.spread_table", "empty", lambda: runs.spread_table({}, 10), "TypeError", "spreads"),
+    Case("gradient_study.layer_spreads", "range",
+         lambda: gradient_study.layer_spreads(SPEC_MLP, P_MLP, IMGS, LABELS, ("W1",), batch_size=5), "ValueError", "batch_size"),
+    Case("gradient_study.layer_spreads", "range",
+         lambda: gradient_study.layer_spreads(SPEC_MLP, P_MLP, IMGS, LABELS, ("K1",)), "ValueError", "layer"),
+    Case("gradient_study.layer_spreads", "type",
+         lambda: gradient_study.layer_spreads(SPEC_MLP, P_MLP, IMGS, LABELS, ("W1",), batch_size=2, seed=0.5), "TypeError", "seed"),
+    Case("gradient_study.layer_spreads", "type",
+         lambda: gradient_study.layer_spreads(SPEC_MLP, {"W1": 1.0}, IMGS, LABELS, ("W1",)), "ValueError", "params"),
     Case("runs.permutation_twin", "range",
          lambda: runs.permutation_twin(SPEC_MLP, digits.Digits(IMGS, LABELS, IMGS, LABELS), np.arange(64), seed=-1),
          "ValueError", "seed"),

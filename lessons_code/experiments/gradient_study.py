@@ -34,10 +34,14 @@ def layer_spreads(
 
     Minibatches of ``batch_size`` are drawn without replacement within a batch, from
     ``np.random.default_rng(seed)``."""
+    params = nets.check_params(spec, params)
     n_batches = check_int("n_batches", n_batches, 2)
     for layer in layers:
         if layer not in params:
             raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
+    y = np.asarray(y)
+    batch_size = check_int("batch_size", batch_size, 1, max(len(y), 1))
+    check_int("seed", seed, 0)
     full_grads = nets.loss_and_grads(spec, params, x, y)[1]
     full = {k: full_grads[k].ravel() for k in layers}
     rng = np.random.default_rng(seed)

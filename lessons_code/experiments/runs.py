@@ -14,8 +14,8 @@ runs of :func:`run_experiments`, the permutation twins, the gradient spreads); t
 * translation: the trained models evaluated on test images shifted by one pixel
   (up, down, left, right; the mean over the four is reported);
 * gradients: per-layer gradient norms at every training step, and the
-  batch-to-batch spread of the first-layer gradient at fixed weights
-  (:func:`gradient_spread`).
+  batch-to-batch spread of the layers' gradients at fixed weights
+  (:func:`lessons_code.experiments.gradient_study.spread_study`).
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
     """Train every model of :data:`MODEL_SPECS` for every seed, on original and permuted pixels.
 
     checkpoint_steps: training steps at which to keep a copy of the weights (see
-    :func:`lessons_code.nets.train`), for :func:`gradient_spread`.
+    :func:`lessons_code.experiments.nets.train`), for the gradient study.
     """
     config = Config() if config is None else config
     if not isinstance(config, Config):
@@ -334,85 +334,6 @@ def permutation_twin(
         nets.accuracy(spec, a.params, digits.x_test, digits.y_test),
         nets.accuracy(spec, b.params, xp_te, digits.y_test),
     )
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Batch-to-batch variability of one layer's weight gradient at fixed weights.
-
-    relative_spread: ``sqrt(mean_b ||g_b - g||^2) / ||g||`` with ``g`` the full-training-set
-    gradient and ``g_b`` the minibatch gradients (0 = every batch agrees with ``g``);
-    mean_cosine: mean over batches of ``cos(g_b, g)`` (1 = same direction);
-    full_norm: ``||g||``.
-    """
-
-    layer: str
-    relative_spread: float
-    mean_cosine: float
-    full_norm: float
-
-
-def gradient_spread(
-    spec: NetSpec,
-    params,
-    x,
-    y,
-    *,
-    layer: str | None = None,
-    batch_size: int = 64,
-    n_batches: int = 50,
-    seed: int = 0,
-) -> Spread:
-    """How much the gradient of ``layer`` (default: the first layer) varies from minibatch to minibatch.
-
-    Draws ``n_batches`` minibatches of ``batch_size`` images (without replacement within a batch)
-    from ``(x, y)`` with ``np.random.default_rng(seed)`` and compares each batch's gradient with the
-    gradient on all of ``(x, y)``; the weights are not changed. See :class:`Spread`.
-    """
-    params = nets.check_params(spec, params)
-    layer = spec.first_layer if layer is None else layer
-    if layer not in params:
-        raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
-    n_batches = check_int("n_batches", n_batches, 2)
-    y = np.asarray(y)
-    batch_size = check_int("batch_size", batch_size, 1, max(len(y), 1))
-    check_int("seed", seed, 0)
-    full = nets.loss_and_grads(spec, params, x, y)[1][layer].ravel()
-    rng = np.random.default_rng(seed)
-    dev, cos = [], []
-    for _ in range(n_batches):
-        idx = rng.choice(len(y), size=batch_size, replace=False)
-        g = nets.loss_and_grads(spec, params, x[idx], y[idx])[1][layer].ravel()
-        dev.append(np.sum((g - full) ** 2))
-        cos.append(g @ full / (np.linalg.norm(g) * np.linalg.norm(full)))
-    norm = float(np.linalg.norm(full))
-    return Spread(layer, float(np.sqrt(np.mean(dev))) / norm, float(np.mean(cos)), norm)
-
-
-def spread_table(spreads: dict[tuple[str, int], list[Spread]], steps_per_epoch: int) -> str:
-    """Markdown table of the relative spreads: one row per (model, layer), one column per checkpoint.
-
-    spreads: ``(model, step) -> [Spread, ...]`` (one per layer, the same layers at every step).
-    """
-    if not isinstance(spreads, dict) or not spreads:
-        raise TypeError(
-            f"spreads must be a non-empty dict (model, step) -> [Spread, ...], got {spreads!r:.60}"
-        )
-    for key, items in spreads.items():
-        if not (isinstance(key, tuple) and len(key) == 2) or not all(isinstance(sp, Spread) for sp in items):
-            raise TypeError(f"spreads must map (model, step) to a list of Spread, got {key!r}: {items!r:.60}")
-    steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, 1)
-    steps = sorted({step for _, step in spreads})
-    cells: dict[tuple[str, str], dict[int, float]] = {}
-    for (model, step), items in spreads.items():
-        for sp in items:
-            cells.setdefault((model, sp.layer), {})[step] = sp.relative_spread
-    rows = [
-        (model, f"`{layer}`", *(f"{by_step[t]:.2f}" if t in by_step else "–" for t in steps))
-        for (model, layer), by_step in cells.items()
-    ]
-    headers = ["Model", "Layer", *(f"epoch {t / steps_per_epoch:.0f}" for t in steps)]
-    return markdown_table(headers, rows, align="ll" + "r" * len(steps))
 
 
 @dataclass

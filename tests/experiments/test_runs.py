@@ -51,18 +51,6 @@ def test_training_on_permuted_pixels_from_the_permuted_init_gives_the_twin_netwo
     assert rep.same_predictions and rep.accuracy == rep.accuracy_permuted
 
 
-def test_gradient_spread_is_zero_when_every_batch_is_the_whole_set(digits):
-    spec = NetSpec("mlp", width=4)
-    params = models.init_params(spec, np.random.default_rng(0))
-    x, y = digits.x_train[:30], digits.y_train[:30]
-    full = experiments.gradient_spread(spec, params, x, y, batch_size=30, n_batches=3)
-    assert full.relative_spread < 1e-12 and full.mean_cosine == pytest.approx(1.0)
-    part = experiments.gradient_spread(spec, params, x, y, batch_size=5, n_batches=10, layer="W2")
-    assert part.layer == "W2" and part.relative_spread > 0.1 and -1 <= part.mean_cosine < 1
-    with pytest.raises(ValueError, match="layer"):
-        experiments.gradient_spread(spec, params, x, y, layer="K1")
-
-
 def test_run_experiments_trains_every_model_and_seed_on_both_pixel_orders(small_run):
     assert len(small_run.runs) == len(MODEL_SPECS) * 3 * 2
     for name in MODEL_SPECS:
@@ -89,22 +77,6 @@ def test_tables_list_every_model(small_run):
 def test_config_needs_three_seeds():
     with pytest.raises(ValueError, match="at least 3 seeds"):
         Config(seeds=(0, 1))
-
-
-def test_spread_table_has_one_row_per_model_and_layer_and_one_column_per_checkpoint():
-    spec = NetSpec("mlp", width=4)
-    params = models.init_params(spec, np.random.default_rng(0))
-    x, y = data.load_digits_split(0).x_train[:40], data.load_digits_split(0).y_train[:40]
-    sp = {
-        ("MLP", s): [
-            experiments.gradient_spread(spec, params, x, y, layer=ly, batch_size=8, n_batches=3)
-            for ly in ("W1", "W2")
-        ]
-        for s in (0, 10)
-    }
-    lines = experiments.spread_table(sp, steps_per_epoch=10).splitlines()
-    assert lines[0].split("|")[3:5] == [" epoch 0 ", " epoch 1 "]
-    assert len(lines) == 2 + 2 and "`W2`" in lines[3]
 
 
 def test_steps_per_epoch_and_checkpoints_come_from_the_split_size(digits):
