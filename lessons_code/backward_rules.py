@@ -44,8 +44,6 @@ def dilate(a, factor) -> np.ndarray:
     a = as_float_array("a", a, tuple(range(2, 9)))
     fh, fw = as_pair("factor", factor, 1)
     h, w = a.shape[-2:]
-    if h == 0 or w == 0:
-        raise ValueError(f"a must not be empty along its last two axes, got shape {a.shape}")
     out = np.zeros((*a.shape[:-2], fh * (h - 1) + 1, fw * (w - 1) + 1))
     out[..., ::fh, ::fw] = a
     return out
@@ -166,8 +164,6 @@ def _transposed_args(y, w, stride, padding, dilation, output_padding):
             f"w must have C_out={y.shape[1]} rows to match y of shape {y.shape} "
             f"(w is (C_out, C_in, kh, kw), as in the convolution it transposes), got w of shape {w.shape}"
         )
-    if min(y.shape) == 0 or min(w.shape) == 0:
-        raise ValueError(f"y and w must not be empty, got y {y.shape} and w {w.shape}")
     stride, padding, dilation, output_padding = (
         as_pair("stride", stride, 1),
         as_pair("padding", padding, 0),

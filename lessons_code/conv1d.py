@@ -28,8 +28,6 @@ def _validate(x, w, b, stride, padding, dilation):
             f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
             f"(w is (C_out, C_in, k)), got w of shape {w.shape}"
         )
-    if min(x.shape) == 0 or min(w.shape) == 0:
-        raise ValueError(f"x and w must not be empty, got x {x.shape} and w {w.shape}")
     stride = check_int("stride", stride, 1)
     padding = check_int("padding", padding, 0)
     dilation = check_int("dilation", dilation, 1)
