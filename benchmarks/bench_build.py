@@ -38,21 +38,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from bookbuild import JB_FLAGS, ROOT, page_source, preview_build, strict_build, toc_files
+from bookbuild import JB_FLAGS, ROOT, myst_page, page_source, preview_build, strict_build, toc_files
 
 SKIP = {".git", ".venv", "_build", "node_modules", ".jupyter_cache", "__pycache__", ".pytest_cache",
         ".hypothesis", ".ruff_cache"}  # fmt: skip
-FRONT_MATTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def copy_repo(dest: Path) -> Path:
@@ -68,10 +57,7 @@ def make_bare(dest: Path) -> Path:
     copy_repo(dest)
     for i, doc in enumerate(toc_files(dest / "_toc.yml")):
         page = page_source(doc, dest)
-        page.with_suffix(".md").write_text(
-            f"{FRONT_MATTER}\n# Page {i}\n\nOne tiny cell.\n\n```{{code-cell}} ipython3\n1 + {i}\n```\n",
-            encoding="utf-8",
-        )
+        page.with_suffix(".md").write_text(myst_page(f"Page {i}", f"1 + {i}"), encoding="utf-8")
         if page.suffix != ".md":
             page.unlink()
     return dest

@@ -59,6 +59,21 @@ PREVIEW_INPUTS = ("lessons_code", "pyproject.toml", "constraints.txt")
 REPOSITORY_ENV = "FCCONV_REPOSITORY_URL"
 
 
+def myst_page(title: str, code: str | None = None) -> str:
+    """A generated MyST notebook page (the bare book of benchmarks/bench_build.py, the tests' tiny
+    books): front matter with the `description:` every page needs (tools/page_polish.py), a title,
+    and one code cell when ``code`` is given."""
+    front = (
+        "---\n"
+        f'description: "A generated page: {title}."\n'
+        "jupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+        "---\n"
+    )
+    cell = f"\n```{{code-cell}} ipython3\n{code}\n```\n" if code is not None else ""
+    return f"{front}\n# {title}\n\nOne tiny page.\n{cell}"
+
+
 def toc_files(toc: Path | None = None) -> list[str]:
     """Every document named in ``_toc.yml`` (or ``toc``), in reading order (the root first)."""
     data = yaml.safe_load((toc or ROOT / "_toc.yml").read_text())

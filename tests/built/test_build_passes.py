@@ -8,19 +8,7 @@ import re
 import bookbuild
 import pytest
 import yaml
-from bookbuild import ROOT, execute_pages, page_source, read_notebook, strict_build, toc_files
-
-FRONT = """---
-jupytext:
-  text_representation:
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-"""
+from bookbuild import ROOT, execute_pages, myst_page, page_source, read_notebook, strict_build, toc_files
 
 
 def tiny_book(root, pages: dict[str, str], execute: dict | None = None):
@@ -34,8 +22,7 @@ def tiny_book(root, pages: dict[str, str], execute: dict | None = None):
     toc = {"format": "jb-book", "root": names[0], "chapters": [{"file": n} for n in names[1:]]}
     (root / "_toc.yml").write_text(yaml.safe_dump(toc))
     for name, code in pages.items():
-        body = f"# {name}\n\n```{{code-cell}} ipython3\n{code}\n```\n" if code else f"# {name}\n\nProse.\n"
-        (root / f"{name}.md").write_text(FRONT + body if code else body)
+        (root / f"{name}.md").write_text(myst_page(name, code or None))
     return root
 
 
