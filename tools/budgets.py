@@ -8,7 +8,9 @@ page tests assert the same numbers with the same arithmetic (``tools`` is on pyt
 * an **animation player** weighs its markup with every embedded frame: the
   ``<figure class="fcconv-animation">`` that ``lessons_code.pictures.player.animation_html`` wraps
   around matplotlib's player (caption and still image included), or, for a bare matplotlib player,
-  from its ``<div class="animation">`` to the end of the ``<script>`` that starts it.
+  from its ``<div class="animation">`` to the end of the ``<script>`` that starts it; on the built
+  site (``tools/lazy_frames.py``) the player's frames 1..n-1 live in a file of
+  ``_static/frames/`` that the figure names in ``data-frames``: that file counts too.
 
 Standard library only: the report runs without the test dependencies.
 """
@@ -19,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from lazy_frames import frame_files
 
 #: One page: HTML (inline data included) + its own images, in bytes (1.5 MB).
 PAGE_BUDGET = 1536 * 1024
@@ -38,7 +42,7 @@ class PageWeight:
     html: int  #: the HTML file
     inline: int  #: of which inline ``data:`` URIs
     images: int  #: the page's own image files
-    players: tuple[int, ...]  #: each animation player (part of ``html``)
+    players: tuple[int, ...]  #: each animation player (its markup, part of ``html``, + its frame file)
 
     @property
     def total(self) -> int:
@@ -79,7 +83,10 @@ def page_weight(path: Path) -> PageWeight:
         html=len(text.encode()),
         inline=sum(len(m) for m in _INLINE_RE.findall(text)),
         images=images,
-        players=tuple(len(p.encode()) for p in animation_players(text)),
+        players=tuple(
+            len(p.encode()) + sum(f.stat().st_size for f in frame_files(path, p))
+            for p in animation_players(text)
+        ),
     )
 
 

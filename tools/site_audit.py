@@ -201,13 +201,28 @@ def lighthouse(url: str, out: Path) -> dict:
     }
 
 
-def animation_frame_bytes(site: Path, path: str) -> int:
-    """gzip bytes the page's HTML spends on animation frames (base64 images inside scripts)."""
+def animation_frame_bytes(site: Path, path: str, sizes: dict[str, int] | None = None) -> int:
+    """gzip bytes of the page's animation frames: the base64 images inside its scripts, plus the
+    frame files its players load later (``tools/lazy_frames.py``, ``data-frames``), gzipped as
+    :class:`GzipServer` serves them. With ``sizes`` (URL -> bytes of a visit, as
+    :func:`transfer_bytes` gives) a frame file counts only if that visit loaded it: the frames
+    *of* that visit's transfer."""
     import re
+    from urllib.parse import unquote, urlsplit
 
-    html = (site / path).read_text(encoding="utf-8")
+    from lazy_frames import frame_files
+
+    page = site / path
+    html = page.read_text(encoding="utf-8")
     frames = "".join(re.findall(r'"data:image/[a-z]+;base64,[A-Za-z0-9+/=\\n]*"', html))
-    return len(gzip.compress(frames.encode(), compresslevel=9, mtime=0)) if frames else 0
+    total = len(gzip.compress(frames.encode(), compresslevel=9, mtime=0)) if frames else 0
+    loaded = None
+    if sizes is not None:
+        loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
+    for file in frame_files(page, html):
+        if loaded is None or file in loaded:
+            total += len(gzip.compress(file.read_bytes(), compresslevel=9, mtime=0))
+    return total
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             row = {"page": path}
             sizes = transfer_bytes(browser, base, path)
             row["transfer"] = sum(sizes.values())
-            row["frames"] = animation_frame_bytes(args.site, path)
+            row["frames"] = animation_frame_bytes(args.site, path, sizes)
+            row["frames_later"] = animation_frame_bytes(args.site, path) - row["frames"]
             for mode in ("light", "dark"):
                 context, page, _ = open_page(browser, f"{base}/{path}", dark=mode == "dark")
                 violations = run_axe(page)
@@ -260,7 +276,7 @@ def print_table(rows: list[dict], lighthouse_ran: bool) -> None:
     if lighthouse_ran:
         head += f"{'perf':>5}{'a11y':>5}{'bp':>5}{'seo':>5}{'TBT ms':>8}{'CLS':>7}{'LCP s':>7}"
         head += f"{'LH KB':>8}{'bench':>6}"
-    head += f"{'KB 1st visit':>13}{'of it frames':>13}{'axe light':>10}{'axe dark':>9}"
+    head += f"{'KB 1st visit':>13}{'of it frames':>13}{'frames later':>13}{'axe light':>10}{'axe dark':>9}"
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -271,14 +287,16 @@ def print_table(rows: list[dict], lighthouse_ran: bool) -> None:
                 f"{r['lcp'] / 1000:>7.1f}{r['bytes'] / 1024:>8.0f}{r['bench']:>6}"
             )
         line += (
-            f"{r['transfer'] / 1024:>13.0f}{r['frames'] / 1024:>13.0f}{r['axe_light']:>10}{r['axe_dark']:>9}"
+            f"{r['transfer'] / 1024:>13.0f}{r['frames'] / 1024:>13.0f}{r['frames_later'] / 1024:>13.0f}"
+            f"{r['axe_light']:>10}{r['axe_dark']:>9}"
         )
         print(line)
     if lighthouse_ran:
         print("bench: Lighthouse's CPU benchmark index during that run (higher = faster machine).")
     print(
         "KB 1st visit: gzip bytes of every response of a first visit at 412x823 (before scrolling);"
-        " 'of it frames': the animation frames inside it (the budget of 400 KB excludes them)."
+        " 'of it frames': the animation frames inside it (the budget of 400 KB excludes them);"
+        " 'frames later': the players' frame files that visit did not load (tools/lazy_frames.py)."
     )
 
 
