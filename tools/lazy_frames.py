@@ -14,7 +14,8 @@ rewrites each such player of each written HTML page:
 * the player fetches that file when it comes near the screen (an ``IntersectionObserver`` with a
   margin of :data:`ROOT_MARGIN`, started after the page's ``load`` event) or when the reader first
   touches, clicks or focuses its controls, whichever is first. Until the frames are there, a step,
-  the slider or Play waits for them (the last request is carried out when they arrive): no blank
+  the slider or Play waits for them (the reader's actions are carried out in order when they
+  arrive; the status line and the slider's ``aria-valuetext`` change with the frame): no blank
   frame, no frame 0 shown in place of another.
 
 Everything is a plain text edit of the markup ``animation_html`` writes (:func:`lazy_page`,
@@ -84,8 +85,7 @@ LOADER = (
 /* tools/lazy_frames.py: frames 1..n-1 of this player load from the file named in data-frames. */
 window.fcconvLazyFrames = window.fcconvLazyFrames || function (anim, name) {
   var figure = document.getElementById("anim-" + name);
-  var state = 0, waiting = null, seen = null;
-  var set = anim.set_frame, play = anim.play_animation, reverse = anim.reverse_animation;
+  var state = 0, waiting = [], seen = null;
   function load() {
     if (state) return;
     state = 1;
@@ -94,27 +94,38 @@ window.fcconvLazyFrames = window.fcconvLazyFrames || function (anim, name) {
     s.onerror = function () { state = 0; s.remove(); };
     document.head.appendChild(s);
   }
-  function later(action) { waiting = action; load(); }
   window.fcconvFrames = window.fcconvFrames || {};
   window.fcconvFrames[name] = function (frames) {
     for (var i in frames) anim.frames[i].src = frames[i];
     state = 2;
     if (seen) seen.disconnect();
     figure.setAttribute("data-frames-loaded", "true");
-    if (waiting) { var action = waiting; waiting = null; action(); }
+    var actions = waiting;
+    waiting = [];
+    actions.forEach(function (action) { action(); });
   };
-  anim.set_frame = function (frame) {
-    if (state === 2 || frame === 0) return set.call(anim, frame);
-    later(function () { anim.set_frame(frame); });
-  };
-  anim.play_animation = function () {
-    if (state === 2) return play.call(anim);
-    later(function () { anim.play_animation(); });
-  };
-  anim.reverse_animation = function () {
-    if (state === 2) return reverse.call(anim);
-    later(function () { anim.reverse_animation(); });
-  };
+  /* Until the frames are there, the controls' actions wait for them, in order. */
+  function gate(method) {
+    var run = anim[method];
+    anim[method] = function () {
+      var args = arguments;
+      if (state === 2) return run.apply(anim, args);
+      waiting.push(function () { anim[method].apply(anim, args); });
+      load();
+    };
+  }
+  ["next_frame", "previous_frame", "play_animation", "reverse_animation", "pause_animation"].forEach(gate);
+  /* set_frame (the slider, first and last frame) is gated outside the status line's own wrapper
+     (player.py's _status_script wraps it once the player exists): a step that waits for its frame
+     leaves the status line and the slider's aria-valuetext as they are until the frame shows. */
+  var status = document.getElementById("_anim_status" + name);
+  (function wrap(tries) {
+    if (status && anim.set_frame === Object.getPrototypeOf(anim).set_frame && tries < 200) {
+      setTimeout(function () { wrap(tries + 1); }, 10);
+      return;
+    }
+    gate("set_frame");
+  })(0);
   ["pointerdown", "focusin", "keydown"].forEach(function (type) {
     figure.addEventListener(type, load, {once: true});
   });
