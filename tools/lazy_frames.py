@@ -6,8 +6,8 @@ notebooks and the GIF command rely on that). On the built site the browser would
 every frame of every player before the page's first paint. Once the build is done this extension
 rewrites each such player of each written HTML page:
 
-* frame 0 stays in the page, in the script as before and as the ``src`` of the frame ``<img>``
-  (the player shows it at once, with no request, and with JavaScript off too);
+* frame 0 stays in the page, as the ``src`` of the frame ``<img>``, where the script takes it
+  from (the player shows it at once, with no request, and with JavaScript off too);
 * frames 1..n-1 move, verbatim, to one static file per player,
   ``_static/frames/<player name>-<hash of its bytes>.js``, which hands them to the player; the
   ``<figure>`` names it in ``data-frames`` and its frame count in ``data-frame-count``;
@@ -166,9 +166,18 @@ def lazy_player(figure: str, name: str, frames_url) -> tuple[str, str, str]:
     new_script = script.group(0)
     for i in range(1, n):
         new_script = new_script.replace(lines[i], "", 1)
-    # Until the file is there, frames 1..n-1 are frame 0 (never shown: set_frame waits for them).
+    # Frame 0 moves into the <img> itself (shown before any script runs, and with JavaScript
+    # off); the script takes it from there. Until the file is there, frames 1..n-1 are frame 0
+    # (never shown: the controls wait for the file).
+    first = re.search(r'"(data:image/png;base64,[^"]*)"', lines[0])
+    img = f'<img id="_anim_img{name}" '
+    if first is None or figure.count(img) != 1:
+        raise ValueError(f"player {name!r}: cannot put frame 0 in its <img>")
     new_script = new_script.replace(
-        lines[0], lines[0] + "    for (var k = 1; k < frames.length; k++) frames[k] = frames[0];\n", 1
+        lines[0],
+        '    frames[0] = document.getElementById(img_id).getAttribute("src");\n'
+        "    for (var k = 1; k < frames.length; k++) frames[k] = frames[0];\n",
+        1,
     )
     start = re.search(rf"anim{name} = new Animation\([^;]*\);", new_script)
     if start is None:
@@ -177,12 +186,7 @@ def lazy_player(figure: str, name: str, frames_url) -> tuple[str, str, str]:
         start.group(0), start.group(0) + f'\n        fcconvLazyFrames(anim{name}, "{name}");', 1
     )
     out = figure.replace(script.group(0), LOADER + new_script, 1)
-    # Frame 0 in the <img> itself: shown before any script runs, and with JavaScript off.
-    first = re.search(r'"(data:image/png;base64,[A-Za-z0-9+/=]*)"', lines[0])
-    img = f'<img id="_anim_img{name}" '
-    if first is None or out.count(img) != 1:
-        raise ValueError(f"player {name!r}: cannot put frame 0 in its <img>")
-    out = out.replace(img, f'{img}src="{first.group(1)}" ', 1)
+    out = out.replace(img, f'{img}src="{first.group(1).replace(chr(92) + chr(10), "")}" ', 1)
     head = f'<figure class="fcconv-animation" id="anim-{name}"'
     out = out.replace(
         head,
@@ -225,10 +229,11 @@ def lazy_page(page_html: str, frames_url) -> tuple[str, dict[str, str]]:
 
 def player_frames(figure: str, frames_file: str) -> dict[int, str]:
     """Every frame of a lazy player: frame index -> its ``data:`` URI, from the figure's markup
-    (frame 0) and its frame file's text (frames 1..n-1).
+    (frame 0, the ``src`` of its ``<img>``) and its frame file's text (frames 1..n-1).
 
-    Raises ``ValueError`` unless the figure holds exactly frame 0, the file exactly frames
-    1..n-1 with n the figure's ``data-frame-count``, and the file hands them to this player.
+    Raises ``ValueError`` unless frame 0 is in the ``<img>`` and no other frame in the page, the
+    file holds exactly frames 1..n-1 with n the figure's ``data-frame-count``, and the file hands
+    them to this player.
     """
     head = _FIGURE.match(figure)
     count = re.search(r'\sdata-frame-count="(\d+)"', figure[: figure.find(">")])
@@ -236,14 +241,33 @@ def player_frames(figure: str, frames_file: str) -> dict[int, str]:
         raise ValueError('not a lazy player: no <figure class="fcconv-animation"> with data-frame-count')
     name, n = head.group(1), int(count.group(1))
     inline, later = split_frames(figure), split_frames(frames_file)
-    if sorted(inline) != [0]:
-        raise ValueError(f"player {name!r}: the page holds frames {sorted(inline)}, expected [0]")
+    first = re.search(
+        rf'<img id="_anim_img{name}"[^>]*?\ssrc="(data:image/png;base64,[A-Za-z0-9+/=]*)"', figure
+    )
+    if inline or first is None:
+        raise ValueError(
+            f"player {name!r}: the page holds frame lines {sorted(inline)} and "
+            f"{'no' if first is None else 'a'} frame 0 in its <img>, expected only the <img>"
+        )
     if sorted(later) != list(range(1, n)):
         raise ValueError(f"player {name!r}: its frame file holds frames {sorted(later)}, expected 1..{n - 1}")
     if f'window.fcconvFrames["{name}"](frames);' not in frames_file:
         raise ValueError(f"player {name!r}: its frame file does not hand the frames to it")
-    lines = {**inline, **later}
-    return {i: re.search(r'"(data:[^"]*)"', lines[i]).group(1).replace("\\\n", "") for i in range(n)}
+    uris = {0: first.group(1)}
+    for i in range(1, n):
+        uris[i] = re.search(r'"(data:[^"]*)"', later[i]).group(1).replace("\\\n", "")
+    return uris
+
+
+def page_players(page: Path) -> dict[str, dict[int, str]]:
+    """Every lazy player of a built page: its name -> all its frames (:func:`player_frames`, the
+    frame file read from the site)."""
+    text = Path(page).read_text(encoding="utf-8")
+    out = {}
+    for m in figures(text):
+        (file,) = frame_files(page, m.group(0)[: m.group(0).find(">")])
+        out[m.group(1)] = player_frames(m.group(0), file.read_text(encoding="utf-8"))
+    return out
 
 
 def frame_files(page: Path, markup: str) -> list[Path]:

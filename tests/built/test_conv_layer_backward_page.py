@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from lessons_code.pictures.player import count_embedded_frames
+from budgets import page_weight
+from lazy_frames import page_players
 
 DOC = "book/conv_layer_backward"
 
@@ -22,9 +23,10 @@ def test_stride_player_is_complete_accessible_and_small(site):
     soup = site.soup(DOC)
     players = soup.select("figure.fcconv-animation")
     assert [p["id"] for p in players] == ["anim-stride2_backward"]
-    markup = str(players[0])
-    assert count_embedded_frames(markup) == 9  # one per output unit of the 3x3 output
-    assert len(markup.encode()) <= 400 * 1024
+    frames = page_players(site.path(DOC))["stride2_backward"]  # frame 0 inline, the rest lazy
+    assert sorted(frames) == list(range(9)) and len(set(frames.values())) == 9  # one per output unit
+    (weight,) = page_weight(site.path(DOC)).players  # markup + frame file
+    assert weight <= 400 * 1024
     assert len(players[0].find("img")["alt"]) > 200
     assert "step 9" in players[0].find("figcaption").get_text()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, page_weight
-
-from lessons_code.pictures.player import count_embedded_frames
+from lazy_frames import page_players
+from PIL import Image
 
 DOC = "book/gradient_flow"
 
@@ -15,10 +17,22 @@ def test_page_has_both_players_with_all_frames(site):
     soup = site.soup(DOC)
     players = soup.select("figure.fcconv-animation")
     assert [p["id"] for p in players] == ["anim-fc_vs_conv", "anim-coverage"]
+    # frame 0 in the page, frames 1..15 in the player's file of _static/frames (tools/lazy_frames.py)
+    frames = page_players(site.path(DOC))
+    assert list(frames) == ["fc_vs_conv", "coverage"]
+    for name, uris in frames.items():
+        assert sorted(uris) == list(range(16)), name
+        sizes = set()
+        for uri in uris.values():
+            with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as img:
+                assert img.format == "PNG"
+                sizes.add(img.size)
+        assert len(sizes) == 1 and len(set(uris.values())) == 16, f"{name}: {sizes}"
+    weights = page_weight(site.path(DOC)).players  # each player's markup + its frame file
+    assert len(weights) == 2 and all(w <= ANIMATION_BUDGET for w in weights), weights
     for player in players:
-        markup = str(player)
-        assert count_embedded_frames(markup) == 16
-        assert len(markup.encode()) <= ANIMATION_BUDGET, f"{player['id']}: {len(markup.encode())} bytes"
+        assert player["data-frame-count"] == "16" and player["data-frames"].startswith("../_static/frames/")
+        assert player.find("img")["src"].startswith("data:image/png;base64,")  # frame 0, even without JS
         assert not player.has_attr("role") and not player.has_attr("aria-label")  # the figcaption names it
         slider = player.find("input", {"type": "range"})
         assert slider["aria-label"] == "Animation step" and slider["aria-valuetext"] == "Step 1 of 16"

@@ -60,11 +60,12 @@ def test_lazy_player_keeps_frame_0_and_moves_the_rest():
     figure = sample_player("demo", 5)
     out, file, body = lazy_player(figure, "demo", url)
     assert re.fullmatch(r"demo-[0-9a-f]{12}\.js", file)
-    assert player.count_embedded_frames(out) == 1 and player.count_embedded_frames(body) == 4
-    assert sorted(split_frames(out)) == [0] and sorted(split_frames(body)) == [1, 2, 3, 4]
+    assert player.count_embedded_frames(out) == 0 and player.count_embedded_frames(body) == 4
+    assert split_frames(out) == {} and sorted(split_frames(body)) == [1, 2, 3, 4]
     assert f'data-frames="../_static/frames/{file}" data-frame-count="5"' in out
     assert f'<img id="_anim_imgdemo" src="{png(0)}" alt=' in out  # frame 0 shown without a script
     assert 'fcconvLazyFrames(animdemo, "demo");' in out.split("new Animation(")[1]
+    assert 'frames[0] = document.getElementById(img_id).getAttribute("src");' in out  # no second copy
     assert "frames[k] = frames[0]" in out  # no undefined entries for matplotlib's Image objects
     assert 'window.fcconvFrames["demo"](frames);' in body
     assert "data-frame-width" in out and "<figcaption>Sample demo.</figcaption>" in out
@@ -82,8 +83,10 @@ def test_player_frames_detects_a_missing_or_extra_frame():
     assert player.count_embedded_frames(short) == 3
     with pytest.raises(ValueError, match=r"frame file holds frames \[1, 2, 4\], expected 1..4"):
         player_frames(out, short)
-    with pytest.raises(ValueError, match=r"the page holds frames \[0, 3\]"):
-        player_frames(out.replace(split_frames(out)[0], split_frames(out)[0] + lines[3]), body)
+    with pytest.raises(ValueError, match=r"the page holds frame lines \[3\] and a frame 0"):
+        player_frames(out.replace("    for (var k", lines[3] + "    for (var k"), body)
+    with pytest.raises(ValueError, match=r"frame lines \[\] and no frame 0 in its <img>"):
+        player_frames(out.replace(f' src="{png(0)}"', ""), body)
     with pytest.raises(ValueError, match="does not hand the frames"):
         player_frames(out, body.replace('fcconvFrames["demo"]', 'fcconvFrames["other"]'))
     with pytest.raises(ValueError, match="not a lazy player"):
@@ -109,7 +112,7 @@ def test_lazy_page_rewrites_every_player_once():
     assert len(files) == 2 and [f.split("-")[0] for f in files] == ["a", "b"]
     assert out.startswith("<html><body><p>intro</p>") and "<p>mid</p>" in out
     assert [m.group(1) for m in figures(out)] == ["a", "b"]
-    assert player.count_embedded_frames(out) == 2
+    assert player.count_embedded_frames(out) == 0 and out.count(' src="data:image/png;base64,') == 2
     assert sum(player.count_embedded_frames(body) for body in files.values()) == 2 + 3
     again, more = lazy_page(out, url)  # an incremental build meets rewritten pages
     assert again == out and more == {}
