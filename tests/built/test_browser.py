@@ -293,6 +293,8 @@ def _check_player(page, doc, pid):
     page.wait_for_function(f"() => {anim} !== undefined", timeout=10_000)
     player = page.locator(f"div.animation:has(#_anim_img{pid})")
     player.scroll_into_view_if_needed()
+    # tools/lazy_frames.py: near the screen, the player fetches its frames 1..n-1
+    page.wait_for_selector(f"#anim-{pid}[data-frames-loaded]", state="attached", timeout=10_000)
 
     def state():
         return page.evaluate(
@@ -339,6 +341,18 @@ def _check_player(page, doc, pid):
     assert (s["frame"], s["shown"]) == (1, True), f"{where}: slider ArrowRight gave {s}"
     page.keyboard.press("End")
     assert state()["frame"] == last, f"{where}: slider End did not reach the last frame"
+    press("First frame")
+    # Every frame is there and its own image: step through them all.
+    expected = int(page.get_attribute(f"#anim-{pid}", "data-frame-count"))
+    seen = []
+    for k in range(expected):
+        s = state()
+        assert (s["n"], s["frame"], s["shown"]) == (expected, k, True) and s["width"] > 0, f"{where}: {s}"
+        seen.append(page.evaluate(f"() => document.getElementById('_anim_img{pid}').src"))
+        if k < last:
+            press("Next frame")
+            page.wait_for_function(f"() => document.getElementById('_anim_img{pid}').complete")
+    assert len(set(seen)) == expected, f"{where}: {expected - len(set(seen))} frames repeat another"
     press("First frame")
     # Play advances the frame; Pause stops it.
     press("Play")

@@ -47,6 +47,8 @@ def test_player_by_keyboard_only(open_page):
         if _focused(page) == f"_anim_slider{pid}":
             break
     assert _focused(page) == f"_anim_slider{pid}", "Tab never reached the player's slider"
+    # focus inside the player fetched its frames (tools/lazy_frames.py); a step waits for them
+    page.wait_for_selector(f"#anim-{pid}[data-frames-loaded]", state="attached", timeout=10_000)
 
     def state():
         return page.evaluate(
