@@ -8,7 +8,8 @@ and it drops the exercise-solution figures. What the printed pages get that the 
 
 * the exercise solutions are unfolded (sphinx-togglebutton hides them on screen);
 * each animation player is replaced by a static grid of its frames (small multiples, at most 16
-  frames, evenly spaced), taken from the PNG frames the player embeds;
+  frames, evenly spaced), taken from the PNG frames the player embeds (or, on the built site, from
+  the player once it has fetched its frame file, ``tools/lazy_frames.py``);
 * equation numbers, figure numbers and cross-references are the built site's, already resolved.
 
 Same bytes on a rebuild: fixed document information (no dates) and a document id derived from the
@@ -48,19 +49,30 @@ PRINT_CSS = """
 
 #: Unfold the solutions; put a grid of each animation's frames next to its player.
 PREPARE_JS = r"""
-() => {
+async () => {
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
+  const wait = () => new Promise(r => setTimeout(r, 25));
+  // tools/lazy_frames.py: a player's frames 1..n-1 come from its frame file; fetch them first.
+  for (const fig of document.querySelectorAll('figure.fcconv-animation[data-frames]')) {
+    const anim = 'anim' + fig.id.slice('anim-'.length);
+    for (let i = 0; i < 400 && !window[anim]; i++) await wait();
+    fig.dispatchEvent(new Event('pointerdown'));
+    for (let i = 0; i < 400 && !fig.hasAttribute('data-frames-loaded'); i++) await wait();
+    if (!fig.hasAttribute('data-frames-loaded')) throw new Error(`the frames of ${fig.id} did not load`);
+  }
   let players = 0;
   for (const script of document.querySelectorAll('script')) {
     const text = script.textContent;
     if (!text.includes('new Animation(')) continue;
     const idMatch = text.match(/var img_id = "([^"]+)"/);
     if (!idMatch) continue;
-    const frames = [];
+    let frames = [];
     const re = /frames\[(\d+)\] = "(data:image\/png;base64,[^"]*)"/g;
     let m;
     while ((m = re.exec(text)) !== null) frames[+m[1]] = m[2].replace(/\\\n/g, '');
+    const running = window[(text.match(/(\w+) = new Animation\(/) || [])[1]];
+    if (running && running.frames.length > frames.length) frames = running.frames.map(f => f.src);
     const img = document.getElementById(idMatch[1]);
     const player = img && img.closest('.animation');
     if (!player || !frames.length) continue;
