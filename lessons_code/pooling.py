@@ -21,7 +21,13 @@ from .conv_layer import conv_backward, conv_forward
 
 def relu_forward(z) -> np.ndarray:
     """``max(z, 0)`` elementwise (any shape)."""
-    return np.maximum(as_float_array("z", z, tuple(range(1, 33))), 0.0)
+    return _relu_forward(as_float_array("z", z, tuple(range(1, 33))))
+
+
+def _relu_forward(z: np.ndarray) -> np.ndarray:
+    """:func:`relu_forward` on a float64 array already checked (the training loop of
+    :mod:`lessons_code.experiments.nets` checks its inputs once, not every step)."""
+    return np.maximum(z, 0.0)
 
 
 def relu_backward(dout, z) -> np.ndarray:
@@ -29,6 +35,11 @@ def relu_backward(dout, z) -> np.ndarray:
     dout = as_float_array("dout", dout, tuple(range(1, 33)))
     z = as_float_array("z", z, tuple(range(1, 33)))
     check_shape("dout", dout, z.shape)
+    return _relu_backward(dout, z)
+
+
+def _relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """:func:`relu_backward` on float64 arrays of one shape, already checked."""
     return dout * (z > 0)
 
 
@@ -45,10 +56,19 @@ def maxpool2_forward(x) -> tuple[np.ndarray, np.ndarray]:
     """
     x = as_float_array("x", x, 4)
     _check_even(x)
-    n, c, h, w = x.shape
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(axis=-1)
-    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
+    return _maxpool2_forward(x)
+
+
+def _maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`maxpool2_forward` on a float64 ``(N, C, H, W)`` array with even H, W, already checked.
+
+    The four pixels of every window are four strided views, ``x[..., r::2, s::2]`` for window
+    index ``2r + s``; the first maximum wins a tie (strict ``>``), as ``argmax`` would pick it."""
+    a0, a1 = x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]
+    a2, a3 = x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]
+    top, bottom = np.maximum(a0, a1), np.maximum(a2, a3)
+    arg = np.where(bottom > top, np.where(a3 > a2, 3, 2), np.where(a1 > a0, 1, 0)).astype(np.intp)
+    return np.maximum(top, bottom), arg
 
 
 def maxpool2_backward(dout, arg) -> np.ndarray:
@@ -63,10 +83,18 @@ def maxpool2_backward(dout, arg) -> np.ndarray:
         raise ValueError(
             f"arg must hold window indices 0..3 from maxpool2_forward, got [{arg.min()}, {arg.max()}]"
         )
+    return _maxpool2_backward(dout, arg)
+
+
+def _maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
+    """:func:`maxpool2_backward` on a float64 ``dout`` and the ``arg`` of :func:`_maxpool2_forward`,
+    already checked: window pixel ``2r + s`` (the strided view ``dx[..., r::2, s::2]``) receives
+    ``dout`` where it was the maximum, 0 elsewhere."""
     n, c, hh, ww = dout.shape
-    win = np.zeros((n, c, hh, ww, 4))
-    np.put_along_axis(win, arg[..., None].astype(np.intp), dout[..., None], axis=-1)
-    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
+    dx = np.empty((n, c, 2 * hh, 2 * ww))
+    for k in range(4):
+        dx[:, :, k // 2 :: 2, k % 2 :: 2] = np.where(arg == k, dout, 0.0)
+    return dx
 
 
 def maxpool2_backward_loop(dout, x) -> np.ndarray:
