@@ -62,12 +62,15 @@ def maxpool2_forward(x) -> tuple[np.ndarray, np.ndarray]:
 def _maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`maxpool2_forward` on a float64 ``(N, C, H, W)`` array with even H, W, already checked.
 
-    The four pixels of every window are four strided views, ``x[..., r::2, s::2]`` for window
-    index ``2r + s``; the first maximum wins a tie (strict ``>``), as ``argmax`` would pick it."""
-    a0, a1 = x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2]
-    a2, a3 = x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2]
-    top, bottom = np.maximum(a0, a1), np.maximum(a2, a3)
-    arg = np.where(bottom > top, np.where(a3 > a2, 3, 2), np.where(a1 > a0, 1, 0)).astype(np.intp)
+    Two passes of pairs: the left and right pixel of every pair of columns, then the top and
+    bottom row of every pair of rows; window index ``2 * row + column``. A tie keeps the first
+    pixel (strict ``>``), as ``argmax`` over the window would."""
+    left, right = x[..., 0::2], x[..., 1::2]
+    to_right = right > left
+    pairs = np.maximum(left, right)  # (N, C, H, W/2): the larger of each pair of columns
+    top, bottom = pairs[:, :, 0::2], pairs[:, :, 1::2]
+    down = bottom > top
+    arg = np.where(down, 2 + to_right[:, :, 1::2], to_right[:, :, 0::2]).astype(np.intp)
     return np.maximum(top, bottom), arg
 
 

@@ -35,7 +35,7 @@ def test_anim_fc_vs_conv_is_a_funcanimation_with_one_frame_per_output():
 
 def test_anim_fc_vs_conv_is_laid_out_once_and_keeps_its_layout():
     # constrained layout ran once, on the first frame; every frame then draws at those positions
-    anim = animations.anim_fc_vs_conv(gradient_flow.example_problem((6, 6), (3, 3), seed=18), dpi=40)
+    anim = animations.anim_fc_vs_conv(gradient_flow.example_problem((6, 6), (3, 3), seed=18), dpi=20)
     fig = anim._fig
     assert fig.get_layout_engine() is None
     first = [ax.get_position().bounds for ax in fig.axes]
