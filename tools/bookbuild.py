@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -172,9 +173,10 @@ def _kernel_threads(threads: int) -> None:
 def plan_pages(
     docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False
 ) -> tuple[list[tuple[str, Path]], list[PageRun]]:
-    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, largest
-    source first (the slow pages are the long ones; starting them first keeps the last worker
-    from finishing alone).
+    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, slowest
+    first, so that the last worker does not finish alone: pages in the order of the execution
+    times the last build of ``root`` measured (:func:`page_timings`; only the order comes from
+    there, never an output), pages it did not time first, each group largest source first.
 
     A page without code cells, or matching ``execute.exclude_patterns``, is left out (myst-nb runs
     none of them either). With ``reuse`` (preview), a page whose code cells match a notebook
@@ -198,8 +200,34 @@ def plan_pages(
             except KeyError:
                 pass
         todo.append((doc, path))
-    todo.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    timed = page_timings(root)
+    todo.sort(key=lambda item: (-timed.get(item[0], float("inf")), -item[1].stat().st_size))
     return todo, reused
+
+
+def timings_file(root: Path = ROOT) -> Path:
+    """Where a build of ``root`` keeps the execution time of each page, for the next build's order."""
+    return root / "_build" / EXEC_DIR / "timings.json"
+
+
+def page_timings(root: Path = ROOT) -> dict[str, float]:
+    """``{doc: seconds}`` measured by the last builds of ``root`` (empty if none or unreadable)."""
+    try:
+        data = json.loads(timings_file(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_timings(runs: list[PageRun], root: Path = ROOT) -> None:
+    """Add the execution times of the pages that ran without error to :func:`timings_file`."""
+    timed = page_timings(root) | {r.doc: round(r.seconds, 2) for r in runs if not r.error and not r.reused}
+    path = timings_file(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(timed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError:  # a read-only checkout: the next build orders the pages by size
+        pass
 
 
 def run_pages(
@@ -402,6 +430,7 @@ def _build(
             s.proc.kill()
         raise
     executed = time.perf_counter()
+    save_timings(runs, root)
     failed = [r.doc for r in runs if r.error]
     if failed:
         (signals / "FAILED").write_text("".join(f"{doc}\n" for doc in failed))
