@@ -7,8 +7,10 @@ Used by ``make book`` / ``make preview`` (this file's command line), by the test
 A build has two passes, which overlap:
 
 1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
-   kernel (working directory: the page's folder), several pages at a time (one worker per core),
-   longest page first. The executed notebooks are stored in a jupyter-cache folder.
+   kernel (working directory: the page's folder), several pages at a time (one worker per core
+   plus one, each kernel with one BLAS thread per worker's share of the cores), slowest page first (as the
+   last build timed them, ``_build/.execute/timings.json``; else longest first). The executed
+   notebooks are stored in a jupyter-cache folder.
 2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
    ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
    absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
@@ -151,8 +153,10 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
 
 
 def default_workers() -> int:
-    """One page per core (``FCCONV_BUILD_WORKERS`` overrides it)."""
-    return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or os.cpu_count() or 1))
+    """One page per core, plus one (``FCCONV_BUILD_WORKERS`` overrides it): a page's first second
+    or so is its kernel starting, mostly waiting, and the extra page uses that time (measured on
+    the 2-core machine: 3 workers built in 48-51 s where 2 took 63-72 s, both under heavy load)."""
+    return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or (os.cpu_count() or 1) + 1))
 
 
 #: The thread-count variables of the BLAS and OpenMP libraries numpy may use.
@@ -162,10 +166,10 @@ THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 def _kernel_threads(threads: int) -> None:
     """Worker initializer: the kernels this worker starts use ``threads`` BLAS threads.
 
-    The pages already run one per core: a kernel whose OpenBLAS starts a thread per core as well
-    puts twice as many busy threads as cores on the machine, and OpenBLAS threads that wait for a
-    busy core spin (measured here: the parameters page took 7.7 s instead of 0.9 s next to
-    another page). A variable the caller set is kept."""
+    The pages already run in parallel, one per core or more: a kernel whose OpenBLAS starts a
+    thread per core as well puts at least twice as many busy threads as cores on the machine,
+    and OpenBLAS threads that wait for a busy core spin (measured here: the parameters page took
+    7.7 s instead of 0.9 s next to another page). A variable the caller set is kept."""
     for name in THREAD_ENV:
         os.environ.setdefault(name, str(threads))
 
