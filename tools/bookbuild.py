@@ -135,16 +135,16 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
     from jupyter_cache.executors.utils import single_nb_execution
 
     start = time.perf_counter()
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         nb = read_notebook(Path(path))
         try:
             result = single_nb_execution(
                 nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors
             )
             break
-        except Exception:  # no kernel: it failed to start (two kernels starting at once can race
-            # for a port) or died. Start a fresh one once more; a cell error is not retried.
-            if attempt == 2:
+        except Exception:  # no kernel: it failed to start (kernels starting at once can race for
+            # a port) or died. Start a fresh one, up to twice more; a cell error is not retried.
+            if attempt == 3:
                 return "", time.perf_counter() - start, traceback.format_exc()
             print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
     if result.err is not None:
