@@ -276,7 +276,7 @@ def conv_backward(dout, cache: ConvCache):
     dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, faster in OpenBLAS
     db = dy.sum(axis=1)
     dcols = _w_flat(w).T @ dy  # the input gradient of every patch
-    dx = _col2im(dcols, x.shape, (kh, kw), *geometry)  # added back onto the pixels
+    dx = _col2im(dcols, x.shape, (kh, kw), *geometry)  # back onto the pixels
     return dx, dw, db
 
 
