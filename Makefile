@@ -32,8 +32,8 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
-# tools/bookbuild.py: the pages are executed in parallel (one per core) into a fresh cache; the strict
-# Sphinx pass (jupyter-book build $(JB_FLAGS)) reads each page's outputs from it once they are there.
+# tools/bookbuild.py: the pages are executed in parallel (one per core, plus one) into a fresh cache;
+# the strict Sphinx pass (jupyter-book build $(JB_FLAGS)) reads each page's outputs from it once they are there.
 book: $(STAMP) $(NODE_STAMP) ## Strict build of the site into _build/html: every page executed afresh, zero warnings
 	$(BIN)/python tools/bookbuild.py
 	@echo "The site is in _build/html/index.html (preview it with: make serve)"

@@ -79,7 +79,13 @@ def fc_forward_batch(X, W, b=None) -> np.ndarray:
     Returns Y: ``(N, n_out)``.
     """
     X, W = _check_fc(X, W, 2, "X")
-    return X @ W.T + _check_bias(b, W.shape[0])
+    return _fc_forward_batch(X, W, _check_bias(b, W.shape[0]))
+
+
+def _fc_forward_batch(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`fc_forward_batch` on arguments already checked (float64 arrays of matching shapes):
+    the training loop of :mod:`lessons_code.experiments.nets` checks them once, not every step."""
+    return X @ W.T + b
 
 
 def fc_backward_batch(X, W, dY) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,4 +98,9 @@ def fc_backward_batch(X, W, dY) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X, W = _check_fc(X, W, 2, "X")
     dY = as_float_array("dY", dY, 2)
     check_shape("dY", dY, (X.shape[0], W.shape[0]))
+    return _fc_backward_batch(X, W, dY)
+
+
+def _fc_backward_batch(X: np.ndarray, W: np.ndarray, dY: np.ndarray):
+    """:func:`fc_backward_batch` on arguments already checked (see :func:`_fc_forward_batch`)."""
     return dY.T @ X, dY @ W, dY.sum(axis=0)

@@ -21,7 +21,13 @@ from .conv_layer import conv_backward, conv_forward
 
 def relu_forward(z) -> np.ndarray:
     """``max(z, 0)`` elementwise (any shape)."""
-    return np.maximum(as_float_array("z", z, tuple(range(1, 33))), 0.0)
+    return _relu_forward(as_float_array("z", z, tuple(range(1, 33))))
+
+
+def _relu_forward(z: np.ndarray) -> np.ndarray:
+    """:func:`relu_forward` on a float64 array already checked (the training loop of
+    :mod:`lessons_code.experiments.nets` checks its inputs once, not every step)."""
+    return np.maximum(z, 0.0)
 
 
 def relu_backward(dout, z) -> np.ndarray:
@@ -29,6 +35,11 @@ def relu_backward(dout, z) -> np.ndarray:
     dout = as_float_array("dout", dout, tuple(range(1, 33)))
     z = as_float_array("z", z, tuple(range(1, 33)))
     check_shape("dout", dout, z.shape)
+    return _relu_backward(dout, z)
+
+
+def _relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """:func:`relu_backward` on float64 arrays of one shape, already checked."""
     return dout * (z > 0)
 
 
@@ -45,10 +56,22 @@ def maxpool2_forward(x) -> tuple[np.ndarray, np.ndarray]:
     """
     x = as_float_array("x", x, 4)
     _check_even(x)
-    n, c, h, w = x.shape
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(axis=-1)
-    return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
+    return _maxpool2_forward(x)
+
+
+def _maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`maxpool2_forward` on a float64 ``(N, C, H, W)`` array with even H, W, already checked.
+
+    Two passes of pairs: the left and right pixel of every pair of columns, then the top and
+    bottom row of every pair of rows; window index ``2 * row + column``. A tie keeps the first
+    pixel (strict ``>``), as ``argmax`` over the window would."""
+    left, right = x[..., 0::2], x[..., 1::2]
+    to_right = right > left
+    pairs = np.maximum(left, right)  # (N, C, H, W/2): the larger of each pair of columns
+    top, bottom = pairs[:, :, 0::2], pairs[:, :, 1::2]
+    down = bottom > top
+    arg = np.where(down, 2 + to_right[:, :, 1::2], to_right[:, :, 0::2]).astype(np.intp)
+    return np.maximum(top, bottom), arg
 
 
 def maxpool2_backward(dout, arg) -> np.ndarray:
@@ -63,10 +86,18 @@ def maxpool2_backward(dout, arg) -> np.ndarray:
         raise ValueError(
             f"arg must hold window indices 0..3 from maxpool2_forward, got [{arg.min()}, {arg.max()}]"
         )
+    return _maxpool2_backward(dout, arg)
+
+
+def _maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
+    """:func:`maxpool2_backward` on a float64 ``dout`` and the ``arg`` of :func:`_maxpool2_forward`,
+    already checked: window pixel ``2r + s`` (the strided view ``dx[..., r::2, s::2]``) receives
+    ``dout`` where it was the maximum, 0 elsewhere."""
     n, c, hh, ww = dout.shape
-    win = np.zeros((n, c, hh, ww, 4))
-    np.put_along_axis(win, arg[..., None].astype(np.intp), dout[..., None], axis=-1)
-    return win.reshape(n, c, hh, ww, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * hh, 2 * ww)
+    dx = np.empty((n, c, 2 * hh, 2 * ww))
+    for k in range(4):
+        dx[:, :, k // 2 :: 2, k % 2 :: 2] = np.where(arg == k, dout, 0.0)
+    return dx
 
 
 def maxpool2_backward_loop(dout, x) -> np.ndarray:

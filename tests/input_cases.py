@@ -489,6 +489,12 @@ MANUAL = [
          "test_fraction"),
     Case("digits.load_digits_split", "float32", lambda: digits.load_digits_split(test_fraction=np.float32(0.25)), "value", "",
          lambda got: len(got.y_test) == 450 and got.x_train.dtype == np.float64),
+    Case("digits.stratified_split", "type", lambda: digits.stratified_split(np.arange(20.0), 0.5, 0), "TypeError", "labels"),
+    Case("digits.stratified_split", "range", lambda: digits.stratified_split(np.arange(20) % 2, 0.5, -1), "ValueError", "seed"),
+    Case("digits.stratified_split", "nonfinite", lambda: digits.stratified_split(np.arange(20) % 2, float("nan"), 0),
+         "ValueError", "test_fraction"),
+    Case("digits.stratified_split", "shape", lambda: digits.stratified_split(np.zeros((4, 5), int), 0.5, 0), "ValueError",
+         "labels"),
     # experiments: nets
     Case("nets.NetSpec", "range", lambda: nets.NetSpec("rnn", 4), "ValueError", "kind"),
     Case("nets.NetSpec", "type", lambda: nets.NetSpec("mlp", 4, image_shape=8.0), "TypeError", "image_shape"),

@@ -92,3 +92,27 @@ def test_preview_key_follows_lessons_code_and_not_the_pages(tmp_path):
     fc = tmp_path / "lessons_code" / "fc.py"
     fc.write_text(fc.read_text() + "\n# a comment\n")
     assert preview_key(tmp_path) != key
+
+
+def test_pages_run_slowest_first_by_the_last_builds_timings(tmp_path):
+    # without timings: largest source first; with the last build's timings: slowest first, and a
+    # page the last build did not time before the timed ones; errors are not recorded
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "book").mkdir()
+    for name, code in (("small", "1"), ("large", "x = 1\n" * 40), ("middle", "y = 2\n" * 10)):
+        (tmp_path / "book" / f"{name}.md").write_text(bookbuild.myst_page(name, code.strip()))
+    docs = ["book/small", "book/large", "book/middle"]
+    cache = tmp_path / "cache"
+
+    def order():
+        return [doc for doc, _ in bookbuild.plan_pages(docs, cache, root=tmp_path)[0]]
+
+    assert bookbuild.page_timings(tmp_path) == {}
+    assert order() == ["book/large", "book/middle", "book/small"]
+    runs = [bookbuild.PageRun("book/small", 9.0, None), bookbuild.PageRun("book/large", 1.0, None),
+            bookbuild.PageRun("book/middle", 5.0, "Traceback ...")]  # fmt: skip
+    bookbuild.save_timings(runs, tmp_path)
+    assert bookbuild.page_timings(tmp_path) == {"book/small": 9.0, "book/large": 1.0}
+    assert order() == ["book/middle", "book/small", "book/large"]
+    bookbuild.timings_file(tmp_path).write_text("not json")
+    assert bookbuild.page_timings(tmp_path) == {} and order()[0] == "book/large"

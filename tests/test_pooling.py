@@ -67,3 +67,27 @@ def test_pool_relu_sparsity_counts_what_reaches_the_conv():
     assert pooling.pool_relu_sparsity(0) == r  # deterministic in the seed
     with pytest.raises(ValueError, match="size must be even"):
         pooling.pool_relu_sparsity(0, size=5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 2),
+    c=st.integers(1, 3),
+    h=st.integers(1, 3),
+    w=st.integers(1, 3),
+    seed=st.integers(0, 10**6),
+)
+def test_pool_matches_argmax_of_the_windows_with_ties(n, c, h, w, seed):
+    # the strided-view pool against its definition: argmax (first maximum) over each 2x2 window,
+    # on small integers so that ties are common, bit for bit
+    x = np.random.default_rng(seed).integers(-2, 3, size=(n, c, 2 * h, 2 * w)).astype(float)
+    win = x.reshape(n, c, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4)
+    out, arg = pooling.maxpool2_forward(x)
+    assert arg.dtype == np.intp and np.array_equal(arg, win.argmax(axis=-1))
+    assert np.array_equal(out, win.max(axis=-1))
+    dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
+    routed = np.zeros_like(win)
+    np.put_along_axis(routed, arg[..., None], dout[..., None], axis=-1)
+    expected = routed.reshape(n, c, h, w, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(x.shape)
+    assert np.array_equal(pooling.maxpool2_backward(dout, arg), expected)
+    assert np.array_equal(pooling.maxpool2_backward(dout, arg), pooling.maxpool2_backward_loop(dout, x))

@@ -7,8 +7,10 @@ Used by ``make book`` / ``make preview`` (this file's command line), by the test
 A build has two passes, which overlap:
 
 1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
-   kernel (working directory: the page's folder), several pages at a time (one worker per core),
-   longest page first. The executed notebooks are stored in a jupyter-cache folder.
+   kernel (working directory: the page's folder), several pages at a time (one worker per core
+   plus one, each kernel with one BLAS thread per worker's share of the cores), slowest page first (as the
+   last build timed them, ``_build/.execute/timings.json``; else longest first). The executed
+   notebooks are stored in a jupyter-cache folder.
 2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
    ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
    absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -132,16 +135,16 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
     from jupyter_cache.executors.utils import single_nb_execution
 
     start = time.perf_counter()
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         nb = read_notebook(Path(path))
         try:
             result = single_nb_execution(
                 nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors
             )
             break
-        except Exception:  # no kernel: it failed to start (two kernels starting at once can race
-            # for a port) or died. Start a fresh one once more; a cell error is not retried.
-            if attempt == 2:
+        except Exception:  # no kernel: it failed to start (kernels starting at once can race for
+            # a port) or died. Start a fresh one, up to twice more; a cell error is not retried.
+            if attempt == 3:
                 return "", time.perf_counter() - start, traceback.format_exc()
             print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
     if result.err is not None:
@@ -150,16 +153,34 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
 
 
 def default_workers() -> int:
-    """One page per core (``FCCONV_BUILD_WORKERS`` overrides it)."""
-    return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or os.cpu_count() or 1))
+    """One page per core, plus one (``FCCONV_BUILD_WORKERS`` overrides it): a page's first second
+    or so is its kernel starting, mostly waiting, and the extra page uses that time (measured on
+    the 2-core machine: 3 workers built in 48-51 s where 2 took 63-72 s, both under heavy load)."""
+    return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or (os.cpu_count() or 1) + 1))
+
+
+#: The thread-count variables of the BLAS and OpenMP libraries numpy may use.
+THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _kernel_threads(threads: int) -> None:
+    """Worker initializer: the kernels this worker starts use ``threads`` BLAS threads.
+
+    The pages already run in parallel, one per core or more: a kernel whose OpenBLAS starts a
+    thread per core as well puts at least twice as many busy threads as cores on the machine,
+    and OpenBLAS threads that wait for a busy core spin (measured here: the parameters page took
+    7.7 s instead of 0.9 s next to another page). A variable the caller set is kept."""
+    for name in THREAD_ENV:
+        os.environ.setdefault(name, str(threads))
 
 
 def plan_pages(
     docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False
 ) -> tuple[list[tuple[str, Path]], list[PageRun]]:
-    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, largest
-    source first (the slow pages are the long ones; starting them first keeps the last worker
-    from finishing alone).
+    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, slowest
+    first, so that the last worker does not finish alone: pages in the order of the execution
+    times the last build of ``root`` measured (:func:`page_timings`; only the order comes from
+    there, never an output), pages it did not time first, each group largest source first.
 
     A page without code cells, or matching ``execute.exclude_patterns``, is left out (myst-nb runs
     none of them either). With ``reuse`` (preview), a page whose code cells match a notebook
@@ -183,8 +204,34 @@ def plan_pages(
             except KeyError:
                 pass
         todo.append((doc, path))
-    todo.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    timed = page_timings(root)
+    todo.sort(key=lambda item: (-timed.get(item[0], float("inf")), -item[1].stat().st_size))
     return todo, reused
+
+
+def timings_file(root: Path = ROOT) -> Path:
+    """Where a build of ``root`` keeps the execution time of each page, for the next build's order."""
+    return root / "_build" / EXEC_DIR / "timings.json"
+
+
+def page_timings(root: Path = ROOT) -> dict[str, float]:
+    """``{doc: seconds}`` measured by the last builds of ``root`` (empty if none or unreadable)."""
+    try:
+        data = json.loads(timings_file(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_timings(runs: list[PageRun], root: Path = ROOT) -> None:
+    """Add the execution times of the pages that ran without error to :func:`timings_file`."""
+    timed = page_timings(root) | {r.doc: round(r.seconds, 2) for r in runs if not r.error and not r.reused}
+    path = timings_file(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(timed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError:  # a read-only checkout: the next build orders the pages by size
+        pass
 
 
 def run_pages(
@@ -213,7 +260,8 @@ def run_pages(
     n = min(workers or default_workers(), len(todo))
     say(f"executing {len(todo)} pages, {n} at a time")
     runs = []
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    threads = max(1, (os.cpu_count() or 1) // n)
+    with ProcessPoolExecutor(max_workers=n, initializer=_kernel_threads, initargs=(threads,)) as pool:
         futures = {pool.submit(_execute, str(path), timeout, allow_errors): (doc, path) for doc, path in todo}
         submitted()
         for future in as_completed(futures):
@@ -386,6 +434,7 @@ def _build(
             s.proc.kill()
         raise
     executed = time.perf_counter()
+    save_timings(runs, root)
     failed = [r.doc for r in runs if r.error]
     if failed:
         (signals / "FAILED").write_text("".join(f"{doc}\n" for doc in failed))

@@ -1,9 +1,9 @@
 """Real images with no network: scikit-learn's bundled 8x8 handwritten digits.
 
 ``sklearn.datasets.load_digits`` ships 1,797 greyscale 8x8 images of the digits
-0-9 inside the package (pixel values 0..16). Here they are scaled to ``[0, 1]``,
-shaped ``(N, 1, 8, 8)`` float64 for the conv layer, and split once, stratified by
-class, with a fixed seed. Two transformations probe what a model relies on:
+0-9 inside the package (pixel values 0..16); :func:`bundled_digits` reads that file.
+Here they are scaled to ``[0, 1]``, shaped ``(N, 1, 8, 8)`` float64 for the conv layer, and
+split once, stratified by class, with a fixed seed. Two transformations probe what a model relies on:
 
 * :func:`permute_pixels` -- one fixed shuffle of the 64 pixel positions, the same
   for every image: all the information stays, all the geometry goes;
@@ -12,6 +12,10 @@ class, with a fixed seed. Two transformations probe what a model relies on:
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import math
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -35,21 +39,85 @@ def load_digits_split(seed: int = 0, test_fraction: float = 0.25) -> Digits:
     seed: the split's random state (the same seed gives the same split);
     test_fraction: share of the 1,797 images held out, a number strictly between 0 and 1
     (a Python or numpy float).
+
+    The split is scikit-learn's ``train_test_split(images, labels, test_size=test_fraction,
+    stratify=labels, random_state=seed)``, computed here by :func:`stratified_split` without
+    importing scikit-learn (its import costs each page about half a second; the test suite
+    compares the two).
     """
     check_int("seed", seed, 0, 2**32 - 1)  # scikit-learn's random_state range
     test_fraction = check_real("test_fraction", test_fraction)
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be a float strictly between 0 and 1, got {test_fraction!r}")
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    raw, labels = bundled_digits()
+    images = (raw / 16.0).astype(np.float64)[:, None, :, :]
+    train, test = stratified_split(labels, test_fraction, seed)
+    return Digits(images[train], labels[train], images[test], labels[test])
 
-    bunch = load_digits()
-    images = (bunch.images / 16.0).astype(np.float64)[:, None, :, :]
-    labels = bunch.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        images, labels, test_size=test_fraction, stratify=labels, random_state=seed
-    )
-    return Digits(x_tr, y_tr, x_te, y_te)
+
+def bundled_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 digits as scikit-learn ships them (``sklearn.datasets.load_digits``): images
+    ``(1797, 8, 8)`` float64 with grey levels 0..16 and labels ``(1797,)`` int64, read from the
+    package's ``datasets/data/digits.csv.gz`` (64 pixels and the label per line) without
+    importing scikit-learn."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the digits ship with scikit-learn: pip install scikit-learn")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        data = np.loadtxt(f, delimiter=",")
+    return data[:, :-1].reshape(-1, 8, 8), data[:, -1].astype(np.int64)
+
+
+def stratified_split(labels, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(train, test)`` index arrays of the class-stratified shuffle split of scikit-learn's
+    ``StratifiedShuffleSplit(n_splits=1, test_size=test_fraction, random_state=seed)``, step by
+    step: ``ceil(test_fraction * n)`` test images; each class's share of the train and the test
+    set from ``_approximate_mode``; each class shuffled, then each set. The random numbers come
+    from ``np.random.RandomState(seed)``, scikit-learn's generator for an int ``random_state``
+    (a local generator, no global state): that is what makes the split the same as scikit-learn's.
+    """
+    labels = as_index_array("labels", labels, 1)
+    check_int("seed", seed, 0, 2**32 - 1)
+    n = labels.size
+    n_test = math.ceil(check_real("test_fraction", test_fraction) * n)
+    n_train = n - n_test
+    classes, y = np.unique(labels, return_inverse=True)
+    counts = np.bincount(y)
+    if counts.min() < 2 or min(n_train, n_test) < classes.size:
+        raise ValueError(
+            f"a stratified split needs >= 2 images per class and >= {classes.size} (one per class) on "
+            f"each side, got class sizes {counts.min()}..{counts.max()} and {n_train} / {n_test} images"
+        )
+    members = np.split(np.argsort(y, kind="mergesort"), np.cumsum(counts)[:-1])
+    rng = np.random.RandomState(seed)
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train, test = [], []
+    for i in range(classes.size):
+        shuffled = members[i].take(rng.permutation(counts[i]), mode="clip")
+        train.extend(shuffled[: n_i[i]])
+        test.extend(shuffled[n_i[i] : n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
+def _approximate_mode(class_counts: np.ndarray, n_draws: int, rng: np.random.RandomState) -> np.ndarray:
+    """How many of ``n_draws`` each class gets: its floored proportional share, then one more for
+    the classes with the largest remainders, ties broken by ``rng`` (scikit-learn's
+    ``sklearn.utils.extmath._approximate_mode``)."""
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need_to_add = int(n_draws - floored.sum())
+    if need_to_add > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add_now = min(len(inds), need_to_add)
+            floored[rng.choice(inds, size=add_now, replace=False)] += 1
+            need_to_add -= add_now
+            if need_to_add == 0:
+                break
+    return floored.astype(int)
 
 
 def pixel_permutation(n_pixels: int = 64, seed: int = 0) -> np.ndarray:

@@ -39,8 +39,17 @@ from .._checks import (
     check_shape,
 )
 from ..conv_layer import conv_backward, conv_forward
-from ..fc import fc_backward_batch, fc_forward_batch
-from ..pooling import maxpool2_backward, maxpool2_forward, relu_backward, relu_forward
+from ..fc import _fc_backward_batch, _fc_forward_batch
+from ..pooling import (  # noqa: F401 (re-exported)
+    _maxpool2_backward,
+    _maxpool2_forward,
+    _relu_backward,
+    _relu_forward,
+    maxpool2_backward,
+    maxpool2_forward,
+    relu_backward,
+    relu_forward,
+)
 
 KINDS = ("mlp", "cnn", "conv1x1")
 
@@ -92,7 +101,11 @@ def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
     Returns ``(loss, dscores)`` with ``dscores = (softmax(scores) - onehot(y)) / N``.
     """
     scores = as_float_array("scores", scores, 2)
-    y = _labels(y, scores.shape[0], scores.shape[1])
+    return _softmax_cross_entropy(scores, _labels(y, scores.shape[0], scores.shape[1]))
+
+
+def _softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """:func:`softmax_cross_entropy` on checked arguments (float64 scores, ``np.intp`` labels)."""
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     n = scores.shape[0]
@@ -218,21 +231,30 @@ def n_params(params: dict[str, np.ndarray]) -> int:
 def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray, tuple]:
     """Class scores ``(N, n_classes)`` for images x ``(N, 1, H, W)``, and the cache for :func:`backward`."""
     params = check_params(_check_spec(spec), params)
-    x = _images(x, spec)
+    return _forward(spec, params, _images(x, spec))
+
+
+def _forward(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """:func:`forward` on checked arguments (what :func:`check_params` and ``_images`` return).
+
+    The layers are those of :mod:`lessons_code.fc`, :mod:`lessons_code.pooling` and
+    :mod:`lessons_code.conv_layer`; the FC, ReLU and pool steps skip their input checks (the
+    arrays here are the float64 arrays they would check), the convolution runs the public
+    :func:`~lessons_code.conv_layer.conv_forward`."""
     n = x.shape[0]
     if spec.kind == "mlp":
         flat = x.reshape(n, -1)
-        z = fc_forward_batch(flat, params["W1"], params["b1"])
-        a = relu_forward(z)
-        return fc_forward_batch(a, params["W2"], params["b2"]), (flat, z, a)
+        z = _fc_forward_batch(flat, params["W1"], params["b1"])
+        a = _relu_forward(z)
+        return _fc_forward_batch(a, params["W2"], params["b2"]), (flat, z, a)
     pad = spec.kernel // 2 if spec.kind == "cnn" else 0
     z, conv_cache = conv_forward(x, params["K1"], params["b1"], padding=pad)
-    a = relu_forward(z)
+    a = _relu_forward(z)
     arg = None
     if spec.kind == "cnn":
-        a, arg = maxpool2_forward(a)
+        a, arg = _maxpool2_forward(a)
     flat = a.reshape(n, -1)
-    return fc_forward_batch(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
+    return _fc_forward_batch(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
 
 
 def backward(spec: NetSpec, params: dict[str, np.ndarray], dscores, cache) -> dict[str, np.ndarray]:
@@ -243,25 +265,39 @@ def backward(spec: NetSpec, params: dict[str, np.ndarray], dscores, cache) -> di
         raise TypeError(f"cache must be the tuple returned by forward for a {spec.kind!r} net")
     n = (cache[0] if spec.kind == "mlp" else cache[4]).shape[0]
     check_shape("dscores", dscores, (n, spec.n_classes))
+    return _backward(spec, params, dscores, cache)
+
+
+def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray, cache) -> dict:
+    """:func:`backward` on checked arguments and the cache of :func:`_forward`."""
     if spec.kind == "mlp":
         flat, z, a = cache
-        dW2, da, db2 = fc_backward_batch(a, params["W2"], dscores)
-        dW1, _, db1 = fc_backward_batch(flat, params["W1"], relu_backward(da, z))
+        dW2, da, db2 = _fc_backward_batch(a, params["W2"], dscores)
+        dW1, _, db1 = _fc_backward_batch(flat, params["W1"], _relu_backward(da, z))
         return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     conv_cache, z, arg, a_shape, flat = cache
-    dW2, dflat, db2 = fc_backward_batch(flat, params["W2"], dscores)
+    dW2, dflat, db2 = _fc_backward_batch(flat, params["W2"], dscores)
     da = dflat.reshape(a_shape)
     if spec.kind == "cnn":
-        da = maxpool2_backward(da, arg)
-    _, dK1, db1 = conv_backward(relu_backward(da, z), conv_cache)
+        da = _maxpool2_backward(da, arg)
+    _, dK1, db1 = conv_backward(_relu_backward(da, z), conv_cache)
     return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
 
 
 def loss_and_grads(spec: NetSpec, params, x, y) -> tuple[float, dict[str, np.ndarray]]:
     """Mean softmax cross-entropy on ``(x, y)`` and its gradient for every parameter."""
-    scores, cache = forward(spec, params, x)
-    loss, dscores = softmax_cross_entropy(scores, y)
-    return loss, backward(spec, params, dscores, cache)
+    params = check_params(_check_spec(spec), params)
+    x = _images(x, spec)
+    return _loss_and_grads(spec, params, x, _labels(y, x.shape[0], spec.n_classes))
+
+
+def _loss_and_grads(spec: NetSpec, params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+    """:func:`loss_and_grads` on checked arguments: ``params`` from :func:`check_params`, ``x``
+    float64 ``(N, 1, H, W)``, ``y`` ``np.intp`` labels ``(N,)`` (the training loop and the
+    gradient study check them once, then call this at every step)."""
+    scores, cache = _forward(spec, params, x)
+    loss, dscores = _softmax_cross_entropy(scores, y)
+    return loss, _backward(spec, params, dscores, cache)
 
 
 def predict(spec: NetSpec, params, x) -> np.ndarray:
@@ -300,6 +336,11 @@ def adam_step(
         if not 0.0 <= check_real(name, beta) < 1.0:
             raise ValueError(f"{name} must lie in [0, 1), got {beta}")
     eps = check_real("eps", eps, positive=True)
+    _adam_update(params, grads, state, lr, beta1, beta2, eps)
+
+
+def _adam_update(params, grads, state, lr: float, beta1: float, beta2: float, eps: float) -> None:
+    """:func:`adam_step` on checked arguments (float64 arrays of the parameters' shapes)."""
     t = state["t"] = state.get("t", 0) + 1
     m = state.setdefault("m", {k: np.zeros_like(v) for k, v in params.items()})
     v = state.setdefault("v", {k: np.zeros_like(p) for k, p in params.items()})
@@ -383,10 +424,11 @@ def train(
     for step, idx in enumerate(batches):
         if step in wanted:
             checkpoints[step] = {k: v.copy() for k, v in params.items()}
-        losses[step], grads = loss_and_grads(spec, params, x[idx], y[idx])
+        # x, y and params were checked above; every step's arrays are made from them
+        losses[step], grads = _loss_and_grads(spec, params, x[idx], y[idx])
         for k in weights:
             norms[k][step] = np.linalg.norm(grads[k])
-        adam_step(params, grads, state, lr=lr)
+        _adam_update(params, grads, state, lr, 0.9, 0.999, 1e-8)  # adam_step's defaults
     if len(batches) in wanted:
         checkpoints[len(batches)] = {k: v.copy() for k, v in params.items()}
     return TrainResult(spec, params, losses, norms, checkpoints, time.perf_counter() - start)

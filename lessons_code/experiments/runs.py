@@ -309,19 +309,31 @@ def permutation_twin(
     epochs: int = 20,
     batch_size: int = 64,
     lr: float = 1e-2,
+    trained: TrainResult | None = None,
 ) -> TwinReport:
     """Train ``spec`` on the original digits and, from ``permute_params(init)``, on the permuted
     digits with the same minibatches; compare the two trained networks.
 
     Adam is elementwise and the minibatch order is the same, so each step of the permuted run is
     the permuted step of the original run: the two end as twins up to floating-point rounding.
+
+    trained: the run on the original digits if it was already trained in this process, i.e.
+    ``nets.train(spec, digits.x_train, digits.y_train, seed=seed, epochs=epochs,
+    batch_size=batch_size, lr=lr)`` (its initial weights are ``init_params`` of ``[seed, 0]``, as
+    here): :func:`chapter_results` passes the run of :func:`run_experiments` instead of training
+    the same network twice.
     """
     if not isinstance(digits, Digits):
         raise TypeError(f"digits must be the Digits of load_digits_split, got {type(digits).__name__}")
     init = nets.init_params(spec, np.random.default_rng([check_int("seed", seed, 0), 0]))
     xp_tr, xp_te = permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm)
     kw = dict(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr)
-    a = nets.train(spec, digits.x_train, digits.y_train, init=init, **kw)
+    if trained is None:
+        a = nets.train(spec, digits.x_train, digits.y_train, init=init, **kw)
+    elif not isinstance(trained, TrainResult) or trained.spec != spec:
+        raise TypeError(f"trained must be the TrainResult of a {spec!r} run, got {type(trained).__name__}")
+    else:
+        a = trained
     b = nets.train(spec, xp_tr, digits.y_train, init=permute_params(spec, init, perm), **kw)
     mapped = permute_params(spec, a.params, perm)
     diff = max(float(np.max(np.abs(mapped[k] - b.params[k]))) for k in mapped)
@@ -373,13 +385,20 @@ def chapter_results(config: Config | None = None) -> ChapterResults:
     seconds["training"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    twins = {
-        name: permutation_twin(
-            spec, ex.digits, ex.perm, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr
-        )
-        for name, spec in MODEL_SPECS.items()
-        if spec.kind in TWIN_KINDS
-    }
+    twins = {}
+    for name, spec in MODEL_SPECS.items():
+        if spec.kind in TWIN_KINDS:
+            # the original-pixel half of the twin is the seed-0 run trained above: not trained again
+            seed0 = [r.result for r in ex.select(name) if r.seed == 0]
+            twins[name] = permutation_twin(
+                spec,
+                ex.digits,
+                ex.perm,
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                lr=config.lr,
+                trained=seed0[0] if seed0 else None,
+            )
     seconds["twins"] = time.perf_counter() - start
 
     start = time.perf_counter()

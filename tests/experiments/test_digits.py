@@ -25,6 +25,34 @@ def test_digits_split_is_fixed_stratified_and_scaled(digits):
         data.load_digits_split(0, test_fraction=1.5)
 
 
+@pytest.mark.parametrize("seed, fraction", [(0, 0.25), (1, 0.25), (7, 0.1), (123, 0.5), (2**32 - 1, 0.33)])
+def test_the_split_is_scikit_learns_without_importing_it(seed, fraction):
+    # the same images and labels as sklearn's load_digits, in the same split as its
+    # train_test_split(stratify=labels, random_state=seed), bit for bit
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    bunch = load_digits()
+    raw, labels = data.bundled_digits()
+    assert np.array_equal(raw, bunch.images) and np.array_equal(labels, bunch.target)
+    images = (bunch.images / 16.0)[:, None]
+    x_tr, x_te, y_tr, y_te = train_test_split(
+        images, bunch.target, test_size=fraction, stratify=bunch.target, random_state=seed
+    )
+    got = data.load_digits_split(seed, fraction)
+    for a, b in zip(got, (x_tr, y_tr, x_te, y_te), strict=True):
+        assert np.array_equal(a, b)
+    assert got.y_train.dtype == np.int64 and got.x_train.dtype == np.float64
+
+
+def test_stratified_split_refuses_too_few_images_per_side():
+    labels = np.repeat(np.arange(10), 5)
+    with pytest.raises(ValueError, match="stratified split"):
+        data.stratified_split(labels, 0.1, 0)  # 5 test images for 10 classes
+    with pytest.raises(ValueError, match="stratified split"):
+        data.stratified_split(np.arange(10), 0.5, 0)  # one image per class
+
+
 def test_permutation_is_consistent_and_shift_matches_geometry(digits):
     perm = data.pixel_permutation(64, 0)
     x = digits.x_test[:5]

@@ -152,3 +152,20 @@ def test_forward_macs_by_hand():
     assert models.forward_macs(models.NetSpec("conv1x1", 4)) == 4 * 64 + 256 * 10
     with pytest.raises(TypeError, match="NetSpec"):
         models.forward_macs("mlp")
+
+
+@pytest.mark.parametrize("name", list(MODEL_SPECS))
+def test_train_is_the_loop_of_public_steps_bit_for_bit(digits, name):
+    # train checks its inputs once and then calls the unchecked twins: same numbers as a loop of
+    # the public, checked loss_and_grads and adam_step
+    spec = MODEL_SPECS[name]
+    x, y = digits.x_train[:150], digits.y_train[:150]
+    r = models.train(spec, x, y, seed=3, epochs=2, batch_size=32)
+    params, state = models.init_params(spec, np.random.default_rng([3, 0])), {}
+    losses = []
+    for idx in models.batch_order(len(y), 2, 32, [3, 1]):
+        loss, grads = models.loss_and_grads(spec, params, x[idx], y[idx])
+        losses.append(loss)
+        models.adam_step(params, grads, state, lr=1e-2)
+    assert np.array_equal(r.losses, losses)
+    assert all(np.array_equal(r.params[k], params[k]) for k in params)

@@ -51,6 +51,18 @@ def test_training_on_permuted_pixels_from_the_permuted_init_gives_the_twin_netwo
     assert rep.same_predictions and rep.accuracy == rep.accuracy_permuted
 
 
+def test_permutation_twin_takes_the_original_run_already_trained(digits):
+    # chapter_results hands over the seed-0 run of run_experiments: the report is the same as
+    # training that run again; a run of another network is refused
+    spec, perm = MODEL_SPECS["1×1-conv MLP"], data.pixel_permutation(64, 0)
+    done = models.train(spec, digits.x_train, digits.y_train, seed=2, epochs=2)
+    assert experiments.permutation_twin(spec, digits, perm, seed=2, epochs=2, trained=done) == (
+        experiments.permutation_twin(spec, digits, perm, seed=2, epochs=2)
+    )
+    with pytest.raises(TypeError, match="trained"):
+        experiments.permutation_twin(MODEL_SPECS["MLP"], digits, perm, epochs=2, trained=done)
+
+
 def test_run_experiments_trains_every_model_and_seed_on_both_pixel_orders(small_run):
     assert len(small_run.runs) == len(MODEL_SPECS) * 3 * 2
     for name in MODEL_SPECS:

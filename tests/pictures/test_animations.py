@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import runpy
 import sys
 
@@ -30,6 +31,19 @@ def test_anim_fc_vs_conv_is_a_funcanimation_with_one_frame_per_output():
     assert anim._fig.get_facecolor()[3] == 1.0  # opaque background
     with pytest.raises(ValueError, match="dpi must be >= 20"):
         animations.anim_fc_vs_conv(dpi=5)
+
+
+def test_anim_fc_vs_conv_is_laid_out_once_and_keeps_its_layout():
+    # constrained layout ran once, on the first frame; every frame then draws at those positions
+    anim = animations.anim_fc_vs_conv(gradient_flow.example_problem((6, 6), (3, 3), seed=18), dpi=20)
+    fig = anim._fig
+    assert fig.get_layout_engine() is None
+    first = [ax.get_position().bounds for ax in fig.axes]
+    assert first[0] != (0.125, 0.11, 0.775, 0.77)  # not matplotlib's default subplot box: laid out
+    for k in (5, len(anim.gradient_frames) - 1):
+        anim._func(k)
+        fig.savefig(io.BytesIO(), format="png")
+        assert [ax.get_position().bounds for ax in fig.axes] == first
 
 
 def test_anim_fc_vs_conv_shows_x_k_the_products_and_legible_labels():

@@ -1,0 +1,127 @@
+"""tools/page_speed.py on the built site, in Debian's Chromium.
+
+On every TOC page, the search page, the index and the 404 page:
+
+* one stylesheet, the bundle, which exists and holds every rule the theme's stylesheets had;
+* no external script in ``<head>`` blocks rendering;
+* the theme's colour mode is decided before any stylesheet applies (``data-theme`` is
+  ``light`` or ``dark`` when the first script after the head runs, never ``auto``);
+* the KaTeX fonts the page preloads are exactly the fonts its equations use once the whole
+  page has been rendered (a preload nobody uses wastes a phone's bandwidth; a font used but
+  not preloaded moves the text when it arrives).
+
+And the theme's scrollable blocks keep their tab stop: at 360 px a code block wider than the
+screen gets ``tabIndex`` 0, a narrow one does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import page_speed
+import pytest
+from bookbuild import toc_files
+
+PAGES = [f"{doc}.html" for doc in toc_files()] + ["search.html", "genindex.html", "404.html"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_one_stylesheet_and_no_blocking_script(site, path):
+    text = site.path(path.removesuffix(".html")).read_text(encoding="utf-8")
+    head = text[: text.index("</head>")]
+    sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', head)
+    assert len(sheets) == 1, f"{path}: {len(sheets)} stylesheets: {sheets}"
+    name = re.search(r'_static/(styles-[0-9a-f]{12}\.css)"', sheets[0])
+    assert name, f"{path}: the stylesheet is not the bundle: {sheets[0]}"
+    assert (site.html / "_static" / name.group(1)).is_file()
+    assert page_speed.blocking_head_scripts(text) == [], path
+    assert page_speed.EARLY_THEME_LINE in head, f"{path}: the colour theme is not resolved in the head"
+
+
+def test_the_bundle_holds_every_theme_stylesheet(site):
+    (bundle,) = sorted((site.html / "_static").glob("styles-*.css"))
+    text = bundle.read_text(encoding="utf-8")
+    for part in (
+        "basic.css",
+        "styles/bootstrap.css",
+        "styles/pydata-sphinx-theme.css",
+        "katex/katex.min.css",
+        "fcconv.css",
+    ):
+        assert f"/* {part} */" in text or part == "basic.css", part
+    # basic.css was @import-ed by theme.css: its rules are inlined, the import is gone
+    assert "@import" not in text and "div.sphinxsidebarwrapper" in text
+    # every url() in the bundle points at a file that exists
+    for url in set(re.findall(r"""url\(['"]?([^'")]+)['"]?\)""", text)):
+        if not url.startswith(("data:", "#")):
+            assert (bundle.parent / url.split("?")[0].split("#")[0]).is_file(), url
+
+
+def test_the_theme_script_is_patched(site):
+    js = (site.html / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert page_speed.TAB_STOPS_NEW in js and page_speed.TAB_STOPS_OLD not in js
+
+
+_LOADED_FONTS = """async () => {
+  // Render every part of the page (scrolling through it), then list the fonts in use.
+  for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+    window.scrollTo(0, y);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }
+  await document.fonts.ready;
+  return [...document.fonts].filter(f => f.status === "loaded" && f.family.startsWith("KaTeX"))
+    .map(f => [f.family, f.weight === "normal" ? "400" : f.weight === "bold" ? "700" : f.weight, f.style]);
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_preloaded_fonts_are_the_fonts_used(browser, server, site, path):
+    css = (site.html / "_static" / page_speed.KATEX_CSS).read_text(encoding="utf-8")
+    faces, _ = page_speed.katex_fonts(css)
+    text = site.path(path.removesuffix(".html")).read_text(encoding="utf-8")
+    preloaded = {
+        u.rsplit("/", 1)[-1] for u in re.findall(r'<link rel="preload" href="([^"]+)" as="font"', text)
+    }
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    page.goto(f"{server}/{path}", wait_until="load")
+    used = {faces[tuple(f)].rsplit("/", 1)[-1] for f in page.evaluate(_LOADED_FONTS)}
+    context.close()
+    assert preloaded == used, f"{path}: preloaded {sorted(preloaded)}, used {sorted(used)}"
+
+
+def test_theme_is_light_or_dark_before_the_first_script(browser, server):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.add_init_script(
+            "document.addEventListener('readystatechange', () => {"
+            " if (!window.__theme) window.__theme = document.documentElement.dataset.theme; });"
+        )
+        page.goto(f"{server}/book/gradients.html")
+        page.wait_for_load_state("load")
+        first = page.evaluate("window.__theme")
+        context.close()
+        assert first == scheme, f"{scheme} system setting: data-theme was {first!r} on the first state change"
+
+
+def test_wide_code_blocks_keep_their_tab_stop(browser, server):
+    """Shown blocks get theirs on load; a folded cell's block gets it when the reader opens it."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{server}/book/conv_layer_backward.html")
+    page.wait_for_load_state("load")
+    stops = """() => [...document.querySelectorAll('div.cell_input pre')].map(e =>
+                 [e.scrollWidth > e.clientWidth, e.tabIndex, !!e.closest('details:not([open])')])"""
+    page.wait_for_function(f"({stops})().some(([wide, tab, folded]) => wide && !folded && tab === 0)")
+    shown = [(wide, tab) for wide, tab, folded in page.evaluate(stops) if not folded]
+    folded = [tab for _, tab, is_folded in page.evaluate(stops) if is_folded]
+    assert sum(wide for wide, _ in shown) >= 3 and folded, page.evaluate(stops)
+    assert all(tab == (0 if wide else -1) for wide, tab in shown), shown
+    assert set(folded) == {-1}  # not rendered: no tab stop into a closed fold
+    page.locator("details:not([open]) summary").first.click()
+    page.wait_for_function(
+        "(() => { const p = document.querySelector('details[open] div.cell_input pre');"
+        " return p && p.scrollWidth > p.clientWidth && p.tabIndex === 0; })()"
+    )
+    context.close()
