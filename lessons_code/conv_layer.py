@@ -37,14 +37,13 @@ of ``cols`` is what tap ``(p, q)`` of channel ``c`` reads; the rows of one kerne
 channels, are filled by one strided copy of the padded input, and :func:`col2im` (the adjoint of
 :func:`im2col`) adds them back with one strided addition.
 
-The backward pass builds ``cols`` again rather than keeping it from the forward pass, and writes
-``dcols`` into its memory (``np.matmul(..., out=cols)``): ``cols`` is about ``kh*kw/(s_h*s_w)``
-times the size of ``x``, and a forward + backward that kept it in the cache and
-allocated ``dcols`` beside it made the memory allocator return pages to the system and fault them
-in again on every step (``benchmarks/bench_kernels.py`` shapes, one thread: 2,600 page faults and
-13.6 ms per step instead of none and 9.0 ms on the N=8 32x32 stride-1 shape; 28 ms instead of
-19 ms on the 224x224 7x7 one). ``conv_forward_loop`` and ``conv_backward_loop`` are the same sums as
-plain loops, kept for reading and for the tests.
+The forward pass keeps ``cols`` in the cache, so the backward pass reuses it instead of copying
+every patch again (7-13 % of a forward + backward on the shapes of ``benchmarks/bench_kernels.py``).
+The price is memory: ``cols``, about ``kh*kw/(s_h*s_w)`` times the size of ``x``, lives from the
+forward to the backward pass, and the backward pass allocates ``dcols`` of the same size beside it.
+
+``conv_forward_loop`` and ``conv_backward_loop`` are the same sums as plain loops, kept for
+reading and for the tests.
 """
 
 from __future__ import annotations
@@ -57,13 +56,18 @@ from ._checks import as_float_array, as_pair, check_int, check_shape, check_size
 
 
 class ConvCache(NamedTuple):
-    """What :func:`conv_backward` needs from the forward pass."""
+    """What :func:`conv_backward` needs from the forward pass.
+
+    ``cols`` is ``im2col`` of ``x`` (``(C_in*kh*kw, N*H_out*W_out)``), kept so that the backward
+    pass does not build it again; a cache made by hand may leave it out (``None``).
+    """
 
     x: np.ndarray
     w: np.ndarray
     stride: tuple[int, int]
     padding: tuple[int, int]
     dilation: tuple[int, int]
+    cols: np.ndarray | None = None
 
 
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -121,8 +125,13 @@ def _check_cache(cache) -> ConvCache:
     """A :class:`ConvCache` as conv_forward makes it (one built by hand is validated like the inputs)."""
     if not isinstance(cache, ConvCache):
         raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
-    x, w, _, stride, padding, dilation, _ = _validate(cache.x, cache.w, None, *cache[2:])
-    return ConvCache(x, w, stride, padding, dilation)
+    x, w, _, stride, padding, dilation, (oh, ow) = _validate(cache.x, cache.w, None, *cache[2:5])
+    cols = cache.cols
+    if cols is not None:  # checked, not copied: it is the forward pass's own array
+        if not isinstance(cols, np.ndarray) or cols.dtype != np.float64:
+            raise TypeError(f"cache.cols must be conv_forward's float64 array, got {type(cols).__name__}")
+        check_shape("cache.cols", cols, (w[0].size, x.shape[0] * oh * ow))
+    return ConvCache(x, w, stride, padding, dilation, cols)
 
 
 def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
@@ -175,13 +184,18 @@ def im2col(x, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     ``(:, p, q)`` for every channel, image and position at once.
     """
     x = as_float_array("x", x, 4)
-    (kh, kw), stride, padding, dilation, (oh, ow) = _geometry(
+    kernel_shape, stride, padding, dilation, out_hw = _geometry(
         x.shape, kernel_shape, stride, padding, dilation
     )
-    n, c = x.shape[:2]
+    return _im2col(x, kernel_shape, stride, padding, dilation, out_hw)
+
+
+def _im2col(x, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
+    """:func:`im2col` on checked arguments (the layer calls it: no second copy of ``x``)."""
+    (n, c), (kh, kw), (oh, ow) = x.shape[:2], kernel_shape, out_hw
     xp = _pad(x.transpose(1, 0, 2, 3), padding)  # (C_in, N, H + 2ph, W + 2pw): channel first, like the rows
     cols = np.empty((c, kh, kw, n, oh, ow))
-    for p, q, rows, cs in _taps((kh, kw), stride, dilation, (oh, ow)):
+    for p, q, rows, cs in _taps(kernel_shape, stride, dilation, out_hw):
         cols[:, p, q] = xp[:, :, rows, cs]
     return cols.reshape(c * kh * kw, n * oh * ow)
 
@@ -204,10 +218,15 @@ def col2im(dcols, x_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> 
     )
     dcols = as_float_array("dcols", dcols, 2)
     check_shape("dcols", dcols, (c * kh * kw, n * oh * ow))
-    d = dcols.reshape(c, kh, kw, n, oh, ow)
-    ph, pw = padding
+    return _col2im(dcols, (n, c, h, w), (kh, kw), stride, padding, dilation, (oh, ow))
+
+
+def _col2im(dcols, x_shape, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
+    """:func:`col2im` on checked arguments (the layer calls it: no copy of ``dcols``)."""
+    (n, c, h, w), (kh, kw), (ph, pw) = x_shape, kernel_shape, padding
+    d = dcols.reshape(c, kh, kw, n, *out_hw)
     dxp = np.zeros((c, n, h + 2 * ph, w + 2 * pw))
-    for p, q, rows, cs in _taps((kh, kw), stride, dilation, (oh, ow)):
+    for p, q, rows, cs in _taps(kernel_shape, stride, dilation, out_hw):
         dxp[:, :, rows, cs] += d[:, p, q]
     return np.ascontiguousarray(dxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3))
 
@@ -225,16 +244,16 @@ def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     stride, padding, dilation: an int or a ``(rows, cols)`` pair.
     Returns ``(out, cache)`` with out: ``(N, C_out, H_out, W_out)``.
     The cache holds float64 *copies* of ``x`` and ``w`` (every public function copies its array
-    arguments, see :mod:`lessons_code`): changing ``x`` or ``w`` after the forward pass does not
-    change what :func:`conv_backward` returns.
+    arguments, see :mod:`lessons_code`) and ``cols``: changing ``x`` or ``w`` after the forward
+    pass does not change what :func:`conv_backward` returns.
     """
     x, w, b, stride, padding, dilation, (oh, ow) = _validate(x, w, b, stride, padding, dilation)
     n, c_out = x.shape[0], w.shape[0]
-    cols = im2col(x, w.shape[2:], stride=stride, padding=padding, dilation=dilation)
+    cols = _im2col(x, w.shape[2:], stride, padding, dilation, (oh, ow))  # (C_in*kh*kw, N*H_out*W_out)
     y = _w_flat(w) @ cols  # (C_out, N*H_out*W_out): one FC layer, every patch
     out = np.empty((n, c_out, oh, ow))
     np.add(y.reshape(c_out, n, oh, ow).transpose(1, 0, 2, 3), b[:, None, None], out=out)
-    return out, ConvCache(x, w, stride, padding, dilation)
+    return out, ConvCache(x, w, stride, padding, dilation, cols)
 
 
 def conv_backward(dout, cache: ConvCache):
@@ -243,21 +262,21 @@ def conv_backward(dout, cache: ConvCache):
     dout: ``(N, C_out, H_out, W_out)``; cache: from :func:`conv_forward`.
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
     """
-    x, w, stride, padding, dilation = _check_cache(cache)
+    x, w, stride, padding, dilation, cols = _check_cache(cache)
     dout = as_float_array("dout", dout, 4)
     c_out, _, kh, kw = w.shape
     oh = output_size(x.shape[2], kh, stride[0], padding[0], dilation[0])
     ow = output_size(x.shape[3], kw, stride[1], padding[1], dilation[1])
     check_shape("dout", dout, (x.shape[0], c_out, oh, ow))
-    geometry = dict(stride=stride, padding=padding, dilation=dilation)
+    geometry = (stride, padding, dilation, (oh, ow))
+    if cols is None:  # a cache made by hand
+        cols = _im2col(x, (kh, kw), *geometry)
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
-    cols = im2col(x, (kh, kw), **geometry)  # built again (module docstring)
-    # the FC weight gradient, summed over every patch
-    dw = (dy @ cols.T).reshape(w.shape)
-    db = dout.sum(axis=(0, 2, 3))
-    # the FC input gradient of every patch, written into cols' memory
-    dcols = np.matmul(_w_flat(w).T, dy, out=cols)
-    dx = col2im(dcols, x.shape, (kh, kw), **geometry)
+    # the FC gradients with the patches as the batch, summed over every patch
+    dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, faster in OpenBLAS
+    db = dy.sum(axis=1)
+    dcols = _w_flat(w).T @ dy  # the input gradient of every patch
+    dx = _col2im(dcols, x.shape, (kh, kw), *geometry)  # back onto the pixels
     return dx, dw, db
 
 

@@ -155,14 +155,15 @@ def pool_relu_sparsity(seed: int, n_images: int = 16, channels: int = 8, size: i
         raise ValueError(f"size must be even for the 2x2 pool, got {s}")
     x = rng.standard_normal((n, 1, s, s))
     w = rng.standard_normal((c, 1, 3, 3)) / 3.0
-    z, cache = conv_forward(x, w, padding=1)  # (N, C, s, s)
+    z = conv_forward(x, w, padding=1)[0]  # (N, C, s, s)
     pooled, arg = maxpool2_forward(relu_forward(z))
     head = rng.standard_normal((10, pooled[0].size)) / np.sqrt(pooled[0].size)
     dscores = rng.standard_normal((n, 10))
     dpooled = (dscores @ head).reshape(pooled.shape)
     da = maxpool2_backward(dpooled, arg)
     dz = relu_backward(da, z)  # the gradient that reaches the convolution's output
-    per_image = [conv_backward(dz[k : k + 1], cache._replace(x=x[k : k + 1]))[1] for k in range(n)]
+    caches = [conv_forward(x[k : k + 1], w, padding=1)[1] for k in range(n)]  # one image each
+    per_image = [conv_backward(dz[k : k + 1], caches[k])[1] for k in range(n)]
     # the FC comparison: pixels -> ReLU units, dW = dz x^T per image
     units = c * s * s // 4
     W = rng.standard_normal((units, s * s)) / s

@@ -149,3 +149,30 @@ def test_gradcheck_rows_pass():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_cache_keeps_cols_and_a_cache_without_them_gives_the_same_gradients():
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2))
+    params = dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2))
+    out, cache = conv_layer.conv_forward(x, w, **params)
+    assert np.array_equal(cache.cols, conv_layer.im2col(x, (3, 2), **params))
+    dout = rng.standard_normal(out.shape)
+    kept = conv_layer.conv_backward(dout, cache)
+    rebuilt = conv_layer.conv_backward(dout, cache._replace(cols=None))
+    by_hand = conv_layer.conv_backward(dout, conv_layer.ConvCache(*cache[:5]))
+    for a, b, c in zip(kept, rebuilt, by_hand, strict=True):
+        assert np.array_equal(a, b) and np.array_equal(a, c)
+    assert np.array_equal(conv_layer.conv_backward(dout, cache)[0], kept[0])  # the cache is not consumed
+
+
+def test_a_cache_with_foreign_cols_is_refused():
+    x, w = np.ones((2, 1, 5, 5)), np.ones((1, 1, 3, 3))
+    _, cache = conv_layer.conv_forward(x, w)
+    with pytest.raises(ValueError, match=r"cache.cols must have shape \(9, 18\)"):
+        conv_layer.conv_backward(np.ones((2, 1, 3, 3)), cache._replace(cols=cache.cols[:, :9]))
+    # x of one image, cols of two
+    with pytest.raises(ValueError, match=r"cache.cols must have shape \(9, 9\)"):
+        conv_layer.conv_backward(np.ones((1, 1, 3, 3)), cache._replace(x=x[:1]))
+    with pytest.raises(TypeError, match=r"cache\.cols must be conv_forward.s float64 array"):
+        conv_layer.conv_backward(np.ones((2, 1, 3, 3)), cache._replace(cols=cache.cols.tolist()))

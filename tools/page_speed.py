@@ -34,7 +34,7 @@ written every page, this extension rewrites them:
 Every edit is a plain text edit of markup the theme and Sphinx generate; an edit that finds
 nothing to change on a page where it should is a build warning (so a theme upgrade cannot
 silently undo it). ``tests/tools/test_page_speed.py`` checks each on sample markup and
-``tests/built/test_page_speed.py`` on the built site, in a browser.
+``tests/built/test_page_speed_site.py`` on the built site, in a browser.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """tools/page_speed.py on sample markup: what each edit changes, and what it must leave alone.
 
-The built site is checked in a browser by ``tests/built/test_page_speed.py``.
+The built site is checked in a browser by ``tests/built/test_page_speed_site.py``.
 """
 
 from __future__ import annotations
