@@ -37,6 +37,7 @@ DESCRIPTION_MAX = 160
 SPECIAL_DESCRIPTIONS = {
     "search": "Search every page of the book {title}.",
     "genindex": "Index of the book {title}.",
+    "404": "This page does not exist in the book {title}: its chapters, search and index are linked here.",
 }
 _IMG = re.compile(r"<img\b[^>]*>")
 _ARTICLE = re.compile(r'<article class="bd-article"')

@@ -125,3 +125,10 @@ def test_every_image_has_a_size_and_every_page_a_description(site):
         assert description and 50 <= len(description["content"]) <= 160, doc
         og = soup.find("meta", attrs={"property": "og:description"})
         assert og and og["content"] == description["content"], doc
+
+
+@pytest.mark.parametrize("doc", ["search", "genindex", "404"])
+def test_pages_sphinx_writes_have_a_description(site, doc):
+    """Search, index and 404 have no front matter: page_polish.SPECIAL_DESCRIPTIONS names them."""
+    description = site.soup(doc).find("meta", attrs={"name": "description"})
+    assert description and 20 <= len(description["content"]) <= 160, doc
