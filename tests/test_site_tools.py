@@ -59,6 +59,7 @@ def test_read_icons_finds_names_aliases_and_packs():
 
 def test_icon_css_has_a_mask_for_every_icon_and_its_aliases(monkeypatch):
     monkeypatch.setattr(icon_subset, "ICONS", {"backward-fast": "fas", "github": "fab"})
+    monkeypatch.setattr(icon_subset, "ADMONITION_ICONS", {})
     css = icon_subset.icon_css(icon_subset.read_icons(FA_SNIPPET))
     assert ".fa-backward-fast,.fa-fast-backward{--fc-icon:" in css
     assert ".fa-github{--fc-icon:" in css and "viewBox='0 0 496 512'" in css
@@ -70,6 +71,24 @@ def test_icon_css_names_a_missing_icon(monkeypatch):
     monkeypatch.setattr(icon_subset, "ICONS", {"no-such-icon": "fas"})
     with pytest.raises(KeyError, match="no-such-icon"):
         icon_subset.icon_css(icon_subset.read_icons(FA_SNIPPET))
+    monkeypatch.setattr(icon_subset, "ICONS", {})
+    monkeypatch.setattr(icon_subset, "ADMONITION_ICONS", {"div.x::after": "no-such-icon"})
+    with pytest.raises(KeyError, match="no-such-icon"):
+        icon_subset.icon_css(icon_subset.read_icons(FA_SNIPPET))
+
+
+def test_admonition_titles_get_a_mask_not_a_webfont_glyph(monkeypatch):
+    """The theme draws admonition icons with Font Awesome's webfont, which the site does not serve."""
+    real, real_icons = dict(icon_subset.ADMONITION_ICONS), dict(icon_subset.ICONS)
+    monkeypatch.setattr(icon_subset, "ICONS", {})
+    monkeypatch.setattr(icon_subset, "ADMONITION_ICONS", {"div.exercise p.admonition-title::after": "play"})
+    css = icon_subset.icon_css(icon_subset.read_icons(FA_SNIPPET))
+    rule = css[css.index("div.exercise p.admonition-title::after{") :].splitlines()[0]
+    assert 'content:""' in rule and "viewBox='0 0 384 512'" in rule and "M2 2z" in rule
+    assert "mask:var(--fc-icon) center/contain no-repeat" in rule
+    # the real table covers the generic title and the exercise's own glyph
+    assert set(real.values()) <= set(real_icons)
+    assert any("div.exercise" in sel for sel in real)
 
 
 # ---------------------------------------------------------------- images

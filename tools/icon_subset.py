@@ -57,6 +57,8 @@ ICONS = {
     "code": "fas",
     "pencil": "fas",
     "lightbulb": "fas",
+    # admonition titles (see ADMONITION_ICONS)
+    "bell": "fas",
     "rocket": "fas",
     "github": "fab",
     "gitlab": "fab",
@@ -70,6 +72,14 @@ ICONS = {
     "backward-step": "fas",
     "forward-step": "fas",
     "forward-fast": "fas",
+}
+
+#: Admonition titles: the theme (and sphinx-exercise, with its own glyph) draw an icon in the
+#: title's ``::after`` with Font Awesome's webfont, which the site does not serve (a box would
+#: show); a mask of the same glyph instead. Selector -> icon name (solid pack).
+ADMONITION_ICONS = {
+    ".admonition>.admonition-title::after,div.admonition>.admonition-title::after": "bell",
+    "div.exercise p.admonition-title::after": "pencil",
 }
 
 _PACK_END = re.compile(r'd\("(fas|far|fab)",p\)')
@@ -126,13 +136,23 @@ def icon_css(icons: dict[tuple[str, str], tuple[int, int, str]]) -> str:
         ".fa-flip-horizontal{transform:scaleX(-1)}",
     ]
     for (width, height, path), names in glyph_names.items():
-        svg = (
-            f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
-        )
         selector = ",".join(f".fa-{n}" for n in names)
-        data = quote(svg, safe=" =/:.,-'")
-        lines.append(f'{selector}{{--fc-icon:url("data:image/svg+xml,{data}")}}')
+        lines.append(f"{selector}{{--fc-icon:{_svg_url(width, height, path)}}}")
+    for selector, name in ADMONITION_ICONS.items():
+        mask = "var(--fc-icon) center/contain no-repeat"
+        if ("fas", name) not in icons:
+            raise KeyError(f"Font Awesome has no fas icon named {name!r} (for {selector})")
+        url = _svg_url(*icons[("fas", name)])
+        lines.append(
+            f'{selector}{{content:"";background-color:currentColor;--fc-icon:{url};-webkit-mask:{mask};mask:{mask}}}'
+        )
     return "\n".join(lines) + "\n"
+
+
+def _svg_url(width: int, height: int, path: str) -> str:
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+    data = quote(svg, safe=" =/:.,-'")
+    return f'url("data:image/svg+xml,{data}")'
 
 
 def _builder_inited(app) -> None:
