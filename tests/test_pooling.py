@@ -17,6 +17,16 @@ def test_maxpool_routes_to_the_argmax_by_hand():
     assert np.count_nonzero(dx) == 2  # three zeros in every window
 
 
+#: Batches of images with even sides (the 2x2 pool's input), and a seed for their values.
+POOL_CASES = dict(
+    n=st.integers(1, 2),
+    c=st.integers(1, 3),
+    h=st.integers(1, 3),
+    w=st.integers(1, 3),
+    seed=st.integers(0, 10**6),
+)
+
+
 def test_relu_masks_by_hand():
     z = np.array([-1.0, 0.0, 2.0])
     assert pooling.relu_forward(z).tolist() == [0, 0, 2]
@@ -24,13 +34,7 @@ def test_relu_masks_by_hand():
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    n=st.integers(1, 2),
-    c=st.integers(1, 3),
-    h=st.integers(1, 3),
-    w=st.integers(1, 3),
-    seed=st.integers(0, 10**6),
-)
+@given(**POOL_CASES)
 def test_pool_backward_matches_loop_and_finite_differences(n, c, h, w, seed):
     rng = np.random.default_rng(seed)
     shape = (n, c, 2 * h, 2 * w)
@@ -70,13 +74,7 @@ def test_pool_relu_sparsity_counts_what_reaches_the_conv():
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    n=st.integers(1, 2),
-    c=st.integers(1, 3),
-    h=st.integers(1, 3),
-    w=st.integers(1, 3),
-    seed=st.integers(0, 10**6),
-)
+@given(**POOL_CASES)
 def test_pool_matches_argmax_of_the_windows_with_ties(n, c, h, w, seed):
     # the strided-view pool against its definition: argmax (first maximum) over each 2x2 window,
     # on small integers so that ties are common, bit for bit
