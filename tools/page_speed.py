@@ -30,6 +30,13 @@ written every page, this extension rewrites them:
   (``content-visibility: auto`` on the sections below the screen halved the remaining style
   and layout work, but axe-core, and so Lighthouse's accessibility score, then reports
   contrast errors it cannot measure on unrendered sections: not used.)
+* **Folded solutions without a script.** sphinx-togglebutton folds an admonition with the
+  class ``dropdown`` (the exercises' solutions) in the reader's browser: it adds a button to
+  each and hides its content once the page is laid out, which restyles the whole page (the
+  longest task on the exercises page, 120 ms at 4x throttling). :func:`native_folds` writes
+  each as ``<details>`` with its title as ``<summary>`` instead: folded from the first paint,
+  opened by click, Enter or Space, announced as expanded or collapsed by screen readers, and
+  ``togglebutton.js`` is no longer loaded. ``fcconv.css`` draws the title and its chevron.
 
 Every edit is a plain text edit of markup the theme and Sphinx generate; an edit that finds
 nothing to change on a page where it should is a build warning (so a theme upgrade cannot
@@ -256,6 +263,74 @@ def preload_fonts(page_html: str, urls: list[str]) -> str:
     return page_html[:at] + links + page_html[at:]
 
 
+# ------------------------------------------------------------------------------ folded solutions
+_FOLD_START = re.compile(
+    r'<div class="(?P<cls>[^"]*)"(?P<attrs>[^>]*)>\s*<p class="admonition-title">(?P<title>.*?)</p>',
+    re.S,
+)
+_DIV_TAG = re.compile(r"<div\b|</div>")
+_LINK_TAG = re.compile(r"</?a\b[^>]*>")
+#: What a folded title ends with: the hint ("Show"/"Hide" and a chevron, drawn by fcconv.css).
+FOLD_HINT = '<span class="fold-hint" aria-hidden="true"></span>'
+#: Printing from the browser unfolds the folds (as sphinx-togglebutton did), and folds them back.
+FOLD_PRINT_JS = (
+    '<script>addEventListener("beforeprint",()=>document.querySelectorAll("details.fold:not([open])")'
+    '.forEach(d=>{d.open=true;d.dataset.printOpen=""}));addEventListener("afterprint",()=>'
+    'document.querySelectorAll("details.fold[data-print-open]").forEach(d=>{d.open=false;'
+    "delete d.dataset.printOpen}))</script>"
+)
+
+
+def _is_dropdown(cls: str) -> bool:
+    names = cls.split()
+    return "dropdown" in names and "admonition" in names
+
+
+def native_folds(page_html: str) -> tuple[str, int]:
+    """Every admonition with the class ``dropdown`` becomes ``<details class="... fold">``.
+
+    Its title (``<p class="admonition-title">``) becomes the ``<summary>`` (links in it become
+    plain text: a click on the title opens the fold), followed by :data:`FOLD_HINT`; the class
+    ``dropdown`` is dropped (it is what sphinx-togglebutton looks for). A page with folds gets
+    :data:`FOLD_PRINT_JS` before ``</body>``. Returns the page and the number of folds made.
+    Raises ``ValueError`` if a fold's ``</div>`` is missing.
+    """
+    out, pos, count = [], 0, 0
+    for m in _FOLD_START.finditer(page_html):
+        if m.start() < pos or not _is_dropdown(m.group("cls")):
+            continue
+        depth, end = 1, None
+        for tag in _DIV_TAG.finditer(page_html, m.end()):
+            depth += 1 if tag.group(0) == "<div" else -1
+            if depth == 0:
+                end = tag
+                break
+        if end is None:
+            raise ValueError(f"a folded admonition ({m.group('cls')!r}) has no closing </div>")
+        cls = " ".join([c for c in m.group("cls").split() if c != "dropdown"] + ["fold"])
+        title = _LINK_TAG.sub("", m.group("title"))
+        out += [
+            page_html[pos : m.start()],
+            f'<details class="{cls}"{m.group("attrs")}>',
+            f'<summary class="admonition-title">{title}{FOLD_HINT}</summary>',
+            page_html[m.end() : end.start()],
+            "</details>",
+        ]
+        pos, count = end.end(), count + 1
+    out.append(page_html[pos:])
+    page_html = "".join(out)
+    if count and FOLD_PRINT_JS not in page_html:
+        at = page_html.rfind("</body>")
+        at = len(page_html) if at < 0 else at
+        page_html = page_html[:at] + FOLD_PRINT_JS + page_html[at:]
+    return page_html, count
+
+
+def unfolded_dropdowns(page_html: str) -> int:
+    """How many dropdown admonitions are still ``<div>``s (0 after :func:`native_folds`)."""
+    return sum(_is_dropdown(m.group("cls")) for m in _FOLD_START.finditer(page_html))
+
+
 # --------------------------------------------------------------------------- theme script
 #: pydata-sphinx-theme 0.15.4 (minified): the tab stops of scrollable blocks.
 TAB_STOPS_OLD = (
@@ -290,6 +365,7 @@ def patch_theme_script(js: str) -> str:
 def speed_up(page_html: str, static: Path, options_js: str, katex: tuple[dict, list] | None):
     """All page edits; returns ``(html, bundles)`` with ``bundles = {name: text}``."""
     page_html = resolve_theme_early(page_html)
+    page_html, _ = native_folds(page_html)
     page_html, name, text = bundle_stylesheets(page_html, static)
     bundles = {name: text} if name else {}
     page_html = defer_head_scripts(page_html, options_js)
@@ -329,6 +405,8 @@ def _post_process(app, exc) -> None:
             logger.warning(f"page_speed: {page.name}: {err}")
             continue
         bundles.update(found)
+        if unfolded_dropdowns(new):
+            logger.warning(f"page_speed: {page.name}: a dropdown admonition was not made a <details>")
         if blocking_head_scripts(new):
             logger.warning(
                 f"page_speed: {page.name}: scripts still block rendering: {blocking_head_scripts(new)}"

@@ -11,7 +11,8 @@ On every TOC page, the search page, the index and the 404 page:
   not preloaded moves the text when it arrives).
 
 And the theme's scrollable blocks keep their tab stop: at 360 px a code block wider than the
-screen gets ``tabIndex`` 0, a narrow one does not.
+screen gets ``tabIndex`` 0, a narrow one does not. The exercises' solutions fold without a script:
+closed from the first paint, opened by a click or by the keyboard, open when printed.
 """
 
 from __future__ import annotations
@@ -124,4 +125,35 @@ def test_wide_code_blocks_keep_their_tab_stop(browser, server):
         "(() => { const p = document.querySelector('details[open] div.cell_input pre');"
         " return p && p.scrollWidth > p.clientWidth && p.tabIndex === 0; })()"
     )
+    context.close()
+
+
+def test_solutions_fold_without_a_script(browser, server, site):
+    """Seven closed <details> on the exercises page, no togglebutton; mouse, keyboard and print open them."""
+    assert "togglebutton.js" not in site.path("book/exercises").read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/book/exercises.html", wait_until="load")
+    state = """() => [...document.querySelectorAll('.solution')].map(d => [d.tagName, d.open,
+        d.querySelector('.cell_output').checkVisibility()])"""
+    assert page.evaluate(state) == [["DETAILS", False, False]] * 7
+    assert page.locator(".toggle-button").count() == 0
+    summaries = page.locator("details.solution > summary")
+    summaries.nth(0).click()
+    summaries.nth(1).focus()
+    page.keyboard.press("Enter")
+    summaries.nth(2).focus()
+    page.keyboard.press("Space")
+    assert [open_ for _, open_, _ in page.evaluate(state)] == [True] * 3 + [False] * 4
+    assert all(shown for _, open_, shown in page.evaluate(state) if open_)
+    hint = "(n) => getComputedStyle(document.querySelectorAll('.fold-hint')[n], '::before').content"
+    assert page.evaluate(hint, 0) == '"Click to hide"' and page.evaluate(hint, 3) == '"Click to show"'
+    # screen readers hear the title and its state from the <summary>, not the drawn hint
+    snapshot = page.locator("details.solution").nth(3).aria_snapshot()
+    assert "Solution to Exercise 9.4" in snapshot and "Click to" not in snapshot
+    summaries.nth(0).click()  # and closes again
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    assert [open_ for _, open_, _ in page.evaluate(state)] == [True] * 7
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    assert [open_ for _, open_, _ in page.evaluate(state)] == [False, True, True] + [False] * 4
     context.close()

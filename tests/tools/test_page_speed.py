@@ -218,3 +218,50 @@ def test_patch_theme_script_replaces_the_tab_stop_loop_once():
     assert page_speed.patch_theme_script(new) == new
     with pytest.raises(ValueError, match="tab-stop loop"):
         page_speed.patch_theme_script("function T(){}")
+
+
+FOLDS = """<section><div class="exercise admonition" id="ex-1">
+<p class="admonition-title">Exercise 9.1</p><p>Count.</p></div>
+<div class="solution dropdown admonition" id="book/x-solution-1">
+<p class="admonition-title">Solution to<a class="reference internal" href="#ex-1"> Exercise 9.1</a></p>
+<section id="solution-content"><div class="cell docutils container"><div class="cell_input">
+<pre>x = "&lt;div&gt;"</pre></div><div class="cell_output"><p>done</p></div></div>
+<p>After the cell.</p></section>
+</div>
+<p>Between.</p>
+<div class="admonition dropdown note"><p class="admonition-title">More</p><div><div></div></div></div>
+</section>"""
+
+
+def test_native_folds_turn_dropdown_admonitions_into_details():
+    new, count = page_speed.native_folds(HEAD.format(body=FOLDS))
+    assert count == 2 and page_speed.unfolded_dropdowns(new) == 0
+    body = new[new.index("<body>") :]
+    # the whole admonition, nested divs included, is inside its <details>; what follows is not
+    first = body[body.index('<details class="solution admonition fold" id="book/x-solution-1">') :]
+    first = first[: first.index("</details>")]
+    assert "After the cell." in first and 'x = "&lt;div&gt;"' in first and "Between." not in first
+    assert first.count("<div") == first.count("</div>")
+    # the title is the summary, its link plain text, followed by the hint; no class "dropdown" left
+    assert (
+        f'<summary class="admonition-title">Solution to Exercise 9.1{page_speed.FOLD_HINT}</summary>' in first
+    )
+    assert '<details class="admonition note fold"><summary class="admonition-title">More' in body
+    assert "dropdown" not in body and body.count("<details") == body.count("</details>") == 2
+    assert body.count(page_speed.FOLD_PRINT_JS) == 1 and body.index(page_speed.FOLD_PRINT_JS) > body.index(
+        "</section>"
+    )
+    # an admonition that does not fold is left alone
+    assert '<div class="exercise admonition" id="ex-1">\n<p class="admonition-title">Exercise 9.1</p>' in body
+    # and togglebutton.js is no longer needed
+    assert "togglebutton.js" not in page_speed.defer_head_scripts(new, "var o = 1;")
+
+
+def test_native_folds_leaves_a_page_without_dropdowns_unchanged_and_rejects_a_broken_one():
+    page = HEAD.format(body='<div class="note admonition"><p class="admonition-title">N</p></div>')
+    assert page_speed.native_folds(page) == (page, 0)
+    assert page_speed.unfolded_dropdowns(HEAD.format(body=FOLDS)) == 2
+    with pytest.raises(ValueError, match="no closing </div>"):
+        page_speed.native_folds(
+            HEAD.format(body=FOLDS.replace("</div>\n<p>Between.", "\n<p>Between.").rsplit("</div>", 4)[0])
+        )
