@@ -182,7 +182,7 @@ def check_exercise_3(W, b, kernel) -> bool:
         x = rng.standard_normal((2, c, kh, kw))
         want = (x.reshape(2, -1) @ W.T + b)[:, :, None, None]
         how = f"W.reshape({n_out}, {c}, {kh}, {kw})  (row-major, like the flattening of the image)"
-        case = "FC on the flattened image == conv covering the image"
+        case = "flattened-image FC == image-sized conv"
     else:
         return _verdict(
             "Exercise 3",

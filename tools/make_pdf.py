@@ -6,7 +6,7 @@ theme, and the pages are joined in TOC order with pypdf, one bookmark per chapte
 LaTeX route was not taken: its class needs ``bbm.sty`` (Debian's 509 MB ``texlive-fonts-extra``)
 and it drops the exercise-solution figures. What the printed pages get that the screen does not:
 
-* the exercise solutions are unfolded (sphinx-togglebutton hides them on screen);
+* the exercise solutions are unfolded (``<details>`` closed on screen, tools/page_speed.py);
 * each animation player is replaced by a static grid of its frames (small multiples, at most 16
   frames, evenly spaced), taken from the PNG frames the player embeds (or, on the built site, from
   the player once it has fetched its frame file, ``tools/lazy_frames.py``);
@@ -50,7 +50,6 @@ PRINT_CSS = """
 #: Unfold the solutions; put a grid of each animation's frames next to its player.
 PREPARE_JS = r"""
 async () => {
-  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
   const wait = () => new Promise(r => setTimeout(r, 25));
   // tools/lazy_frames.py: a player's frames 1..n-1 come from its frame file; fetch them first.
