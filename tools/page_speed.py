@@ -15,8 +15,9 @@ written every page, this extension rewrites them:
 * **No script blocks the first paint.** ``documentation_options.js`` (a few hundred bytes the
   inline scripts after it need) is written into the page; every other script in ``<head>``
   gets ``defer`` (they keep their order and all run before ``DOMContentLoaded``, which is
-  when they start their work). ``design-tabs.js`` and ``togglebutton.js`` are dropped from
-  pages with no tab set and nothing to toggle.
+  when they start their work). ``design-tabs.js`` is dropped from pages with no tab set, and
+  ``togglebutton.js`` from pages with nothing to toggle (the book no longer loads that
+  extension; the entry guards Jupyter Book's default extension list, which includes it).
 * **The colour theme is decided before the first style pass**: the theme's inline head script
   resolves ``"auto"`` to ``"light"`` or ``"dark"`` from ``prefers-color-scheme`` itself, so
   the theme's script later sets the same value and nothing is restyled.
