@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 import site_audit
 from bookbuild import toc_files
-from test_browser import CHROMIUM_ARGS, _chromium, _on_ci
+from test_browser import _on_ci
 
 PAGES = [f"{doc}.html" for doc in toc_files()] + ["search.html", "genindex.html"]
 
@@ -30,19 +30,15 @@ def gzip_site(site):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    executable = _chromium()
-    if executable is None or not site_audit.AXE_JS.is_file():
-        reason = "Chromium or node_modules/axe-core missing (apt-get install chromium; npm ci)"
+def chromium(browser):
+    """conftest's session browser (one Playwright per session: a second one inside it fails),
+    once axe-core is known to be there."""
+    if not site_audit.AXE_JS.is_file():
+        reason = "node_modules/axe-core missing (npm ci)"
         if _on_ci():
             pytest.fail(f"CI=true: {reason}", pytrace=False)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return browser
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
