@@ -10,8 +10,9 @@ This module is the one home of receptive fields: one layer (:func:`fc_receptive_
 :func:`backward_footprint`).
 
 **Across stacked layers.** Send a one-hot upstream gradient from one output unit back through
-``L`` stacked single-channel convolutions; the pixels whose input gradient is non-zero are the unit's receptive field. With
-kernels of ones nothing cancels, and ``dx`` counts the paths from each pixel to the unit.
+``L`` stacked single-channel convolutions; the pixels whose input gradient is non-zero are the
+unit's receptive field. With kernels of ones nothing cancels, and ``dx`` counts the paths from
+each pixel to the unit.
 
 Along one axis, a stack of layers with kernel sizes ``k_l``, strides ``s_l`` and dilations ``d_l``
 sees ``1 + sum_l (k_l - 1) d_l prod_{m<l} s_m`` pixels (:func:`receptive_field_size`): each layer
@@ -37,7 +38,7 @@ def shift_image(img, rows: int = 0, cols: int = 0) -> np.ndarray:
     """Shift a 2-D image down by ``rows`` and right by ``cols`` (negative: up/left), filling with 0."""
     img = as_float_array("img", img, 2)
     for name, s, n in (("rows", rows, img.shape[0]), ("cols", cols, img.shape[1])):
-        if check_int(name, s, -(n - 1)) > n - 1:
+        if require_int(name, s, -(n - 1)) > n - 1:
             raise ValueError(f"{name} shift must be smaller than the image size {n}, got {s}")
     out = np.zeros_like(img)
     h, w = img.shape
@@ -59,7 +60,7 @@ def fc_receptive_field(W, unit: int, input_shape) -> np.ndarray:
     h, w = as_pair("input_shape", input_shape, 1)
     if W.shape[1] != h * w:
         raise ValueError(f"W must have {h * w} columns for input_shape {(h, w)}, got W of shape {W.shape}")
-    unit = check_int("unit", unit, 0)
+    unit = require_int("unit", unit, 0)
     if unit >= W.shape[0]:
         raise ValueError(f"unit must be < n_out = {W.shape[0]}, got {unit}")
     dy = np.zeros(W.shape[0])
@@ -91,7 +92,7 @@ def shift_determined(shape, rows: int, cols: int) -> np.ndarray:
     over from the unshifted output: ``out_shifted[i, j] = out[i - rows, j - cols]`` holds there.
     False on the ``|rows|`` rows and ``|cols|`` columns where the zero fill entered."""
     h, w = as_pair("shape", shape, 1)
-    rows, cols = check_int("rows", rows), check_int("cols", cols)
+    rows, cols = require_int("rows", rows), require_int("cols", cols)
     mask = np.zeros((h, w), dtype=bool)
     mask[max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = True
     return mask
@@ -164,7 +165,7 @@ def _layers(layers) -> list[tuple[int, int, int]]:
         if not isinstance(item, (tuple, list)) or len(item) != 3:
             raise ValueError(f"each layer must be a (kernel, stride, dilation) triple, got {item!r}")
         k, s, d = item
-        out.append((check_int("kernel", k, 1), check_int("stride", s, 1), check_int("dilation", d, 1)))
+        out.append((require_int("kernel", k, 1), require_int("stride", s, 1), require_int("dilation", d, 1)))
     return out
 
 
@@ -180,7 +181,7 @@ def receptive_field_size(layers) -> int:
 
 def stack_shapes(input_size: int, layers) -> list[int]:
     """The side length after each layer of a square input of side ``input_size`` (no padding)."""
-    sizes = [check_int("input_size", input_size, 1)]
+    sizes = [require_int("input_size", input_size, 1)]
     for k, s, d in _layers(layers):
         sizes.append(output_size(sizes[-1], k, s, 0, d))
     return sizes

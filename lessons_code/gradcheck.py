@@ -28,7 +28,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, h: float = 1e-6)
     if not callable(f):
         raise TypeError(f"f must be a function of theta returning a number, got {type(f).__name__}")
     theta = as_float_array("theta", theta, tuple(range(0, 33)))  # a copy: the caller's theta is safe
-    h = check_real("h", h)
+    h = require_real("h", h)
     if not h > 0:
         raise ValueError(f"h must be a positive step, got {h}")
     grad = np.zeros_like(theta)

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from strategies import conv_cases
 
 from lessons_code import conv, conv_layer
-from lessons_code.gradcheck import check_conv_layer, numerical_gradient, rel_error
+from lessons_code.checks.gradients import conv_layer_gradient_rows
+from lessons_code.gradcheck import numerical_gradient, rel_error
 
 
 def layer_cases():
@@ -123,7 +124,7 @@ def test_output_size_formula(n, k, s, p, d, expected):
 
 
 def test_gradcheck_rows_pass():
-    rows = check_conv_layer(seed=1)
+    rows = conv_layer_gradient_rows(seed=1)
     assert [r.gradient for r in rows] == ["dx", "dw", "db"]
     assert all(r.passed for r in rows)
 

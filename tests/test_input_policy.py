@@ -116,18 +116,18 @@ def test_index_arrays_are_intp():
 
 def test_size_guard_message_gives_estimate_and_limit():
     with pytest.raises(ValueError, match=r"about 1\.0 GiB, more than the package's limit of 512\.0 MiB"):
-        _checks.check_size("a thing", 2**30)
-    _checks.check_size("a thing", _checks.MAX_BYTES)  # at the limit: allowed
+        _checks.require_size("a thing", 2**30)
+    _checks.require_size("a thing", _checks.MAX_BYTES)  # at the limit: allowed
 
 
 def test_check_real_and_check_seed():
-    assert _checks.check_real("h", np.float32(0.5), positive=True) == 0.5
+    assert _checks.require_real("h", np.float32(0.5), positive=True) == 0.5
     for bad, err in ((True, TypeError), ("1", TypeError), (float("inf"), ValueError), (0.0, ValueError)):
         with pytest.raises(err, match="h"):
-            _checks.check_real("h", bad, positive=True)
-    assert _checks.check_seed("seed", [1, 2]) == (1, 2)
+            _checks.require_real("h", bad, positive=True)
+    assert _checks.require_seed("seed", [1, 2]) == (1, 2)
     with pytest.raises(ValueError, match="seed"):
-        _checks.check_seed("seed", [])
+        _checks.require_seed("seed", [])
 
 
 # --- the cache keeps copies ---------------------------------------------------------------------------

@@ -107,7 +107,7 @@ MUTANTS = [
     ),
     (
         "lessons_code/experiments/nets.py",
-        '    check_shape("dout", dout, z.shape)\n',
+        '    require_shape("dout", dout, z.shape)\n',
         "",
         "tests/test_input_policy.py",
     ),

@@ -1,8 +1,8 @@
 """Named checks of the claims the lesson pages state, so each check can be seen to fail.
 
 Every ``check_*`` function takes the quantity the prose names, returns the numbers the page
-prints when the claim holds, and raises :class:`~lessons_code.checks.verdict.ClaimError` (an ``AssertionError``) naming the
-claim and the numbers when it does not. ``tests/test_claims.py`` feeds each one a false version
+prints when the claim holds, and raises :class:`~lessons_code.checks.verdict.ClaimError` (an
+``AssertionError``) naming the claim and the numbers when it does not. ``tests/checks/test_claims.py`` feeds each one a false version
 of its claim (a flipped gradient, another image, a wrong count, a constant) and sees it fail.
 
 The training claims (experiments, least-squares students) are checked in
@@ -21,7 +21,6 @@ from .._checks import as_float_array, require_int
 from ..gradcheck import rel_error
 from .tolerances import REL_ERROR_BOUND, ROUNDING_BOUND, WRONG_FORMULA_ERROR
 from .verdict import require
-
 
 # --- gradients chapter ---------------------------------------------------------------------
 
@@ -46,7 +45,9 @@ def check_kernel_grad_is_window_sum(img, dy, dK) -> float:
         raise ValueError(f"dK must have shape {windows.shape} for these img and dy, got {dK.shape}")
     err = float(np.abs(dK - windows).max())
     require(
-        err < ROUNDING_BOUND * max(1.0, float(np.abs(windows).max())), "dK = sum of dy[i, j] · window", f"{err:.1e}"
+        err < ROUNDING_BOUND * max(1.0, float(np.abs(windows).max())),
+        "dK = sum of dy[i, j] · window",
+        f"{err:.1e}",
     )
     return err
 
@@ -96,9 +97,7 @@ def check_equivariance(report) -> tuple[float, float]:
         "conv commutes with the shift, exactly",
         f"difference {report.conv_interior:.1e}",
     )
-    require(
-        report.fc_change > 1.0, "the FC output changes under the shift", f"change {report.fc_change:.2f}"
-    )
+    require(report.fc_change > 1.0, "the FC output changes under the shift", f"change {report.fc_change:.2f}")
     return report.conv_interior, report.fc_change
 
 

@@ -41,8 +41,8 @@ def _row(layer: str, gradient: str, formula: str, analytic: np.ndarray, numeric:
 
 def fc_gradient_rows(seed: int = 0, n_in: int = 5, n_out: int = 3) -> list[GradientRow]:
     """The rows of ``dW``, ``dx`` and ``db`` of the FC layer on random float64 data."""
-    rng = np.random.default_rng(check_seed("seed", seed))
-    n_in, n_out = check_int("n_in", n_in, 1), check_int("n_out", n_out, 1)
+    rng = np.random.default_rng(require_seed("seed", seed))
+    n_in, n_out = require_int("n_in", n_in, 1), require_int("n_out", n_out, 1)
     x, W = rng.standard_normal(n_in), rng.standard_normal((n_out, n_in))
     b, dy = rng.standard_normal(n_out), rng.standard_normal(n_out)
     dW, dx = fc.fc_backward(x, W, dy)
@@ -63,7 +63,7 @@ def fc_gradient_rows(seed: int = 0, n_in: int = 5, n_out: int = 3) -> list[Gradi
 
 def conv_gradient_rows(seed: int = 0, img_shape=(6, 6), kernel_shape=(3, 3)) -> list[GradientRow]:
     """The rows of ``dK``, ``dx`` and ``db`` of the single-channel conv on random float64 data."""
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = np.random.default_rng(require_seed("seed", seed))
     img_shape, kernel_shape = as_pair("img_shape", img_shape, 1), as_pair("kernel_shape", kernel_shape, 1)
     conv.output_shape(img_shape, kernel_shape)  # the kernel must fit
     img, kernel = rng.standard_normal(img_shape), rng.standard_normal(kernel_shape)
@@ -90,12 +90,12 @@ def conv_layer_gradient_rows(
     seed: int = 0, x_shape=(2, 3, 7, 6), w_shape=(4, 3, 3, 2), stride=2, padding=1, dilation=2
 ) -> list[GradientRow]:
     """The rows of ``dx``, ``dw`` and ``db`` of the batched layer with stride, padding and dilation."""
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = np.random.default_rng(require_seed("seed", seed))
     for name, shape in (("x_shape", x_shape), ("w_shape", w_shape)):
         if not isinstance(shape, (tuple, list)) or len(shape) != 4:
             raise ValueError(f"{name} must be a tuple of 4 ints, got {shape!r}")
         for v in shape:
-            check_int(name, v, 1)
+            require_int(name, v, 1)
     x_shape, w_shape = tuple(int(v) for v in x_shape), tuple(int(v) for v in w_shape)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     b = rng.standard_normal(w_shape[0])

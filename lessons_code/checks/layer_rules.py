@@ -24,8 +24,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backward_rules, conv1d, matrix_view, pooling
-from ..geometry import backward_footprint, footprint_extent, receptive_field_size, stack_forward, stack_shapes
 from ..conv_layer import col2im, conv_backward_loop, conv_forward, conv_forward_loop, im2col, output_size
+from ..geometry import backward_footprint, footprint_extent, receptive_field_size, stack_forward, stack_shapes
 from ..gradcheck import numerical_gradient, rel_error
 from ..tables import format_sci, markdown_table
 from .tolerances import EXACT_BOUND, REL_ERROR_BOUND
@@ -107,7 +107,9 @@ def _safe(fn: Callable, *args, **kwargs):
 def _report(rule: str, per_case: list[tuple[float, float, float]], names: tuple[str, str, str],
            bounds=(EXACT_BOUND, EXACT_BOUND, REL_ERROR_BOUND)) -> RuleReport:  # fmt: skip
     worst = np.max(np.array(per_case, dtype=np.float64), axis=0)
-    return RuleReport(rule, tuple(Verdict(n, float(e), b) for n, e, b in zip(names, worst, bounds, strict=True)))
+    return RuleReport(
+        rule, tuple(Verdict(n, float(e), b) for n, e, b in zip(names, worst, bounds, strict=True))
+    )
 
 
 WAYS = ("loop", "matrix M", "finite differences")
@@ -141,8 +143,8 @@ def compare_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> RuleRep
         windows = sliding_window_view(np.zeros(n + 2 * p), span)[::s].shape[0]
         wrong += [got != loop, got != m_rows, got != windows]
     names = ("loop over positions", "rows of M", "sliding windows")
-    return RuleReport("floor((n + 2p - d(k-1) - 1)/s) + 1",
-                 tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
+    verdicts = tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True))
+    return RuleReport("floor((n + 2p - d(k-1) - 1)/s) + 1", verdicts)
 
 
 # --- the three gradients -------------------------------------------------------------------
@@ -206,7 +208,9 @@ def compare_bias_grad(rule: Callable = backward_rules.bias_grad, cases=CASES, se
     return _report("db[o] = Σ_{n,i,j} dy[n,o,i,j]", per_case, WAYS)
 
 
-def compare_transposed_conv(fn: Callable = backward_rules.transposed_conv, cases=CASES, seed: int = 0) -> RuleReport:
+def compare_transposed_conv(
+    fn: Callable = backward_rules.transposed_conv, cases=CASES, seed: int = 0
+) -> RuleReport:
     """``fn(y, w, stride=, padding=, dilation=, output_padding=)`` is the input gradient of the
     convolution with kernel ``w``: checked against the loop scatter, ``M^T y`` and the finite-
     difference gradient of ``x -> sum(conv(x) * y)``, with ``output_padding`` from the input size."""
@@ -337,7 +341,9 @@ def compare_maxpool_backward(
     return _report("max-pool routes dy to the arg-max", per_case, ("loop", "Jacobian S", WAYS[2]))
 
 
-def compare_relu_backward(fn: Callable = pooling.relu_backward, seed: int = 0, shape=(2, 3, 4, 4)) -> RuleReport:
+def compare_relu_backward(
+    fn: Callable = pooling.relu_backward, seed: int = 0, shape=(2, 3, 4, 4)
+) -> RuleReport:
     """``fn(dout, z) -> dz`` against a loop, the Jacobian ``diag([z > 0])``, and finite differences
     (z kept away from the kink at 0)."""
     rng = np.random.default_rng(seed)
@@ -364,9 +370,7 @@ def compare_receptive_field(fn: Callable = receptive_field_size, stacks=STACKS) 
     wrong = np.zeros(3)
     for layers, input_size in stacks:
         got = _safe(fn, list(layers))
-        loop = footprint_extent(backward_footprint(input_size, list(layers), loop=True))[
-            0
-        ]
+        loop = footprint_extent(backward_footprint(input_size, list(layers), loop=True))[0]
         sizes = stack_shapes(input_size, list(layers))
         prod = np.eye(input_size * input_size)
         for (k, s, d), n in zip(layers, sizes[:-1], strict=True):
@@ -374,17 +378,15 @@ def compare_receptive_field(fn: Callable = receptive_field_size, stacks=STACKS) 
         c = sizes[-1] // 2
         row = prod[c * sizes[-1] + c].reshape(input_size, input_size)
         x0 = np.zeros((input_size, input_size))
-        num = numerical_gradient(
-            lambda t_, layers=layers, c=c: stack_forward(t_, list(layers))[c, c], x0
-        )
+        num = numerical_gradient(lambda t_, layers=layers, c=c: stack_forward(t_, list(layers))[c, c], x0)
         wrong += [
             got != loop,
             got != footprint_extent(row)[0],
             got != footprint_extent(np.abs(num) > 1e-6)[0],
         ]
     names = ("backward pass (loop)", "row of M_L⋯M_1", WAYS[2])
-    return RuleReport("1 + Σ_l (k_l - 1) d_l Π_{m<l} s_m",
-                 tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
+    verdicts = tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True))
+    return RuleReport("1 + Σ_l (k_l - 1) d_l Π_{m<l} s_m", verdicts)
 
 
 # --- the 1-D layer ---------------------------------------------------------------------------

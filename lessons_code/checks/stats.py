@@ -31,7 +31,7 @@ def _t_cdf(t: float, df: int) -> float:
 
 def t_quantile(p: float, df: int) -> float:
     """The ``p`` quantile of Student's t with ``df`` degrees of freedom (``t_quantile(0.975, 4)`` = 2.776)."""
-    df = check_int("df", df, 1)
+    df = require_int("df", df, 1)
     if not 0 < p < 1:
         raise ValueError(f"p must be strictly between 0 and 1, got {p}")
     if p == 0.5:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lessons_code import takeaways
+from lessons_code.pages import takeaways
 
 
 @pytest.fixture(scope="module")
