@@ -2,8 +2,9 @@
 
 Every ``check_*`` function takes the quantity the prose names, returns the numbers the page
 prints when the claim holds, and raises :class:`~lessons_code.checks.verdict.ClaimError` (an
-``AssertionError``) naming the claim and the numbers when it does not. ``tests/checks/test_claims.py`` feeds each one a false version
-of its claim (a flipped gradient, another image, a wrong count, a constant) and sees it fail.
+``AssertionError``) naming the claim and the numbers when it does not.
+``tests/checks/test_claims.py`` feeds each one a false version of its claim (a flipped gradient,
+another image, a wrong count, a constant) and sees it fail.
 
 The training claims (experiments, least-squares students) are checked in
 :mod:`lessons_code.checks.training_claims`.
