@@ -39,10 +39,10 @@ from lessons_code import (
     pooling,
     tables,
 )
-from lessons_code.checks import gradients
+from lessons_code.checks import claims, gradients, layer_rules, stats
 from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
-from lessons_code.pages import exercises, takeaways
-from lessons_code.pictures import animations, experiment_figures, figures, player
+from lessons_code.pages import exercises, explorer, takeaways
+from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
 
@@ -667,6 +667,21 @@ MANUAL = [
          lambda: player.animation_html(_small_anim(), "a", "x" * 30, embed_limit_mb=np.nan),
          "ValueError", "embed_limit_mb"),
     Case("player.animation_html", "type", lambda: player.animation_html(None, "a", "x" * 30), "TypeError", "anim"),
+    # the checks, the explorer's twin and the real-layer figures: the same policy
+    Case("stats.mean_interval", "shape", lambda: stats.mean_interval([1.0]), "ValueError", "values"),
+    Case("stats.mean_interval", "nonfinite", lambda: stats.mean_interval([1.0, np.nan]), "ValueError", "values"),
+    Case("stats.t_quantile", "range", lambda: stats.t_quantile(0.975, 0), "ValueError", "df"),
+    Case("claims.check_rank_one", "shape", lambda: claims.check_rank_one(np.ones(3)), "ValueError", "dW"),
+    Case("layer_rules.cases_with", "range", lambda: layer_rules.cases_with("strides"), "ValueError", "feature"),
+    Case("explorer.layer_map", "type", lambda: explorer.layer_map((5, 3, 1, 0, 1, 1, "conv")), "TypeError", "setting"),
+    Case("explorer.layer_map", "range", lambda: explorer.layer_map(explorer.Setting(3, 3, 1, 0, 1, 1, "conv")),
+         "ValueError", "size"),
+    Case("layer_figures.plot_receptive_growth", "range",
+         lambda: layer_figures.plot_receptive_growth([((3, 1, 1),)], input_size=0), "ValueError", "input_size"),
+    Case("layer_figures.anim_strided_backward", "range",
+         lambda: layer_figures.anim_strided_backward((8, 8), np.ones((3, 3)), np.ones((3, 3)), dpi=5), "ValueError", "dpi"),
+    Case("layer_figures.plot_stride_as_full_conv", "nonfinite",
+         lambda: layer_figures.plot_stride_as_full_conv((8, 8), np.full((3, 3), np.nan), np.ones((3, 3))), "ValueError", "kernel"),
     Case("player.shrink_png", "range", lambda: player.shrink_png(b"", colors=1), "ValueError", "colors"),
 ]  # fmt: skip
 

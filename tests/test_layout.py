@@ -218,8 +218,10 @@ def aliased_imports(markdown: str) -> list[str]:
 # --- the rules on the package ------------------------------------------------------------------
 
 
-def test_every_part_exists():
+def test_every_part_exists_and_is_a_package():
     assert {part_of(m) for m in graph()} == set(ALLOWED)
+    folders = {p.parent for p in PACKAGE.rglob("*.py")} - {PACKAGE}
+    assert [f.name for f in sorted(folders) if not (f / "__init__.py").exists()] == []  # no namespace package
 
 
 @pytest.mark.parametrize("module", sorted(graph()))

@@ -74,7 +74,7 @@ def cycled(values, shape) -> np.ndarray:
 
 def _require_setting(setting) -> Setting:
     if not isinstance(setting, Setting):
-        raise TypeError(f"setting must be a explorer.Setting, got {type(setting).__name__}")
+        raise TypeError(f"setting must be an explorer.Setting, got {type(setting).__name__}")
     for name, allowed in (
         ("size", SIZES),
         ("kernel", KERNELS),
