@@ -13,6 +13,17 @@ from lessons_code.gradient_flow import example_problem, gradient_flow_frames
 # --- intervals ---
 
 
+def _seeded_problem():
+    rng = np.random.default_rng(3)
+    img, K = rng.standard_normal((6, 6)), rng.standard_normal((3, 3))
+    dy = rng.standard_normal((4, 4))
+    return img, K, dy
+
+
+def _numeric(img, K, dy):
+    return gradcheck.numerical_gradient(lambda k: np.sum(conv.conv2d(img, k) * dy), K)
+
+
 def test_no_flip_passes_on_the_right_gradient():
     img, K, dy = _seeded_problem()
     out = claims.check_no_flip(conv.conv_weight_grad(img, K, dy), _numeric(img, K, dy))

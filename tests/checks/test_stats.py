@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import pytest
 
 from lessons_code.checks import stats
@@ -24,14 +23,3 @@ def test_mean_interval_of_known_values():
 
 
 # --- gradients chapter ---
-
-
-def _seeded_problem():
-    rng = np.random.default_rng(3)
-    img, K = rng.standard_normal((6, 6)), rng.standard_normal((3, 3))
-    dy = rng.standard_normal((4, 4))
-    return img, K, dy
-
-
-def _numeric(img, K, dy):
-    return gradcheck.numerical_gradient(lambda k: np.sum(conv.conv2d(img, k) * dy), K)
