@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lessons_code import conv, fc, geometry
+from lessons_code import conv, fc, geometry, gradcheck
 from lessons_code.checks import claims
 from lessons_code.checks.verdict import ClaimError
 from lessons_code.gradient_flow import example_problem, gradient_flow_frames
