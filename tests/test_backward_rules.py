@@ -62,15 +62,26 @@ def test_dilate_rejects_bad_input():
 # --- dx, dw, db as convolutions ----------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
-@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
-def test_rules_equal_the_layers_backward_pass(case, seed):
+def _rules_equal_the_layers_backward_pass(case, seed):
     x, w, g, dout, (dx, dw, db) = _setup(case, seed)
     np.testing.assert_allclose(backward_rules.input_grad_as_conv(dout, w, x.shape, **g), dx, atol=1e-12)
     np.testing.assert_allclose(backward_rules.weight_grad_as_conv(x, dout, w.shape[2:], **g), dw, atol=1e-12)
     np.testing.assert_allclose(backward_rules.input_grad_im2col(dout, w, x.shape, **g), dx, atol=1e-12)
     np.testing.assert_allclose(backward_rules.weight_grad_im2col(x, dout, w.shape[2:], **g), dw, atol=1e-12)
     np.testing.assert_allclose(backward_rules.bias_grad(dout), db, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_rules_equal_the_layers_backward_pass(case, seed):
+    _rules_equal_the_layers_backward_pass(case, seed)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_rules_equal_the_layers_backward_pass_many_examples(case, seed):
+    _rules_equal_the_layers_backward_pass(case, seed)
 
 
 @settings(max_examples=15, deadline=None)
@@ -129,9 +140,7 @@ def test_transposed_conv_by_hand():
     assert backward_rules.transposed_output_size(3, 3, stride=2, padding=1, output_padding=1) == 6
 
 
-@settings(max_examples=60, deadline=None)
-@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
-def test_transposed_conv_is_the_input_gradient_and_m_transpose(case, seed):
+def _transposed_conv_is_the_input_gradient_and_m_transpose(case, seed):
     x, w, g, dout, (dx, _, _) = _setup(case, seed)
     op = backward_rules.output_padding_for(x.shape, w.shape[2:], **g)
     t = backward_rules.transposed_conv(dout, w, output_padding=op, **g)
@@ -142,6 +151,19 @@ def test_transposed_conv_is_the_input_gradient_and_m_transpose(case, seed):
     )
     M = matrix_view.conv_matrix(w, x.shape[1:], **g)
     np.testing.assert_allclose(t[0].ravel(), M.T @ dout[0].ravel(), atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_transposed_conv_is_the_input_gradient_and_m_transpose(case, seed):
+    _transposed_conv_is_the_input_gradient_and_m_transpose(case, seed)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
+def test_transposed_conv_is_the_input_gradient_and_m_transpose_many_examples(case, seed):
+    _transposed_conv_is_the_input_gradient_and_m_transpose(case, seed)
 
 
 def test_transposed_conv_rejects_bad_input():
