@@ -18,6 +18,10 @@ How to apply the policy to a new public function (the helpers are small and inde
   ``require_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
   with the estimate in the message.
 
+Validate once, at the door a learner calls: inside the package, a function that has checked its
+arguments calls the other modules' unchecked cores (``conv_forward_unchecked``, ...), never their
+``_private`` names and never a second check. The validators here are ``require_*`` and ``as_*``.
+
 The tests in ``tests/test_input_policy.py`` feed every public function each kind of bad input;
 a new public function gets a row there.
 """
