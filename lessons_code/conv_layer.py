@@ -302,7 +302,8 @@ def conv_backward_unchecked(dout, cache: ConvCache):
     dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, faster in OpenBLAS
     db = dy.sum(axis=1)
     dcols = _w_flat(w).T @ dy  # the input gradient of every patch
-    dx = col2im_unchecked(dcols, x.shape, (kh, kw), *geometry)  # back onto the pixels
+    # back onto the pixels
+    dx = col2im_unchecked(dcols, x.shape, (kh, kw), *geometry)
     return dx, dw, db
 
 
