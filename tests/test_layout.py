@@ -149,17 +149,21 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
 
 
 def private_imports(source: str, module: str, is_package: bool = False) -> list[str]:
-    """``_private`` names ``source`` imports from another module of the package (``_checks`` aside)."""
-    return [
-        f"{module} imports {name} from {base}"
-        for base, name in imported_names(source, module, is_package)
-        if base
-        and base.startswith("lessons_code")
-        and name
-        and name.startswith("_")
-        and base != "lessons_code._checks"
-        and not (base == "lessons_code" and name == "_checks")
-    ]
+    """``_private`` names ``source`` takes from another module of the package (``_checks`` aside):
+    imported by name, or read as an attribute of an imported module (``nets._labels``)."""
+    found, modules = [], set()
+    for base, name in imported_names(source, module, is_package):
+        if not (base and base.startswith("lessons_code")) or not name:
+            continue
+        if (PACKAGE.parent / f"{base}.{name}".replace(".", "/")).with_suffix(".py").exists():
+            modules.add(name)  # `from . import nets`: nets is a module
+        elif name.startswith("_") and base != "lessons_code._checks":
+            found.append(f"{module} imports {name} from {base}")
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                and node.attr.startswith("_") and not node.attr.startswith("__")):  # fmt: skip
+            found.append(f"{module} reads {node.value.id}.{node.attr}")
+    return found
 
 
 def check_meaning_problems(source: str, module: str) -> list[str]:
@@ -301,6 +305,10 @@ def test_the_private_import_rule_fails_on_a_planted_import():
     ]
     assert private_imports("from .conv_layer import _pad", "lessons_code.backward_rules") != []
     assert private_imports("from numpy.lib import _utils", "lessons_code.conv") == []  # not the package's
+    planted = "from . import nets\n\ndef f(x, spec):\n    return nets._images(x, spec)"
+    assert private_imports(planted, "lessons_code.experiments.gradient_study") == [
+        "lessons_code.experiments.gradient_study reads nets._images"
+    ]
 
 
 def test_the_check_rule_fails_on_planted_functions():

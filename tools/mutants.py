@@ -113,7 +113,7 @@ MUTANTS = [
     ),
     (
         "lessons_code/experiments/nets.py",
-        "    y = _labels(y, pred.shape[0], spec.n_classes)\n",
+        "    y = require_labels(y, pred.shape[0], spec.n_classes)\n",
         "",
         "tests/test_input_policy.py",
     ),

@@ -39,19 +39,19 @@ def layer_spreads(
     for layer in layers:
         if layer not in params:
             raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
-    x = nets._images(x, spec)
-    y = nets._labels(y, x.shape[0], spec.n_classes)
+    x = nets.require_images(x, spec)
+    y = nets.require_labels(y, x.shape[0], spec.n_classes)
     batch_size = require_int("batch_size", batch_size, 1, max(len(y), 1))
     require_int("seed", seed, 0)
     # checked once above: every minibatch below is made from these arrays
-    full_grads = nets._loss_and_grads(spec, params, x, y)[1]
+    full_grads = nets.loss_and_grads_unchecked(spec, params, x, y)[1]
     full = {k: full_grads[k].ravel() for k in layers}
     rng = np.random.default_rng(seed)
     dev = {k: [] for k in layers}
     along = {k: [] for k in layers}
     for _ in range(n_batches):
         idx = rng.choice(len(y), size=batch_size, replace=False)
-        grads = nets._loss_and_grads(spec, params, x[idx], y[idx])[1]
+        grads = nets.loss_and_grads_unchecked(spec, params, x[idx], y[idx])[1]
         for k in layers:
             d = grads[k].ravel() - full[k]
             dev[k].append(d @ d)

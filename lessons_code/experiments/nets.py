@@ -97,7 +97,7 @@ def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
     Returns ``(loss, dscores)`` with ``dscores = (softmax(scores) - onehot(y)) / N``.
     """
     scores = as_float_array("scores", scores, 2)
-    return _softmax_cross_entropy(scores, _labels(y, scores.shape[0], scores.shape[1]))
+    return _softmax_cross_entropy(scores, require_labels(y, scores.shape[0], scores.shape[1]))
 
 
 def _softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -111,7 +111,8 @@ def _softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np
     return loss, dscores / n
 
 
-def _labels(y, n: int, n_classes: int) -> np.ndarray:
+def require_labels(y, n: int, n_classes: int) -> np.ndarray:
+    """``y`` as ``np.intp`` class labels ``(n,)``, each in ``[0, n_classes)``."""
     if isinstance(y, np.ma.MaskedArray) and np.ma.getmaskarray(y).any():
         raise TypeError("y must be a plain array of labels, got a masked array with masked entries")
     y = np.asarray(np.ma.getdata(y))
@@ -163,7 +164,8 @@ def require_params(spec: NetSpec, params, name: str = "params") -> dict[str, np.
     return out
 
 
-def _images(x, spec: NetSpec) -> np.ndarray:
+def require_images(x, spec: NetSpec) -> np.ndarray:
+    """``x`` as a float64 copy ``(N, 1, H, W)`` with the image shape of ``spec``."""
     x = as_float_array("x", x, 4)
     want = (1, *spec.image_shape)
     if x.shape[1:] != want:
@@ -227,11 +229,11 @@ def n_params(params: dict[str, np.ndarray]) -> int:
 def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray, tuple]:
     """Class scores ``(N, n_classes)`` for images x ``(N, 1, H, W)``, and the cache for :func:`backward`."""
     params = require_params(_require_spec(spec), params)
-    return _forward(spec, params, _images(x, spec))
+    return _forward(spec, params, require_images(x, spec))
 
 
 def _forward(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """:func:`forward` on checked arguments (what :func:`require_params` and ``_images`` return).
+    """:func:`forward` on checked arguments (what :func:`require_params` and ``require_images`` return).
 
     The layers are those of :mod:`lessons_code.fc`, :mod:`lessons_code.pooling` and
     :mod:`lessons_code.conv_layer`, called through their unchecked cores (``*_unchecked``): the
@@ -282,11 +284,11 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
 def loss_and_grads(spec: NetSpec, params, x, y) -> tuple[float, dict[str, np.ndarray]]:
     """Mean softmax cross-entropy on ``(x, y)`` and its gradient for every parameter."""
     params = require_params(_require_spec(spec), params)
-    x = _images(x, spec)
-    return _loss_and_grads(spec, params, x, _labels(y, x.shape[0], spec.n_classes))
+    x = require_images(x, spec)
+    return loss_and_grads_unchecked(spec, params, x, require_labels(y, x.shape[0], spec.n_classes))
 
 
-def _loss_and_grads(spec: NetSpec, params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+def loss_and_grads_unchecked(spec: NetSpec, params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     """:func:`loss_and_grads` on checked arguments: ``params`` from :func:`require_params`, ``x``
     float64 ``(N, 1, H, W)``, ``y`` ``np.intp`` labels ``(N,)`` (the training loop and the
     gradient study check them once, then call this at every step)."""
@@ -303,7 +305,7 @@ def predict(spec: NetSpec, params, x) -> np.ndarray:
 def accuracy(spec: NetSpec, params, x, y) -> float:
     """Fraction of images in x whose predicted class equals y (labels ``(N,)``, not ``(N, 1)``)."""
     pred = predict(spec, params, x)
-    y = _labels(y, pred.shape[0], spec.n_classes)
+    y = require_labels(y, pred.shape[0], spec.n_classes)
     return float(np.mean(pred == y))
 
 
@@ -397,8 +399,8 @@ def train(
     ``batch_order(N, epochs, batch_size, seed=[seed, 1])``, so two runs with the same seed
     see the same batches in the same order.
     """
-    x = _images(x, _require_spec(spec))
-    y = _labels(y, x.shape[0], spec.n_classes)
+    x = require_images(x, _require_spec(spec))
+    y = require_labels(y, x.shape[0], spec.n_classes)
     require_int("seed", seed, 0)
     lr = require_real("lr", lr, positive=True)
     if isinstance(checkpoint_steps, (str, bytes)) or not hasattr(checkpoint_steps, "__iter__"):
@@ -420,7 +422,7 @@ def train(
         if step in wanted:
             checkpoints[step] = {k: v.copy() for k, v in params.items()}
         # x, y and params were checked above; every step's arrays are made from them
-        losses[step], grads = _loss_and_grads(spec, params, x[idx], y[idx])
+        losses[step], grads = loss_and_grads_unchecked(spec, params, x[idx], y[idx])
         for k in weights:
             norms[k][step] = np.linalg.norm(grads[k])
         _adam_update(params, grads, state, lr, 0.9, 0.999, 1e-8)  # adam_step's defaults
