@@ -19,9 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons_code.experiments import digits as data
-from lessons_code.experiments import gradient_study
-from lessons_code.experiments import runs as experiments
+from lessons_code.experiments import digits, gradient_study, runs
 from lessons_code.experiments.runs import MODEL_SPECS
 from lessons_code.tables import markdown_table
 
@@ -29,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGET_S = 30.0
 
 
-def time_phases() -> tuple[list[tuple[str, float]], experiments.Experiments]:
+def time_phases() -> tuple[list[tuple[str, float]], runs.Experiments]:
     """The chapter's computation (``runs.chapter_results``, the call the page makes), phase by phase."""
-    config = experiments.Config()
-    results = experiments.chapter_results(config)
+    config = runs.Config()
+    results = runs.chapter_results(config)
     ex = results.experiments
     n_models, n_seeds = len(MODEL_SPECS), len(config.seeds)
     n_twins, n_checkpoints = len(results.twins), len(results.checkpoints)
@@ -44,19 +42,19 @@ def time_phases() -> tuple[list[tuple[str, float]], experiments.Experiments]:
          results.seconds["spreads"]),
     ]  # fmt: skip
     t = time.perf_counter()
-    data.shift_images(ex.digits.x_test, 0, 1)
+    digits.shift_images(ex.digits.x_test, 0, 1)
     ex.accuracy_table(), ex.permutation_table(), ex.translation_table()
     gradient_study.spread_table(results.spreads, MODEL_SPECS, results.steps_per_epoch)
     phases.append(("tables", time.perf_counter() - t))
     return phases, ex
 
 
-def per_model_table(ex: experiments.Experiments) -> str:
+def per_model_table(ex: runs.Experiments) -> str:
     """Mean wall-clock training time of one run per model (the page shows multiply-adds instead)."""
-    from lessons_code.experiments import nets as models
+    from lessons_code.experiments import nets
 
     rows = [
-        (name, f"{ex.n_params(name):,}", f"{models.forward_macs(spec):,}", f"{ex.seconds(name):.2f}")
+        (name, f"{ex.n_params(name):,}", f"{nets.forward_macs(spec):,}", f"{ex.seconds(name):.2f}")
         for name, spec in MODEL_SPECS.items()
     ]
     return markdown_table(

@@ -1,42 +1,28 @@
 """lessons_code: the computation behind the book *FC vs convolution layers*.
 
-The package has three parts, and the folders show them:
+Four parts, and the folders show them:
 
-**The numpy lesson** (this folder: numpy only, what a learner opens first)
+* **The numpy lesson** (this folder; numpy and the standard library only): the layers ``fc``,
+  ``conv``, ``conv_layer`` (im2col beside the loops), ``conv1d``, ``pooling``; the seed's
+  ``fc_vs_conv``; ``backward_rules`` (the gradients as convolutions, the transposed convolution);
+  ``matrix_view`` (a convolution as a sparse, tied matrix); ``geometry`` (receptive fields, shifts,
+  coverage); ``gradient_flow`` (the backward pass one unit at a time); ``param_counts``; ``tables``;
+  ``gradcheck`` (``numerical_gradient``, ``rel_error``).
+* **checks/** -- what the build asserts: the pages' claims, the training claims, the layer rules
+  compared three ways, the gradient report, Student-t intervals; one verdict type and the named
+  tolerances. A ``check_*`` function asserts one claim: it returns the measured numbers or raises
+  ``ClaimError``.
+* **experiments/** -- trains, never draws: the digits, the numpy MLP/CNN, the runs, the
+  least-squares students.
+* **pictures/** -- draws from data, never trains: figures, animations, the player.
+* **pages/** -- helpers for one page each: the explorer's Python twin, the exercises' graders,
+  the key takeaways.
 
-* :mod:`~lessons_code.fc` -- the fully connected layer, forward and backward;
-* :mod:`~lessons_code.conv` -- single-channel 2-D convolution, forward and backward, with loop twins;
-* :mod:`~lessons_code.conv_layer` -- the batched layer (channels, stride, padding, dilation):
-  im2col beside the plain loops;
-* :mod:`~lessons_code.fc_vs_conv` -- the seed lesson's API (``fc_backward``, ``conv_weight_grad``);
-* :mod:`~lessons_code.gradcheck` -- centred finite differences and relative errors;
-* :mod:`~lessons_code.geometry` -- receptive fields, translation equivariance, coverage counts;
-* :mod:`~lessons_code.gradient_flow` -- the backward pass one output unit at a time (animation data);
-* :mod:`~lessons_code.matrix_view` -- a convolution as a sparse, tied matrix;
-* :mod:`~lessons_code.backward_map` -- every highlight of the page's backward-pass explorer, read
-  off the Jacobian (the browser tests compare the explorer's JavaScript with it);
-* :mod:`~lessons_code.backward_rules` -- the layer's gradients written as convolutions (dilate dy,
-  full convolution, crop), the transposed convolution, the im2col rules;
-* :mod:`~lessons_code.conv1d` -- the 1-D layer, with loop twins;
-* :mod:`~lessons_code.pooling` -- ReLU and 2x2 max-pool, forward and backward;
-* :mod:`~lessons_code.receptive` -- receptive fields across stacked layers, from the backward pass;
-* :mod:`~lessons_code.layer_checks` -- every rule of the real-layer chapter checked three ways
-  (loop, matrix, finite differences);
-* :mod:`~lessons_code.param_counts` -- parameter counts of FC and conv layers;
-* :mod:`~lessons_code.tables` -- Markdown tables and numbers for prose;
-* page helpers that combine the lesson with the experiments: :mod:`~lessons_code.exercises`
-  (self-checks a learner runs on their answers) and :mod:`~lessons_code.takeaways` (the
-  key-takeaways rows, every number recomputed).
-
-**Experiments** (:mod:`lessons_code.experiments`: trains, never draws) -- the digits data, the
-numpy MLP/CNN, the training runs, and the least-squares students of the parameters chapter.
-
-**Pictures** (:mod:`lessons_code.pictures`: matplotlib, draws from data, never trains) -- the
-palette, drawing helpers, figures, experiment figures, the real-layer chapter's figures, animations
-(and their GIF command) and the HTML player.
-
-The core imports numpy and itself only; ``experiments`` imports the core; ``pictures`` imports
-the core (never ``experiments``); nothing imports in a cycle (``tests/test_layout.py``).
+Imports go one way (``tests/test_layout.py``): the lesson imports nothing else of the package;
+``checks`` the lesson; ``experiments`` the lesson and ``checks``; ``pictures`` the lesson;
+``pages`` any part. Inside the package a function validated once calls the others' unchecked
+cores (``*_unchecked``), never another module's ``_private`` names; validators are ``require_*``
+(in ``_checks``), graders ``grade_*``.
 
 **Input policy** (every public function; the helpers are in ``lessons_code._checks``)
 
@@ -66,7 +52,7 @@ whose message names the argument, what was expected and what was given.
   matrix, the gradient-flow frames, im2col, the coverage count...) estimates the bytes first and
   refuses above ``_checks.MAX_BYTES`` = 512 MiB with ``ValueError`` giving the estimate, e.g.
   ``conv_matrix`` on a 224x224 image (55 GiB) or ``gradient_flow_frames`` at 20x20 (685 MiB).
-* *Self-checks* (:mod:`~lessons_code.exercises`): a learner's answer of any kind (wrong value,
+* *Self-checks* (:mod:`~lessons_code.pages.exercises`): a learner's answer of any kind (wrong value,
   shape, type, NaN, None) prints ``FAIL`` with the expected value and returns ``False``; a wrong
   *exercise setting* (the data the exercise gives) is a ``ValueError``/``TypeError`` as above.
 * *The GIF command* reports bad arguments through argparse (usage line, message, exit status 2).

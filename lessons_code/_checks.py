@@ -10,13 +10,17 @@ How to apply the policy to a new public function (the helpers are small and inde
 * every array argument: ``x = as_float_array("x", x, ndim)`` -- a new float64 array (never a view
   of the caller's data), finite, non-empty, with the given number of dimensions; pass
   ``finite=False`` or ``allow_empty=True`` only where the function documents why;
-* shapes that must agree: ``check_shape("dy", dy, expected_shape)``;
-* integers: ``check_int("k", k, minimum)``, pairs: ``as_pair("stride", stride, 1)``;
-* real scalars: ``check_real("h", h, positive=True)``; seeds: ``check_seed("seed", seed)``;
+* shapes that must agree: ``require_shape("dy", dy, expected_shape)``;
+* integers: ``require_int("k", k, minimum)``, pairs: ``as_pair("stride", stride, 1)``;
+* real scalars: ``require_real("h", h, positive=True)``; seeds: ``require_seed("seed", seed)``;
   integer index arrays: ``as_index_array("perm", perm, ndim=1)`` (``np.intp``);
 * anything that allocates in proportion to a product of sizes: estimate the bytes first and call
-  ``check_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
+  ``require_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
   with the estimate in the message.
+
+Validate once, at the door a learner calls: inside the package, a function that has checked its
+arguments calls the other modules' unchecked cores (``conv_forward_unchecked``, ...), never their
+``_private`` names and never a second check. The validators here are ``require_*`` and ``as_*``.
 
 The tests in ``tests/test_input_policy.py`` feed every public function each kind of bad input;
 a new public function gets a row there.
@@ -46,7 +50,7 @@ def format_bytes(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def check_size(what: str, n_bytes: float, limit: int = MAX_BYTES) -> None:
+def require_size(what: str, n_bytes: float, limit: int = MAX_BYTES) -> None:
     """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes.
 
     Call it with an *estimate* before allocating: the message gives the estimate and the limit.
@@ -142,7 +146,7 @@ def as_index_array(name: str, value, ndim: int = 1) -> np.ndarray:
     return arr.astype(np.intp)
 
 
-def check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:
+def require_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:
     """Raise ``ValueError`` unless ``arr.shape == expected``."""
     if tuple(arr.shape) != tuple(expected):
         raise ValueError(f"{name} must have shape {tuple(expected)}, got shape {tuple(arr.shape)}")
@@ -163,7 +167,7 @@ def as_pair(name: str, value, minimum: int) -> tuple[int, int]:
     return out[0], out[1]
 
 
-def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
+def require_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int after checking it is an integer in ``[minimum, maximum]``.
 
     Python and numpy integers are accepted; ``bool``, floats (even ``5.0``) and strings are not.
@@ -177,7 +181,7 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
     return int(value)
 
 
-def check_real(name: str, value, *, positive: bool = False, minimum: float | None = None) -> float:
+def require_real(name: str, value, *, positive: bool = False, minimum: float | None = None) -> float:
     """Return ``value`` as a float after checking it is a finite real number (int or float, numpy
     scalars included; not ``bool``), ``> 0`` if ``positive``, ``>= minimum`` if given."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -192,16 +196,16 @@ def check_real(name: str, value, *, positive: bool = False, minimum: float | Non
     return v
 
 
-def check_seed(name: str, value) -> int | tuple[int, ...]:
+def require_seed(name: str, value) -> int | tuple[int, ...]:
     """A seed for ``np.random.default_rng``: an int ``>= 0`` or a non-empty tuple/list of them."""
     if isinstance(value, (tuple, list)):
         if not value:
             raise ValueError(f"{name} must be an int >= 0 or a non-empty sequence of them, got {value!r}")
-        return tuple(check_int(name, v, 0) for v in value)
-    return check_int(name, value, 0)
+        return tuple(require_int(name, v, 0) for v in value)
+    return require_int(name, value, 0)
 
 
-def check_rng(name: str, value) -> np.random.Generator:
+def require_rng(name: str, value) -> np.random.Generator:
     """Refuse anything but a ``np.random.Generator`` (``np.random.default_rng(seed)``)."""
     if not isinstance(value, np.random.Generator):
         raise TypeError(

@@ -29,9 +29,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_pair, check_int, check_shape
-from .conv_layer import _pad, col2im, conv_forward, im2col, output_size
-from .fc import fc_backward_batch
+from ._checks import as_float_array, as_pair, require_int, require_shape, require_size
+from .conv_layer import (
+    col2im_unchecked,
+    conv_forward_unchecked,
+    im2col_unchecked,
+    output_size,
+    pad_unchecked,
+)
+from .fc import fc_backward_batch_unchecked
 
 
 def dilate(a, factor) -> np.ndarray:
@@ -41,8 +47,12 @@ def dilate(a, factor) -> np.ndarray:
     Returns ``(..., factor_h * (H - 1) + 1, factor_w * (W - 1) + 1)`` with
     ``out[..., i * f_h, j * f_w] = a[..., i, j]`` and zeros elsewhere. ``dilate(a, 1)`` is a copy.
     """
-    a = as_float_array("a", a, tuple(range(2, 9)))
-    fh, fw = as_pair("factor", factor, 1)
+    return dilate_unchecked(as_float_array("a", a, tuple(range(2, 9))), as_pair("factor", factor, 1))
+
+
+def dilate_unchecked(a: np.ndarray, factor: tuple[int, int]) -> np.ndarray:
+    """:func:`dilate` on a checked float64 ``a`` and a ``(rows, cols)`` pair (no copy of ``a``)."""
+    fh, fw = factor
     h, w = a.shape[-2:]
     out = np.zeros((*a.shape[:-2], fh * (h - 1) + 1, fw * (w - 1) + 1))
     out[..., ::fh, ::fw] = a
@@ -63,7 +73,7 @@ def dilate_loop(a, factor) -> np.ndarray:
 
 def _geometry(x_shape, w, dout, stride, padding, dilation):
     """Validate the shapes of a backward call; return the pairs and the output size."""
-    n, c_in, h, wd = (check_int("x_shape", int(v), 1) for v in x_shape)
+    n, c_in, h, wd = (require_int("x_shape", int(v), 1) for v in x_shape)
     if w.shape[1] != c_in:
         raise ValueError(
             f"w must have C_in={c_in} input channels for x_shape {tuple(x_shape)}, got {w.shape}"
@@ -78,7 +88,10 @@ def _geometry(x_shape, w, dout, stride, padding, dilation):
         output_size(h, kh, stride[0], padding[0], dilation[0]),
         output_size(wd, kw, stride[1], padding[1], dilation[1]),
     )
-    check_shape("dout", dout, (n, w.shape[0], *out_hw))
+    require_shape("dout", dout, (n, w.shape[0], *out_hw))
+    require_size(
+        f"the patches of x {tuple(x_shape)} for w {w.shape}", 8 * c_in * kh * kw * n * out_hw[0] * out_hw[1]
+    )
     return (n, c_in, h, wd), stride, padding, dilation, out_hw
 
 
@@ -95,11 +108,18 @@ def input_grad_as_conv(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> 
     dout = as_float_array("dout", dout, 4)
     w = as_float_array("w", w, 4)
     (n, c_in, h, wd), stride, padding, dilation, _ = _geometry(x_shape, w, dout, stride, padding, dilation)
-    d_dout = dilate(dout, stride)  # (N, C_out, s(H_out-1)+1, ...)
-    w_d = dilate(w, dilation)  # (C_out, C_in, span_h, span_w)
+    d_dout = dilate_unchecked(dout, stride)  # (N, C_out, s(H_out-1)+1, ...)
+    w_d = dilate_unchecked(w, dilation)  # (C_out, C_in, span_h, span_w)
     span = w_d.shape[2:]
+    full_hw = [d_dout.shape[2 + a] + span[a] - 1 for a in range(2)]
+    require_size(
+        "the full convolution of the dilated dout",
+        8 * dout.shape[1] * span[0] * span[1] * n * full_hw[0] * full_hw[1],
+    )
     flipped = w_d[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, span_h, span_w)
-    full, _ = conv_forward(d_dout, flipped, padding=(span[0] - 1, span[1] - 1))
+    full, _ = conv_forward_unchecked(
+        d_dout, flipped, np.zeros(c_in), (1, 1), (span[0] - 1, span[1] - 1), (1, 1)
+    )
     # full covers the padded input up to the last pixel a window reads; the rest gets nothing
     hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
     dxp = np.zeros((n, c_in, hp, wp))
@@ -121,9 +141,10 @@ def weight_grad_as_conv(x, dout, kernel_shape, *, stride=1, padding=0, dilation=
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     fake_w = np.zeros((dout.shape[1], x.shape[1], kh, kw))
     _, stride, padding, dilation, _ = _geometry(x.shape, fake_w, dout, stride, padding, dilation)
-    xp = _pad(x, padding).transpose(1, 0, 2, 3)  # (C_in, N, Hp, Wp): channels as the batch
+    xp = pad_unchecked(x, padding).transpose(1, 0, 2, 3)  # (C_in, N, Hp, Wp): channels as the batch
     kernel = dout.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out): dout as the kernel
-    corr, _ = conv_forward(xp, kernel, stride=dilation, dilation=stride)  # (C_in, C_out, >=kh, >=kw)
+    corr, _ = conv_forward_unchecked(xp, kernel, np.zeros(dout.shape[1]), dilation, (0, 0), stride)
+    # corr: (C_in, C_out, >=kh, >=kw)
     return np.ascontiguousarray(corr[:, :, :kh, :kw].transpose(1, 0, 2, 3))
 
 
@@ -145,9 +166,12 @@ def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0, di
     ``output_padding`` (``0 <= output_padding < s``) picks which of the ``s`` input sizes
     that a stride-``s`` convolution maps to ``n`` outputs is meant.
     """
-    n, k = check_int("n", n, 1), check_int("k", k, 1)
-    stride, dilation = check_int("stride", stride, 1), check_int("dilation", dilation, 1)
-    padding, output_padding = check_int("padding", padding, 0), check_int("output_padding", output_padding, 0)
+    n, k = require_int("n", n, 1), require_int("k", k, 1)
+    stride, dilation = require_int("stride", stride, 1), require_int("dilation", dilation, 1)
+    padding, output_padding = (
+        require_int("padding", padding, 0),
+        require_int("output_padding", output_padding, 0),
+    )
     if output_padding >= stride:
         raise ValueError(f"output_padding must be smaller than the stride {stride}, got {output_padding}")
     size = (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
@@ -191,8 +215,9 @@ def transposed_conv(y, w, *, stride=1, padding=0, dilation=1, output_padding=0) 
                                                                  output_padding)  # fmt: skip
     c_out, c_in, kh, kw = w.shape
     cols = w.reshape(c_out, -1).T @ y.transpose(1, 0, 2, 3).reshape(c_out, -1)  # every patch's FC dx
-    return col2im(
-        cols, (y.shape[0], c_in, oh, ow), (kh, kw), stride=stride, padding=padding, dilation=dilation
+    require_size(f"the transposed convolution of y {y.shape} with w {w.shape}", 8 * cols.size)
+    return col2im_unchecked(
+        cols, (y.shape[0], c_in, oh, ow), (kh, kw), stride, padding, dilation, y.shape[2:]
     )
 
 
@@ -221,7 +246,7 @@ def output_padding_for(x_shape, kernel_shape, *, stride=1, padding=0, dilation=1
     x_shape: ``(H, W)`` (or longer; the last two entries are used); kernel_shape: ``(kh, kw)``.
     Per axis ``(H + 2p - d(k - 1) - 1) mod s``: the rows past the last window, which no output reads.
     """
-    h, w = (check_int("x_shape", int(v), 1) for v in tuple(x_shape)[-2:])
+    h, w = (require_int("x_shape", int(v), 1) for v in tuple(x_shape)[-2:])
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     (sh, sw), (ph, pw), (dh, dw) = (
         as_pair("stride", stride, 1),
@@ -261,7 +286,7 @@ def strided_backward_frames(x_shape, kernel, dy, *, stride=2) -> list[StrideFram
     sh, sw = as_pair("stride", stride, 1)
     kh, kw = kernel.shape
     out = (output_size(h, kh, sh), output_size(w, kw, sw))
-    check_shape("dy", dy, out)
+    require_shape("dy", dy, out)
     frames, total = [], np.zeros((h, w))
     for t in range(out[0] * out[1]):
         i, j = divmod(t, out[1])
@@ -289,10 +314,12 @@ def weight_grad_im2col(x, dout, kernel_shape, *, stride=1, padding=0, dilation=1
     dout = as_float_array("dout", dout, 4)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     w_flat = np.zeros((dout.shape[1], x.shape[1] * kh * kw))
-    _geometry(x.shape, w_flat.reshape(dout.shape[1], x.shape[1], kh, kw), dout, stride, padding, dilation)
-    cols = im2col(x, (kh, kw), stride=stride, padding=padding, dilation=dilation)
+    _, stride, padding, dilation, out_hw = _geometry(
+        x.shape, w_flat.reshape(dout.shape[1], x.shape[1], kh, kw), dout, stride, padding, dilation
+    )
+    cols = im2col_unchecked(x, (kh, kw), stride, padding, dilation, out_hw)
     d_y = dout.transpose(1, 0, 2, 3).reshape(dout.shape[1], -1)  # (C_out, patches)
-    dw_flat, _, _ = fc_backward_batch(cols.T, w_flat, d_y.T)
+    dw_flat, _, _ = fc_backward_batch_unchecked(cols.T, w_flat, d_y.T)
     return dw_flat.reshape(dout.shape[1], x.shape[1], kh, kw)
 
 
@@ -301,7 +328,7 @@ def input_grad_im2col(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> n
     onto the pixels by :func:`lessons_code.conv_layer.col2im`. Shapes as :func:`input_grad_as_conv`."""
     dout = as_float_array("dout", dout, 4)
     w = as_float_array("w", w, 4)
-    x_shape, stride, padding, dilation, _ = _geometry(x_shape, w, dout, stride, padding, dilation)
+    x_shape, stride, padding, dilation, out_hw = _geometry(x_shape, w, dout, stride, padding, dilation)
     d_y = dout.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
     dcols = w.reshape(w.shape[0], -1).T @ d_y
-    return col2im(dcols, x_shape, w.shape[2:], stride=stride, padding=padding, dilation=dilation)
+    return col2im_unchecked(dcols, x_shape, w.shape[2:], stride, padding, dilation, out_hw)

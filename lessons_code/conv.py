@@ -23,10 +23,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import as_float_array, as_pair, check_shape
+from ._checks import as_float_array, as_pair, require_shape
 
 
-def _check_fits(img_shape, kernel_shape, img_name: str = "img") -> None:
+def _require_fits(img_shape, kernel_shape, img_name: str = "img") -> None:
     if kernel_shape[0] > img_shape[0] or kernel_shape[1] > img_shape[1]:
         raise ValueError(
             f"kernel of shape {tuple(kernel_shape)} is larger than {img_name} of shape {tuple(img_shape)}: "
@@ -34,10 +34,10 @@ def _check_fits(img_shape, kernel_shape, img_name: str = "img") -> None:
         )
 
 
-def _check_img_kernel(img, kernel):
+def _require_img_kernel(img, kernel):
     img = as_float_array("img", img, 2)
     kernel = as_float_array("kernel", kernel, 2)
-    _check_fits(img.shape, kernel.shape)
+    _require_fits(img.shape, kernel.shape)
     return img, kernel
 
 
@@ -48,13 +48,13 @@ def output_shape(img_shape: tuple[int, int], kernel_shape: tuple[int, int]) -> t
     """
     h, w = as_pair("img_shape", img_shape, 1)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
-    _check_fits((h, w), (kh, kw))
+    _require_fits((h, w), (kh, kw))
     return (h - kh + 1, w - kw + 1)
 
 
-def _check_dy(img, kernel, dy):
+def _require_dy(img, kernel, dy):
     dy = as_float_array("dy", dy, 2)
-    check_shape("dy", dy, output_shape(img.shape, kernel.shape))
+    require_shape("dy", dy, output_shape(img.shape, kernel.shape))
     return dy
 
 
@@ -65,7 +65,7 @@ def cross_correlate(a, k) -> np.ndarray:
     """
     a = as_float_array("a", a, 2)
     k = as_float_array("k", k, 2)
-    _check_fits(a.shape, k.shape, "a")
+    _require_fits(a.shape, k.shape, "a")
     return _correlate(a, k)
 
 
@@ -78,7 +78,7 @@ def conv2d(img, kernel) -> np.ndarray:
 
     img: ``(H, W)``; kernel: ``(kh, kw)``. Returns y: ``(H - kh + 1, W - kw + 1)``.
     """
-    img, kernel = _check_img_kernel(img, kernel)
+    img, kernel = _require_img_kernel(img, kernel)
     return _correlate(img, kernel)
 
 
@@ -89,8 +89,8 @@ def conv_weight_grad(img, kernel, dy) -> np.ndarray:
     Returns dK: ``(kh, kw)``. Each kernel weight sums the contributions of every
     output position it was used at -- weight sharing becomes gradient summation.
     """
-    img, kernel = _check_img_kernel(img, kernel)
-    dy = _check_dy(img, kernel, dy)
+    img, kernel = _require_img_kernel(img, kernel)
+    dy = _require_dy(img, kernel, dy)
     return _correlate(img, dy)
 
 
@@ -102,8 +102,8 @@ def conv_input_grad(img, kernel, dy) -> np.ndarray:
     img: ``(H, W)`` (used for its shape); kernel: ``(kh, kw)``; dy: the output's shape.
     Returns dx: ``(H, W)``.
     """
-    img, kernel = _check_img_kernel(img, kernel)
-    dy = _check_dy(img, kernel, dy)
+    img, kernel = _require_img_kernel(img, kernel)
+    dy = _require_dy(img, kernel, dy)
     kh, kw = kernel.shape
     padded = np.pad(dy, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
     return _correlate(padded, kernel[::-1, ::-1])
@@ -120,7 +120,7 @@ def conv_bias_grad(dy) -> float:
 
 def conv2d_loop(img, kernel) -> np.ndarray:
     """Loop version of :func:`conv2d`."""
-    img, kernel = _check_img_kernel(img, kernel)
+    img, kernel = _require_img_kernel(img, kernel)
     kh, kw = kernel.shape
     oh, ow = output_shape(img.shape, kernel.shape)
     y = np.zeros((oh, ow))
@@ -134,8 +134,8 @@ def conv2d_loop(img, kernel) -> np.ndarray:
 
 def conv_weight_grad_loop(img, kernel, dy) -> np.ndarray:
     """Loop version of :func:`conv_weight_grad`: each output position adds its share to dK."""
-    img, kernel = _check_img_kernel(img, kernel)
-    dy = _check_dy(img, kernel, dy)
+    img, kernel = _require_img_kernel(img, kernel)
+    dy = _require_dy(img, kernel, dy)
     kh, kw = kernel.shape
     dK = np.zeros((kh, kw))
     for i in range(dy.shape[0]):
@@ -146,8 +146,8 @@ def conv_weight_grad_loop(img, kernel, dy) -> np.ndarray:
 
 def conv_input_grad_loop(img, kernel, dy) -> np.ndarray:
     """Loop version of :func:`conv_input_grad`: each output sends ``dy[i, j] * K`` back to its window."""
-    img, kernel = _check_img_kernel(img, kernel)
-    dy = _check_dy(img, kernel, dy)
+    img, kernel = _require_img_kernel(img, kernel)
+    dy = _require_dy(img, kernel, dy)
     kh, kw = kernel.shape
     dx = np.zeros(img.shape)
     for i in range(dy.shape[0]):

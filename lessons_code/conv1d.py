@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_shape
-from .conv_layer import ConvCache, conv_backward, conv_forward, output_size
+from ._checks import as_float_array, require_int, require_shape, require_size
+from .conv_layer import ConvCache, conv_backward_unchecked, conv_forward_unchecked, output_size, require_cache
 
 
 def _validate(x, w, b, stride, padding, dilation):
@@ -28,15 +28,18 @@ def _validate(x, w, b, stride, padding, dilation):
             f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
             f"(w is (C_out, C_in, k)), got w of shape {w.shape}"
         )
-    stride = check_int("stride", stride, 1)
-    padding = check_int("padding", padding, 0)
-    dilation = check_int("dilation", dilation, 1)
+    stride = require_int("stride", stride, 1)
+    padding = require_int("padding", padding, 0)
+    dilation = require_int("dilation", dilation, 1)
     n_out = output_size(x.shape[2], w.shape[2], stride, padding, dilation)
+    (n, c, length), (c_out, _, k) = x.shape, w.shape
+    values = n * c * (length + 2 * padding) + c * k * n * n_out + c_out * n * n_out
+    require_size(f"the 1-D layer on x {x.shape} with w {w.shape} (im2col)", 8 * values)
     if b is None:
         b = np.zeros(w.shape[0])
     else:
         b = as_float_array("b", b, 1)
-        check_shape("b", b, (w.shape[0],))
+        require_shape("b", b, (w.shape[0],))
     return x, w, b, stride, padding, dilation, n_out
 
 
@@ -44,18 +47,22 @@ def conv1d_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     """Forward pass. x: ``(N, C_in, L)``; w: ``(C_out, C_in, k)``; b: ``(C_out,)`` or None.
     Returns ``(out, cache)`` with out ``(N, C_out, L_out)``."""
     x, w, b, stride, padding, dilation, _ = _validate(x, w, b, stride, padding, dilation)
-    out, cache = conv_forward(x[:, :, None, :], w[:, :, None, :], b, stride=(1, stride),
-                              padding=(0, padding), dilation=(1, dilation))  # fmt: skip
+    out, cache = conv_forward_unchecked(x[:, :, None, :], w[:, :, None, :], b, (1, stride), (0, padding),
+                                        (1, dilation))  # fmt: skip
     return out[:, :, 0, :], cache
 
 
 def conv1d_backward(dout, cache: ConvCache):
     """Backward pass. dout: ``(N, C_out, L_out)``; cache: from :func:`conv1d_forward`.
     Returns ``(dx, dw, db)`` with shapes ``(N, C_in, L)``, ``(C_out, C_in, k)``, ``(C_out,)``."""
-    dout = as_float_array("dout", dout, 3)
-    if not isinstance(cache, ConvCache) or cache.x.shape[2] != 1:
+    if not isinstance(cache, ConvCache) or np.shape(cache.x)[2:3] != (1,):
         raise TypeError("cache must be the cache returned by conv1d_forward")
-    dx, dw, db = conv_backward(dout[:, :, None, :], cache)
+    cache = require_cache(cache)
+    dout = as_float_array("dout", dout, 3)
+    (n, _, _, length), (c_out, _, _, k) = cache.x.shape, cache.w.shape
+    n_out = output_size(length, k, cache.stride[1], cache.padding[1], cache.dilation[1])
+    require_shape("dout", dout, (n, c_out, n_out))
+    dx, dw, db = conv_backward_unchecked(dout[:, :, None, :], cache)
     return dx[:, :, 0, :], dw[:, :, 0, :], db
 
 
@@ -77,7 +84,7 @@ def conv1d_backward_loop(dout, x, w, *, stride=1, padding=0, dilation=1):
     """Plain-loop backward pass: returns ``(dx, dw, db)`` like :func:`conv1d_backward`."""
     x, w, _, s, pad, d, n_out = _validate(x, w, None, stride, padding, dilation)
     dout = as_float_array("dout", dout, 3)
-    check_shape("dout", dout, (x.shape[0], w.shape[0], n_out))
+    require_shape("dout", dout, (x.shape[0], w.shape[0], n_out))
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
     dxp, dw, db = np.zeros_like(xp), np.zeros_like(w), np.zeros(w.shape[0])
     for n in range(x.shape[0]):

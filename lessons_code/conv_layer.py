@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_pair, check_int, check_shape, check_size
+from ._checks import as_float_array, as_pair, require_int, require_shape, require_size
 
 
 class ConvCache(NamedTuple):
@@ -77,9 +77,9 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     int, ``ValueError`` out of range). Raises ``ValueError`` when the dilated kernel does not fit
     in the padded input.
     """
-    n, k = check_int("n", n, 1), check_int("k", k, 1)
-    stride, padding = check_int("stride", stride, 1), check_int("padding", padding, 0)
-    dilation = check_int("dilation", dilation, 1)
+    n, k = require_int("n", n, 1), require_int("k", k, 1)
+    stride, padding = require_int("stride", stride, 1), require_int("padding", padding, 0)
+    dilation = require_int("dilation", dilation, 1)
     span = dilation * (k - 1) + 1
     if n + 2 * padding < span:
         raise ValueError(
@@ -103,25 +103,25 @@ def _validate(x, w, b, stride, padding, dilation):
     out_hw = tuple(
         output_size(x.shape[2 + a], w.shape[2 + a], stride[a], padding[a], dilation[a]) for a in range(2)
     )
-    _check_layer_size(x.shape, w.shape, padding, out_hw)
+    _require_layer_size(x.shape, w.shape, padding, out_hw)
     if b is None:
         b = np.zeros(w.shape[0])
     else:
         b = as_float_array("b", b, 1)
-        check_shape("b", b, (w.shape[0],))
+        require_shape("b", b, (w.shape[0],))
     return x, w, b, stride, padding, dilation, out_hw
 
 
-def _check_layer_size(x_shape, w_shape, padding, out_hw) -> None:
+def _require_layer_size(x_shape, w_shape, padding, out_hw) -> None:
     """The size guard of the layer: the padded input, the im2col matrix and the output, in float64."""
     n, c, h, w = x_shape
     c_out, _, kh, kw = w_shape
     positions = n * out_hw[0] * out_hw[1]
     values = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1]) + c * kh * kw * positions + c_out * positions
-    check_size(f"the conv layer on x {tuple(x_shape)} with w {tuple(w_shape)} (im2col)", 8 * values)
+    require_size(f"the conv layer on x {tuple(x_shape)} with w {tuple(w_shape)} (im2col)", 8 * values)
 
 
-def _check_cache(cache) -> ConvCache:
+def require_cache(cache) -> ConvCache:
     """A :class:`ConvCache` as conv_forward makes it (one built by hand is validated like the inputs)."""
     if not isinstance(cache, ConvCache):
         raise TypeError(f"cache must be the ConvCache returned by conv_forward, got {type(cache).__name__}")
@@ -130,16 +130,24 @@ def _check_cache(cache) -> ConvCache:
     if cols is not None:  # checked, not copied: it is the forward pass's own array
         if not isinstance(cols, np.ndarray) or cols.dtype != np.float64:
             raise TypeError(f"cache.cols must be conv_forward's float64 array, got {type(cols).__name__}")
-        check_shape("cache.cols", cols, (w[0].size, x.shape[0] * oh * ow))
+        require_shape("cache.cols", cols, (w[0].size, x.shape[0] * oh * ow))
     return ConvCache(x, w, stride, padding, dilation, cols)
 
 
-def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
+def pad_unchecked(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
     """``x`` with ``padding`` zeros on both sides of its last two axes."""
     ph, pw = padding
     xp = np.zeros((*x.shape[:-2], x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw))
     xp[..., ph : ph + x.shape[-2], pw : pw + x.shape[-1]] = x
     return xp
+
+
+def _out_hw(x_shape, kernel_shape, stride, padding, dilation) -> tuple[int, int]:
+    """:func:`output_size` of both spatial axes, on checked pairs (no checks here)."""
+    return tuple(
+        (x_shape[2 + a] + 2 * padding[a] - dilation[a] * (kernel_shape[a] - 1) - 1) // stride[a] + 1
+        for a in range(2)
+    )
 
 
 def _taps(kernel_shape, stride, dilation, out_hw):
@@ -167,7 +175,7 @@ def _geometry(x_shape, kernel_shape, stride, padding, dilation):
     out_hw = tuple(
         output_size(x_shape[2 + a], kernel_shape[a], stride[a], padding[a], dilation[a]) for a in range(2)
     )
-    _check_layer_size(x_shape, (1, x_shape[1], *kernel_shape), padding, out_hw)  # raises if too big
+    _require_layer_size(x_shape, (1, x_shape[1], *kernel_shape), padding, out_hw)  # raises if too big
     return kernel_shape, stride, padding, dilation, out_hw
 
 
@@ -187,13 +195,15 @@ def im2col(x, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     kernel_shape, stride, padding, dilation, out_hw = _geometry(
         x.shape, kernel_shape, stride, padding, dilation
     )
-    return _im2col(x, kernel_shape, stride, padding, dilation, out_hw)
+    return im2col_unchecked(x, kernel_shape, stride, padding, dilation, out_hw)
 
 
-def _im2col(x, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
+def im2col_unchecked(x, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
     """:func:`im2col` on checked arguments (the layer calls it: no second copy of ``x``)."""
     (n, c), (kh, kw), (oh, ow) = x.shape[:2], kernel_shape, out_hw
-    xp = _pad(x.transpose(1, 0, 2, 3), padding)  # (C_in, N, H + 2ph, W + 2pw): channel first, like the rows
+    xp = pad_unchecked(
+        x.transpose(1, 0, 2, 3), padding
+    )  # (C_in, N, H + 2ph, W + 2pw): channel first, like the rows
     cols = np.empty((c, kh, kw, n, oh, ow))
     for p, q, rows, cs in _taps(kernel_shape, stride, dilation, out_hw):
         cols[:, p, q] = xp[:, :, rows, cs]
@@ -212,16 +222,16 @@ def col2im(dcols, x_shape, kernel_shape, *, stride=1, padding=0, dilation=1) -> 
     """
     if not isinstance(x_shape, (tuple, list)) or len(x_shape) != 4:
         raise ValueError(f"x_shape must be a tuple (N, C_in, H, W), got {x_shape!r}")
-    n, c, h, w = (check_int("x_shape", v, 1) for v in x_shape)
+    n, c, h, w = (require_int("x_shape", v, 1) for v in x_shape)
     (kh, kw), stride, padding, dilation, (oh, ow) = _geometry(
         (n, c, h, w), kernel_shape, stride, padding, dilation
     )
     dcols = as_float_array("dcols", dcols, 2)
-    check_shape("dcols", dcols, (c * kh * kw, n * oh * ow))
-    return _col2im(dcols, (n, c, h, w), (kh, kw), stride, padding, dilation, (oh, ow))
+    require_shape("dcols", dcols, (c * kh * kw, n * oh * ow))
+    return col2im_unchecked(dcols, (n, c, h, w), (kh, kw), stride, padding, dilation, (oh, ow))
 
 
-def _col2im(dcols, x_shape, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
+def col2im_unchecked(dcols, x_shape, kernel_shape, stride, padding, dilation, out_hw) -> np.ndarray:
     """:func:`col2im` on checked arguments (the layer calls it: no copy of ``dcols``)."""
     (n, c, h, w), (kh, kw), (ph, pw) = x_shape, kernel_shape, padding
     d = dcols.reshape(c, kh, kw, n, *out_hw)
@@ -247,9 +257,19 @@ def conv_forward(x, w, b=None, *, stride=1, padding=0, dilation=1):
     arguments, see :mod:`lessons_code`) and ``cols``: changing ``x`` or ``w`` after the forward
     pass does not change what :func:`conv_backward` returns.
     """
-    x, w, b, stride, padding, dilation, (oh, ow) = _validate(x, w, b, stride, padding, dilation)
+    x, w, b, stride, padding, dilation, _ = _validate(x, w, b, stride, padding, dilation)
+    return conv_forward_unchecked(x, w, b, stride, padding, dilation)
+
+
+def conv_forward_unchecked(x, w, b, stride, padding, dilation):
+    """:func:`conv_forward` on checked arguments, for callers inside the package that checked them
+    once (the training loop, the backward rules): float64 ``x`` and ``w``, ``b`` of shape
+    ``(C_out,)``, and ``(rows, cols)`` pairs. Nothing is copied: the cache holds ``x`` and ``w``."""
     n, c_out = x.shape[0], w.shape[0]
-    cols = _im2col(x, w.shape[2:], stride, padding, dilation, (oh, ow))  # (C_in*kh*kw, N*H_out*W_out)
+    oh, ow = _out_hw(x.shape, w.shape[2:], stride, padding, dilation)
+    cols = im2col_unchecked(
+        x, w.shape[2:], stride, padding, dilation, (oh, ow)
+    )  # (C_in*kh*kw, N*H_out*W_out)
     y = _w_flat(w) @ cols  # (C_out, N*H_out*W_out): one FC layer, every patch
     out = np.empty((n, c_out, oh, ow))
     np.add(y.reshape(c_out, n, oh, ow).transpose(1, 0, 2, 3), b[:, None, None], out=out)
@@ -262,28 +282,35 @@ def conv_backward(dout, cache: ConvCache):
     dout: ``(N, C_out, H_out, W_out)``; cache: from :func:`conv_forward`.
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
     """
-    x, w, stride, padding, dilation, cols = _check_cache(cache)
+    cache = require_cache(cache)
     dout = as_float_array("dout", dout, 4)
+    x, w = cache.x, cache.w
+    require_shape("dout", dout, (x.shape[0], w.shape[0], *_out_hw(x.shape, w.shape[2:], *cache[2:5])))
+    return conv_backward_unchecked(dout, cache)
+
+
+def conv_backward_unchecked(dout, cache: ConvCache):
+    """:func:`conv_backward` on a checked float64 ``dout`` and a cache from :func:`conv_forward` or
+    :func:`conv_forward_unchecked` (the training loop calls it at every step)."""
+    x, w, stride, padding, dilation, cols = cache
     c_out, _, kh, kw = w.shape
-    oh = output_size(x.shape[2], kh, stride[0], padding[0], dilation[0])
-    ow = output_size(x.shape[3], kw, stride[1], padding[1], dilation[1])
-    check_shape("dout", dout, (x.shape[0], c_out, oh, ow))
-    geometry = (stride, padding, dilation, (oh, ow))
+    geometry = (stride, padding, dilation, _out_hw(x.shape, (kh, kw), stride, padding, dilation))
     if cols is None:  # a cache made by hand
-        cols = _im2col(x, (kh, kw), *geometry)
+        cols = im2col_unchecked(x, (kh, kw), *geometry)
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
     # the FC gradients with the patches as the batch, summed over every patch
     dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, faster in OpenBLAS
     db = dy.sum(axis=1)
     dcols = _w_flat(w).T @ dy  # the input gradient of every patch
-    dx = _col2im(dcols, x.shape, (kh, kw), *geometry)  # back onto the pixels
+    # back onto the pixels
+    dx = col2im_unchecked(dcols, x.shape, (kh, kw), *geometry)
     return dx, dw, db
 
 
 def conv_forward_loop(x, w, b=None, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Plain-loop forward pass; same arguments as :func:`conv_forward`, returns only ``out``."""
     x, w, b, (sh, sw), padding, (dh, dw), (oh, ow) = _validate(x, w, b, stride, padding, dilation)
-    xp = _pad(x, padding)
+    xp = pad_unchecked(x, padding)
     n_batch, _, _, _ = x.shape
     c_out, c_in, kh, kw = w.shape
     out = np.zeros((n_batch, c_out, oh, ow))
@@ -304,8 +331,8 @@ def conv_backward_loop(dout, x, w, *, stride=1, padding=0, dilation=1):
     """Plain-loop backward pass: returns ``(dx, dw, db)`` like :func:`conv_backward`."""
     x, w, _, (sh, sw), padding, (dh, dw_), (oh, ow) = _validate(x, w, None, stride, padding, dilation)
     dout = as_float_array("dout", dout, 4)
-    check_shape("dout", dout, (x.shape[0], w.shape[0], oh, ow))
-    xp = _pad(x, padding)
+    require_shape("dout", dout, (x.shape[0], w.shape[0], oh, ow))
+    xp = pad_unchecked(x, padding)
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w)
     db = np.zeros(w.shape[0])

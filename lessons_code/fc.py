@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_shape
+from ._checks import as_float_array, require_shape
 
 
-def _check_fc(x, W, x_ndim: int, name: str = "x"):
+def _require_fc(x, W, x_ndim: int, name: str = "x"):
     W = as_float_array("W", W, 2)
     x = as_float_array(name, x, x_ndim)
     if x.shape[-1] != W.shape[1]:
@@ -35,11 +35,11 @@ def _check_fc(x, W, x_ndim: int, name: str = "x"):
     return x, W
 
 
-def _check_bias(b, n_out: int):
+def _require_bias(b, n_out: int):
     if b is None:
         return np.zeros(n_out)
     b = as_float_array("b", b, 1)
-    check_shape("b", b, (n_out,))
+    require_shape("b", b, (n_out,))
     return b
 
 
@@ -49,8 +49,8 @@ def fc_forward(x, W, b=None) -> np.ndarray:
     x: ``(n_in,)``; W: ``(n_out, n_in)``; b: ``(n_out,)`` or None (no bias).
     Returns y: ``(n_out,)``.
     """
-    x, W = _check_fc(x, W, 1)
-    return W @ x + _check_bias(b, W.shape[0])
+    x, W = _require_fc(x, W, 1)
+    return W @ x + _require_bias(b, W.shape[0])
 
 
 def fc_backward(x, W, dy) -> tuple[np.ndarray, np.ndarray]:
@@ -60,9 +60,9 @@ def fc_backward(x, W, dy) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(dW, dx)`` with shapes ``(n_out, n_in)`` and ``(n_in,)``.
     The bias gradient is :func:`fc_bias_grad`.
     """
-    x, W = _check_fc(x, W, 1)
+    x, W = _require_fc(x, W, 1)
     dy = as_float_array("dy", dy, 1)
-    check_shape("dy", dy, (W.shape[0],))
+    require_shape("dy", dy, (W.shape[0],))
     return np.outer(dy, x), W.T @ dy
 
 
@@ -78,11 +78,11 @@ def fc_forward_batch(X, W, b=None) -> np.ndarray:
     X: ``(N, n_in)``; W: ``(n_out, n_in)``; b: ``(n_out,)`` or None.
     Returns Y: ``(N, n_out)``.
     """
-    X, W = _check_fc(X, W, 2, "X")
-    return _fc_forward_batch(X, W, _check_bias(b, W.shape[0]))
+    X, W = _require_fc(X, W, 2, "X")
+    return fc_forward_batch_unchecked(X, W, _require_bias(b, W.shape[0]))
 
 
-def _fc_forward_batch(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+def fc_forward_batch_unchecked(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """:func:`fc_forward_batch` on arguments already checked (float64 arrays of matching shapes):
     the training loop of :mod:`lessons_code.experiments.nets` checks them once, not every step."""
     return X @ W.T + b
@@ -95,12 +95,12 @@ def fc_backward_batch(X, W, dY) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Returns ``(dW, dX, db)`` with shapes ``(n_out, n_in)``, ``(N, n_in)``, ``(n_out,)``.
     ``dW`` is the sum over the batch of the per-example outer products ``dY[n] X[n]^T``.
     """
-    X, W = _check_fc(X, W, 2, "X")
+    X, W = _require_fc(X, W, 2, "X")
     dY = as_float_array("dY", dY, 2)
-    check_shape("dY", dY, (X.shape[0], W.shape[0]))
-    return _fc_backward_batch(X, W, dY)
+    require_shape("dY", dY, (X.shape[0], W.shape[0]))
+    return fc_backward_batch_unchecked(X, W, dY)
 
 
-def _fc_backward_batch(X: np.ndarray, W: np.ndarray, dY: np.ndarray):
-    """:func:`fc_backward_batch` on arguments already checked (see :func:`_fc_forward_batch`)."""
+def fc_backward_batch_unchecked(X: np.ndarray, W: np.ndarray, dY: np.ndarray):
+    """:func:`fc_backward_batch` on arguments already checked (see :func:`fc_forward_batch_unchecked`)."""
     return dY.T @ X, dY @ W, dY.sum(axis=0)

@@ -4,23 +4,41 @@ The receptive field of an output unit is read off the backward pass: send a
 one-hot upstream gradient ``dy = e_t`` back through the layer and look at which
 input pixels receive a non-zero ``dx``. That is the non-zero pattern of row
 ``t`` of the Jacobian ``dy/dx``, so geometry and gradients are one picture.
+
+This module is the one home of receptive fields: one layer (:func:`fc_receptive_field`,
+:func:`conv_receptive_field`) and stacked layers (:func:`receptive_field_size`,
+:func:`backward_footprint`).
+
+**Across stacked layers.** Send a one-hot upstream gradient from one output unit back through
+``L`` stacked single-channel convolutions; the pixels whose input gradient is non-zero are the
+unit's receptive field. With kernels of ones nothing cancels, and ``dx`` counts the paths from
+each pixel to the unit.
+
+Along one axis, a stack of layers with kernel sizes ``k_l``, strides ``s_l`` and dilations ``d_l``
+sees ``1 + sum_l (k_l - 1) d_l prod_{m<l} s_m`` pixels (:func:`receptive_field_size`): each layer
+widens the field by its kernel's span, measured in the pixels of the input, where a step of the
+layer-``l`` grid is the product of the strides below it. One, two, three 3x3 layers see 3, 5,
+7 pixels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from . import conv, fc, matrix_view
-from ._checks import as_float_array, as_pair, check_int
+from ._checks import as_float_array, as_pair, require_int
+from .conv_layer import conv_backward, conv_backward_loop, conv_forward, output_size
 
 
 def shift_image(img, rows: int = 0, cols: int = 0) -> np.ndarray:
     """Shift a 2-D image down by ``rows`` and right by ``cols`` (negative: up/left), filling with 0."""
     img = as_float_array("img", img, 2)
     for name, s, n in (("rows", rows, img.shape[0]), ("cols", cols, img.shape[1])):
-        if check_int(name, s, -(n - 1)) > n - 1:
+        if require_int(name, s, -(n - 1)) > n - 1:
             raise ValueError(f"{name} shift must be smaller than the image size {n}, got {s}")
     out = np.zeros_like(img)
     h, w = img.shape
@@ -42,7 +60,7 @@ def fc_receptive_field(W, unit: int, input_shape) -> np.ndarray:
     h, w = as_pair("input_shape", input_shape, 1)
     if W.shape[1] != h * w:
         raise ValueError(f"W must have {h * w} columns for input_shape {(h, w)}, got W of shape {W.shape}")
-    unit = check_int("unit", unit, 0)
+    unit = require_int("unit", unit, 0)
     if unit >= W.shape[0]:
         raise ValueError(f"unit must be < n_out = {W.shape[0]}, got {unit}")
     dy = np.zeros(W.shape[0])
@@ -74,7 +92,7 @@ def shift_determined(shape, rows: int, cols: int) -> np.ndarray:
     over from the unshifted output: ``out_shifted[i, j] = out[i - rows, j - cols]`` holds there.
     False on the ``|rows|`` rows and ``|cols|`` columns where the zero fill entered."""
     h, w = as_pair("shape", shape, 1)
-    rows, cols = check_int("rows", rows), check_int("cols", cols)
+    rows, cols = require_int("rows", rows), require_int("cols", cols)
     mask = np.zeros((h, w), dtype=bool)
     mask[max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = True
     return mask
@@ -132,3 +150,84 @@ def coverage_count_loop(input_shape, kernel_shape) -> np.ndarray:
         for j in range(ow):
             count[i : i + kh, j : j + kw] += 1
     return count
+
+
+# --- receptive fields across stacked layers ------------------------------------------------
+
+
+def _layers(layers) -> list[tuple[int, int, int]]:
+    if not isinstance(layers, Sequence) or isinstance(layers, str) or len(layers) == 0:
+        raise ValueError(
+            f"layers must be a non-empty list of (kernel, stride, dilation) triples, got {layers!r}"
+        )
+    out = []
+    for item in layers:
+        if not isinstance(item, (tuple, list)) or len(item) != 3:
+            raise ValueError(f"each layer must be a (kernel, stride, dilation) triple, got {item!r}")
+        k, s, d = item
+        out.append((require_int("kernel", k, 1), require_int("stride", s, 1), require_int("dilation", d, 1)))
+    return out
+
+
+def receptive_field_size(layers) -> int:
+    """Pixels (along one axis) seen by one unit after ``layers``, a list of ``(k, s, d)`` triples:
+    ``1 + sum_l (k_l - 1) d_l prod_{m<l} s_m``."""
+    size, jump = 1, 1
+    for k, s, d in _layers(layers):
+        size += (k - 1) * d * jump
+        jump *= s
+    return size
+
+
+def stack_shapes(input_size: int, layers) -> list[int]:
+    """The side length after each layer of a square input of side ``input_size`` (no padding)."""
+    sizes = [require_int("input_size", input_size, 1)]
+    for k, s, d in _layers(layers):
+        sizes.append(output_size(sizes[-1], k, s, 0, d))
+    return sizes
+
+
+def stack_forward(x, layers) -> np.ndarray:
+    """The stack applied to a square image ``x: (H, W)`` with kernels of ones: each layer sums the
+    (dilated, strided) windows of the previous map. Returns the last map."""
+    a = np.asarray(x, dtype=np.float64)
+    for k, s, d in _layers(layers):
+        span = d * (k - 1) + 1
+        a = sliding_window_view(a, (span, span))[::s, ::s, ::d, ::d].sum(axis=(2, 3))
+    return a
+
+
+def backward_footprint(input_size: int, layers, unit=None, *, loop: bool = False) -> np.ndarray:
+    """The input gradient of one output unit sent back through the stack (kernels of ones).
+
+    input_size: side of the square input; layers: ``(k, s, d)`` triples; unit: ``(i, j)`` in the
+    last map (default: its centre). ``loop=True`` uses the plain-loop backward pass.
+    Returns ``(input_size, input_size)``: how many paths join each pixel to the unit (0 outside the
+    receptive field).
+    """
+    layers = _layers(layers)
+    sizes = stack_shapes(input_size, layers)
+    last = sizes[-1]
+    i, j = (last // 2, last // 2) if unit is None else as_pair("unit", unit, 0)
+    if i >= last or j >= last:
+        raise ValueError(f"unit must lie in the last {last}x{last} map, got {(i, j)}")
+    caches, a = [], np.zeros((1, 1, input_size, input_size))
+    for k, s, d in layers:
+        a, cache = conv_forward(a, np.ones((1, 1, k, k)), stride=s, dilation=d)
+        caches.append(cache)
+    g = np.zeros((1, 1, last, last))
+    g[0, 0, i, j] = 1.0
+    for cache in reversed(caches):
+        if loop:
+            g, _, _ = conv_backward_loop(g, cache.x, cache.w, stride=cache.stride, dilation=cache.dilation)
+        else:
+            g, _, _ = conv_backward(g, cache)
+    return g[0, 0]
+
+
+def footprint_extent(footprint) -> tuple[int, int]:
+    """Rows and columns spanned by the non-zero entries of a footprint (0, 0 if it is all zero)."""
+    rows, cols = np.nonzero(np.asarray(footprint))
+    if rows.size == 0:
+        return 0, 0
+    return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import conv, fc
-from ._checks import as_float_array, as_pair, check_seed, check_shape, check_size
+from ._checks import as_float_array, as_pair, require_seed, require_shape, require_size
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class GradientFlowProblem:
             raise ValueError(f"kernel of shape {kernel.shape} is larger than x of shape {x.shape}")
         out = conv.output_shape(x.shape, kernel.shape)
         W = as_float_array("W", self.W, 2)
-        check_shape("W", W, (out[0] * out[1], x.size))
+        require_shape("W", W, (out[0] * out[1], x.size))
         dy = as_float_array("dy", self.dy, 2)
-        check_shape("dy", dy, out)
+        require_shape("dy", dy, out)
         for name, value in (("x", x), ("W", W), ("kernel", kernel), ("dy", dy)):
             object.__setattr__(self, name, value)
 
@@ -69,9 +69,9 @@ def example_problem(input_shape=(6, 6), kernel_shape=(3, 3), seed: int = 18) -> 
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     if kh > h or kw > w:
         raise ValueError(f"kernel_shape {(kh, kw)} is larger than input_shape {(h, w)}")
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = np.random.default_rng(require_seed("seed", seed))
     oh, ow = conv.output_shape((h, w), (kh, kw))
-    check_size(f"the gradient-flow problem on a {h}x{w} input", 8 * (oh * ow * h * w + 2 * h * w))
+    require_size(f"the gradient-flow problem on a {h}x{w} input", 8 * (oh * ow * h * w + 2 * h * w))
     x = rng.standard_normal((h, w))
     W = rng.standard_normal((oh * ow, h * w))
     kernel = rng.standard_normal((kh, kw))
@@ -91,7 +91,7 @@ def frames_bytes(input_shape, kernel_shape) -> int:
     oh, ow = conv.output_shape((h, w), (kh, kw))
     n_out = oh * ow
     n_bytes = n_out * (n_out * h * w * 17 + h * w * 34 + kh * kw * 17)
-    check_size(f"the {n_out} gradient-flow frames of a {h}x{w} input with a {kh}x{kw} kernel", n_bytes)
+    require_size(f"the {n_out} gradient-flow frames of a {h}x{w} input with a {kh}x{kw} kernel", n_bytes)
     return n_bytes
 
 

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_index_array, as_pair, check_int, check_shape, check_size
+from ._checks import as_float_array, as_index_array, as_pair, require_int, require_shape, require_size
 from .conv_layer import output_size
 
 # --- shapes -----------------------------------------------------------------------
@@ -75,7 +75,7 @@ def _ints(name: str, value, n: int, minimum: int) -> tuple[int, ...]:
     for item in value:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
             raise TypeError(f"{name} must hold ints, got {value!r}")
-    return tuple(check_int(name, int(v), minimum) for v in value)
+    return tuple(require_int(name, int(v), minimum) for v in value)
 
 
 def conv_geometry(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1) -> ConvGeometry:
@@ -110,10 +110,10 @@ def conv_geometry(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1)
 # --- the tying pattern and the matrix -----------------------------------------------
 
 
-def _check_matrix_size(g: ConvGeometry) -> None:
+def _require_matrix_size(g: ConvGeometry) -> None:
     """The size guard of every function that builds ``M`` or its index: a ``(rows, cols)`` index
     array, the matrix, and their temporaries, about 3 x 8 bytes per cell."""
-    check_size(
+    require_size(
         f"the {g.rows:,} x {g.cols:,} conv matrix of a {g.input[0]}x{g.input[1]} input "
         f"({g.c_in} -> {g.c_out} channels, {g.kernel[0]}x{g.kernel[1]} kernel)",
         24 * g.rows * g.cols,
@@ -131,7 +131,7 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
     Shapes as in :func:`conv_geometry`.
     """
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _check_matrix_size(g)
+    _require_matrix_size(g)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     o, c, p, q, i, j = np.indices((g.c_out, g.c_in, kh, kw, oh, ow), sparse=True)
     r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
@@ -149,7 +149,7 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
 def conv_matrix_index_loop(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Loop version of :func:`conv_matrix_index`: one kernel tap at a time."""
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _check_matrix_size(g)
+    _require_matrix_size(g)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     index = np.full((g.rows, g.cols), -1, dtype=np.intp)
     for o in range(g.c_out):
@@ -181,7 +181,7 @@ def conv_matrix(kernel, input_shape, *, stride=1, padding=0, dilation=1) -> np.n
 # --- the backward pass through M ---------------------------------------------------------
 
 
-def _check_index(index) -> np.ndarray:
+def _require_index(index) -> np.ndarray:
     """A 2-D integer index of M as ``np.intp``, entries ``>= -1``."""
     arr = np.asarray(index)
     if arr.ndim != 2 or arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
@@ -194,13 +194,13 @@ def _check_index(index) -> np.ndarray:
     return index
 
 
-def _check_tie_args(dM, index, kernel_shape):
+def _require_tie_args(dM, index, kernel_shape):
     dM = as_float_array("dM", dM, 2)
-    index = _check_index(index)
-    check_shape("dM", dM, index.shape)
+    index = _require_index(index)
+    require_shape("dM", dM, index.shape)
     if not isinstance(kernel_shape, (tuple, list)) or not kernel_shape:
         raise TypeError(f"kernel_shape must be a tuple of ints, got {kernel_shape!r}")
-    kernel_shape = tuple(check_int("kernel_shape", v, 1) for v in kernel_shape)
+    kernel_shape = tuple(require_int("kernel_shape", v, 1) for v in kernel_shape)
     n = int(np.prod(kernel_shape))
     if index.max() >= n:
         raise ValueError(f"index refers to weight {index.max()} but kernel_shape {kernel_shape} has only {n}")
@@ -213,7 +213,7 @@ def tie_counts(index) -> np.ndarray:
     This is also how many products are summed into each entry of the kernel gradient.
     The length is ``index.max() + 1``; pass the index of :func:`conv_matrix_index`.
     """
-    index = _check_index(index)
+    index = _require_index(index)
     tied = index[index >= 0]
     return np.bincount(tied, minlength=int(index.max()) + 1 if tied.size else 0)
 
@@ -225,14 +225,14 @@ def tie_sum(dM, index, kernel_shape) -> np.ndarray:
     index: the same shape, from :func:`conv_matrix_index`; kernel_shape: the shape to return.
     Returns dK with ``dK.ravel()[t] = sum(dM[index == t])``.
     """
-    dM, index, kernel_shape, n = _check_tie_args(dM, index, kernel_shape)
+    dM, index, kernel_shape, n = _require_tie_args(dM, index, kernel_shape)
     mask = index >= 0
     return np.bincount(index[mask], weights=dM[mask], minlength=n).reshape(kernel_shape)
 
 
 def tie_sum_loop(dM, index, kernel_shape) -> np.ndarray:
     """Loop version of :func:`tie_sum`: for each weight, add up the cells it fills."""
-    dM, index, kernel_shape, n = _check_tie_args(dM, index, kernel_shape)
+    dM, index, kernel_shape, n = _require_tie_args(dM, index, kernel_shape)
     dK = np.zeros(n)
     for t in range(dK.size):
         for row, col in zip(*np.nonzero(index == t), strict=True):
@@ -252,8 +252,8 @@ def tied_kernel_grad(x, dy, kernel_shape, *, stride=1, padding=0, dilation=1) ->
     kernel_shape = tuple(kernel_shape) if isinstance(kernel_shape, (tuple, list)) else kernel_shape
     g = conv_geometry(kernel_shape, x.shape, stride=stride, padding=padding, dilation=dilation)
     out_shape = g.output if x.ndim == 2 else (g.c_out, *g.output)
-    check_shape("dy", dy, out_shape)
-    _check_matrix_size(g)  # dM = outer(dy, x) has one entry per cell of M
+    require_shape("dy", dy, out_shape)
+    _require_matrix_size(g)  # dM = outer(dy, x) has one entry per cell of M
     index = conv_matrix_index(kernel_shape, x.shape, stride=stride, padding=padding, dilation=dilation)
     shape = g.kernel if x.ndim == 2 else (g.c_out, g.c_in, *g.kernel)
     return tie_sum(np.outer(dy.ravel(), x.ravel()), index, shape)
@@ -272,9 +272,9 @@ class MatrixCounts(NamedTuple):
     distinct: int  # kernel weights that fill at least one cell: the free parameters of M
 
 
-def _check_axis_size(g: ConvGeometry) -> None:
+def _require_axis_size(g: ConvGeometry) -> None:
     """The counts walk each axis once per kernel offset: ``kh * H_out + kw * W_out`` positions."""
-    check_size("the per-axis tap counts", 16 * (g.kernel[0] * g.output[0] + g.kernel[1] * g.output[1]))
+    require_size("the per-axis tap counts", 16 * (g.kernel[0] * g.output[0] + g.kernel[1] * g.output[1]))
 
 
 def _taps_inside(n: int, k: int, n_out: int, stride: int, padding: int, dilation: int) -> np.ndarray:
@@ -300,7 +300,7 @@ def conv_matrix_counts(input_shape, kernel_shape, *, stride=1, padding=0, dilati
     tap ``p`` lands inside the input. Cost: ``O(kh * H_out + kw * W_out)``, no matrix.
     """
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _check_axis_size(g)
+    _require_axis_size(g)
     per_axis = [
         _taps_inside(g.input[a], g.kernel[a], g.output[a], g.stride[a], g.padding[a], g.dilation[a])
         for a in range(2)
@@ -318,7 +318,7 @@ def products_per_weight(input_shape, kernel_shape, *, stride=1, padding=0, dilat
     cells of ``M`` tied to that weight (:func:`tie_counts`), computed from the sizes alone.
     """
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _check_axis_size(g)
+    _require_axis_size(g)
     rows, cols = (
         _taps_inside(g.input[a], g.kernel[a], g.output[a], g.stride[a], g.padding[a], g.dilation[a])
         for a in range(2)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._checks import as_pair, check_int
+from ._checks import as_pair, require_int
 from .tables import markdown_table
 
 
 def fc_param_count(n_in: int, n_out: int, bias: bool = True) -> int:
     """Number of parameters of an FC layer: ``n_in * n_out (+ n_out)``."""
-    n_in = check_int("n_in", n_in, 1)
-    n_out = check_int("n_out", n_out, 1)
-    _check_bias(bias)
+    n_in = require_int("n_in", n_in, 1)
+    n_out = require_int("n_out", n_out, 1)
+    _require_bias(bias)
     return n_in * n_out + (n_out if bias else 0)
 
 
@@ -29,9 +29,9 @@ def conv_param_count(k, c_in: int, c_out: int, bias: bool = True) -> int:
     k: the kernel size, an int (square) or a ``(kh, kw)`` pair.
     """
     kh, kw = as_pair("k", k, 1)
-    c_in = check_int("c_in", c_in, 1)
-    c_out = check_int("c_out", c_out, 1)
-    _check_bias(bias)
+    c_in = require_int("c_in", c_in, 1)
+    c_out = require_int("c_out", c_out, 1)
+    _require_bias(bias)
     return kh * kw * c_in * c_out + (c_out if bias else 0)
 
 
@@ -46,7 +46,7 @@ def unshared_param_count(k, c_in: int, c_out: int, out_shape, bias: bool = True)
     return conv_param_count(k, c_in, c_out, bias) * oh * ow
 
 
-def _check_bias(bias) -> None:
+def _require_bias(bias) -> None:
     if not isinstance(bias, bool):
         raise TypeError(f"bias must be True or False, got {type(bias).__name__} {bias!r}")
 
@@ -109,11 +109,11 @@ def param_comparison(
     """
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C), got {input_shape!r}")
-    h, w, c = (check_int("input_shape", v, 1) for v in input_shape)
+    h, w, c = (require_int("input_shape", v, 1) for v in input_shape)
     fc_units = _int_list("fc_units", fc_units)
     conv_kernels = _int_list("conv_kernels", conv_kernels)
-    c_out = check_int("c_out", c_out, 1)
-    _check_bias(bias)
+    c_out = require_int("c_out", c_out, 1)
+    _require_bias(bias)
     n_in = h * w * c
     rows = []
     for m in fc_units:
@@ -132,7 +132,7 @@ def param_comparison(
 def _int_list(name: str, values) -> list[int]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{name} must be a sequence of ints, got {type(values).__name__} {values!r}")
-    return [check_int(name, v, 1) for v in values]
+    return [require_int(name, v, 1) for v in values]
 
 
 def param_table(rows: list[ParamRow], reference: int = -1) -> str:
@@ -141,7 +141,7 @@ def param_table(rows: list[ParamRow], reference: int = -1) -> str:
         raise TypeError(f"rows must be a list of ParamRow from param_comparison, got {rows!r:.80}")
     if not rows:
         raise ValueError("rows must hold at least one ParamRow, got none")
-    reference = check_int("reference", reference, -len(rows), len(rows) - 1)
+    reference = require_int("reference", reference, -len(rows), len(rows) - 1)
     ref = rows[reference].total
     body = [(r.layer, r.formula, f"{r.total:,}", f"{r.total / ref:,.1f}×") for r in rows]
     return markdown_table(["layer", "count", "parameters", f"vs {rows[reference].layer}"], body, "llrr")

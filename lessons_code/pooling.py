@@ -15,16 +15,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_index_array, check_int, check_shape
+from ._checks import as_float_array, as_index_array, require_int, require_shape
 from .conv_layer import conv_backward, conv_forward
 
 
 def relu_forward(z) -> np.ndarray:
     """``max(z, 0)`` elementwise (any shape)."""
-    return _relu_forward(as_float_array("z", z, tuple(range(1, 33))))
+    return relu_forward_unchecked(as_float_array("z", z, tuple(range(1, 33))))
 
 
-def _relu_forward(z: np.ndarray) -> np.ndarray:
+def relu_forward_unchecked(z: np.ndarray) -> np.ndarray:
     """:func:`relu_forward` on a float64 array already checked (the training loop of
     :mod:`lessons_code.experiments.nets` checks its inputs once, not every step)."""
     return np.maximum(z, 0.0)
@@ -34,16 +34,16 @@ def relu_backward(dout, z) -> np.ndarray:
     """``dout * [z > 0]``: the gradient passes only where the unit was active. Same shape as z."""
     dout = as_float_array("dout", dout, tuple(range(1, 33)))
     z = as_float_array("z", z, tuple(range(1, 33)))
-    check_shape("dout", dout, z.shape)
-    return _relu_backward(dout, z)
+    require_shape("dout", dout, z.shape)
+    return relu_backward_unchecked(dout, z)
 
 
-def _relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
+def relu_backward_unchecked(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
     """:func:`relu_backward` on float64 arrays of one shape, already checked."""
     return dout * (z > 0)
 
 
-def _check_even(x: np.ndarray) -> None:
+def _require_even(x: np.ndarray) -> None:
     if x.shape[2] % 2 or x.shape[3] % 2 or min(x.shape) == 0:
         raise ValueError(f"x must be (N, C, H, W) with even, non-zero H and W for a 2x2 pool, got {x.shape}")
 
@@ -55,11 +55,11 @@ def maxpool2_forward(x) -> tuple[np.ndarray, np.ndarray]:
     index 0..3 (row-major in the 2x2 window) of the first maximum, used by the backward pass.
     """
     x = as_float_array("x", x, 4)
-    _check_even(x)
-    return _maxpool2_forward(x)
+    _require_even(x)
+    return maxpool2_forward_unchecked(x)
 
 
-def _maxpool2_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def maxpool2_forward_unchecked(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`maxpool2_forward` on a float64 ``(N, C, H, W)`` array with even H, W, already checked.
 
     Two passes of pairs: the left and right pixel of every pair of columns, then the top and
@@ -81,16 +81,16 @@ def maxpool2_backward(dout, arg) -> np.ndarray:
     """
     dout = as_float_array("dout", dout, 4)
     arg = as_index_array("arg", arg, 4)
-    check_shape("arg", arg, dout.shape)
+    require_shape("arg", arg, dout.shape)
     if arg.min() < 0 or arg.max() > 3:
         raise ValueError(
             f"arg must hold window indices 0..3 from maxpool2_forward, got [{arg.min()}, {arg.max()}]"
         )
-    return _maxpool2_backward(dout, arg)
+    return maxpool2_backward_unchecked(dout, arg)
 
 
-def _maxpool2_backward(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
-    """:func:`maxpool2_backward` on a float64 ``dout`` and the ``arg`` of :func:`_maxpool2_forward`,
+def maxpool2_backward_unchecked(dout: np.ndarray, arg: np.ndarray) -> np.ndarray:
+    """:func:`maxpool2_backward` on a float64 ``dout`` and the ``arg`` of :func:`maxpool2_forward_unchecked`,
     already checked: window pixel ``2r + s`` (the strided view ``dx[..., r::2, s::2]``) receives
     ``dout`` where it was the maximum, 0 elsewhere."""
     n, c, hh, ww = dout.shape
@@ -104,9 +104,9 @@ def maxpool2_backward_loop(dout, x) -> np.ndarray:
     """Loop version of the pool's backward pass, from the input ``x``: each window's first maximum
     receives its ``dout``. dout: ``(N, C, H/2, W/2)``; x: ``(N, C, H, W)``. Returns ``(N, C, H, W)``."""
     x = as_float_array("x", x, 4)
-    _check_even(x)
+    _require_even(x)
     dout = as_float_array("dout", dout, 4)
-    check_shape("dout", dout, (x.shape[0], x.shape[1], x.shape[2] // 2, x.shape[3] // 2))
+    require_shape("dout", dout, (x.shape[0], x.shape[1], x.shape[2] // 2, x.shape[3] // 2))
     dx = np.zeros_like(x)
     for n in range(x.shape[0]):
         for c in range(x.shape[1]):
@@ -145,11 +145,11 @@ def pool_relu_sparsity(seed: int, n_images: int = 16, channels: int = 8, size: i
     pixels to ``channels * size**2 / 4`` ReLU units gets the same kind of upstream gradient.
     Everything is drawn from ``np.random.default_rng(seed)``.
     """
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    rng = np.random.default_rng(require_int("seed", seed, 0))
     n, c, s = (
-        check_int("n_images", n_images, 1),
-        check_int("channels", channels, 1),
-        check_int("size", size, 2),
+        require_int("n_images", n_images, 1),
+        require_int("channels", channels, 1),
+        require_int("size", size, 2),
     )
     if s % 2:
         raise ValueError(f"size must be even for the 2x2 pool, got {s}")

@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._checks import check_int
+from ._checks import require_int
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str | None = None) -> str:
@@ -46,7 +46,7 @@ def format_sci(value, digits: int = 1) -> str:
     """A number in scientific notation for prose: ``format_sci(483385147392) == '4.8 × 10¹¹'``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"value must be a number (int or float), got {type(value).__name__} {value!r}")
-    digits = check_int("digits", digits, 0, 15)
+    digits = require_int("digits", digits, 0, 15)
     if isinstance(value, numbers.Integral):
         # float is exact up to 2**53; beyond, Decimal rounds the int itself (no OverflowError)
         value = float(value) if abs(int(value)) <= 2**53 else Decimal(int(value))
@@ -62,6 +62,6 @@ def format_about(value, digits: int = 2) -> str:
     same ratio reads the same everywhere ("about 84,000 times")."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
-    digits = check_int("digits", digits, 1)
+    digits = require_int("digits", digits, 1)
     rounded = float(f"{value:.{digits}g}")
     return f"{rounded:,.0f}" if abs(rounded) >= 1 else f"{rounded:g}"

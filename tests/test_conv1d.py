@@ -31,9 +31,7 @@ def cases_1d(draw):
     return (n, c_in, length), (c_out, c_in, k), {"stride": s, "padding": p, "dilation": d}
 
 
-@settings(max_examples=50, deadline=None)
-@given(case=cases_1d(), seed=st.integers(0, 2**32 - 1))
-def test_layer_matches_loops_and_finite_differences(case, seed):
+def _layer_matches_loops_and_finite_differences(case, seed):
     x_shape, w_shape, g = case
     rng = np.random.default_rng(seed)
     x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
@@ -50,6 +48,19 @@ def test_layer_matches_loops_and_finite_differences(case, seed):
         np.testing.assert_allclose(fast, slow, atol=1e-12)
     num = gradcheck.numerical_gradient(lambda t: np.sum(conv1d.conv1d_forward(t, w, b, **g)[0] * dout), x)
     assert gradcheck.rel_error(grads[0], num) < 1e-7
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=cases_1d(), seed=st.integers(0, 2**32 - 1))
+def test_layer_matches_loops_and_finite_differences(case, seed):
+    _layer_matches_loops_and_finite_differences(case, seed)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(case=cases_1d(), seed=st.integers(0, 2**32 - 1))
+def test_layer_matches_loops_and_finite_differences_many_examples(case, seed):
+    _layer_matches_loops_and_finite_differences(case, seed)
 
 
 def test_bad_input_is_named():

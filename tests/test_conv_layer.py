@@ -2,12 +2,14 @@
 
 import numpy as np
 import pytest
+from gradient_asserts import assert_matches_terms
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import conv_cases
+from strategies import conv_cases, value_arrays
 
 from lessons_code import conv, conv_layer
-from lessons_code.gradcheck import check_conv_layer, numerical_gradient, rel_error
+from lessons_code.checks.gradients import conv_layer_gradient_rows
+from lessons_code.gradcheck import numerical_gradient, rel_error
 
 
 def layer_cases():
@@ -15,22 +17,39 @@ def layer_cases():
     return conv_cases(max_batch=2, max_kernel=3, max_padding=2, max_dilation=2, max_extra=4)
 
 
-@settings(max_examples=60, deadline=None)
-@given(case=layer_cases(), seed=st.integers(0, 2**32 - 1))
-def test_vectorised_matches_loop_reference(case, seed):
-    x_shape, w_shape, params = case
-    rng = np.random.default_rng(seed)
-    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+def big_layer_cases():
+    return conv_cases(max_batch=4, max_channels=4, max_kernel=5, max_stride=2, max_padding=2, max_dilation=2,
+                      max_extra=3)  # fmt: skip
+
+
+def _layer_property(data):
+    x_shape, w_shape, params = data.draw(big_layer_cases())
+    x, w = data.draw(value_arrays(x_shape)), data.draw(value_arrays(w_shape))
+    b = data.draw(value_arrays((w_shape[0],)))
     out, cache = conv_layer.conv_forward(x, w, b, **params)
-    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, **params), rtol=1e-12, atol=1e-12)
-    dout = rng.standard_normal(out.shape)
-    for fast, slow in zip(
-        conv_layer.conv_backward(dout, cache),
-        conv_layer.conv_backward_loop(dout, x, w, **params),
-        strict=True,
-    ):
-        assert fast.shape == slow.shape
-        assert np.allclose(fast, slow, rtol=1e-12, atol=1e-12)
+    ax, aw, ab = np.abs(x), np.abs(w), np.abs(b)
+    assert_matches_terms(out, conv_layer.conv_forward_loop(x, w, b, **params),
+                         conv_layer.conv_forward_loop(ax, aw, ab, **params), "out")  # fmt: skip
+    dout = data.draw(value_arrays(out.shape))
+    got = conv_layer.conv_backward(dout, cache)
+    ref = conv_layer.conv_backward_loop(dout, x, w, **params)
+    mag = conv_layer.conv_backward_loop(np.abs(dout), ax, aw, **params)
+    for name, g, r, m in zip(("dx", "dw", "db"), got, ref, mag, strict=True):
+        assert g.dtype == np.float64
+        assert_matches_terms(g, r, m, name)
+
+
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_conv_layer_matches_its_loop_twin_for_any_values_to_1e_12_of_the_terms(data):
+    _layer_property(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=250, deadline=None)
+@given(data=st.data())
+def test_conv_layer_matches_its_loop_twin_for_any_values_many_examples(data):
+    _layer_property(data)
 
 
 @settings(max_examples=15, deadline=None)
@@ -123,7 +142,7 @@ def test_output_size_formula(n, k, s, p, d, expected):
 
 
 def test_gradcheck_rows_pass():
-    rows = check_conv_layer(seed=1)
+    rows = conv_layer_gradient_rows(seed=1)
     assert [r.gradient for r in rows] == ["dx", "dw", "db"]
     assert all(r.passed for r in rows)
 

@@ -9,9 +9,11 @@ import pytest
 from lessons_code import conv, fc, geometry, gradcheck, gradient_flow, matrix_view
 
 SHAPES = [((6, 6), (3, 3)), ((5, 7), (2, 3)), ((4, 4), (4, 4)), ((3, 5), (1, 1)), ((7, 4), (3, 2))]
+#: The finite-difference Jacobian of every frame: the two largest problems run under ``slow``.
+FD_SHAPES = [pytest.param(*s, marks=pytest.mark.slow) for s in SHAPES[:2]] + SHAPES[2:]
 
 
-@pytest.mark.parametrize(("input_shape", "kernel_shape"), SHAPES)
+@pytest.mark.parametrize(("input_shape", "kernel_shape"), FD_SHAPES)
 def test_frames_match_finite_difference_jacobian(input_shape, kernel_shape):
     p = gradient_flow.example_problem(input_shape, kernel_shape, seed=7)
     frames = gradient_flow.gradient_flow_frames(p)

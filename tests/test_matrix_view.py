@@ -46,9 +46,7 @@ def matrix_cases():
     return conv_cases(max_batch=1, max_padding=2, max_dilation=2, max_extra=4)
 
 
-@settings(max_examples=60, deadline=None)
-@given(case=matrix_cases(), seed=st.integers(0, 2**32 - 1))
-def test_matrix_reproduces_forward_and_backward(case, seed):
+def _matrix_reproduces_forward_and_backward(case, seed):
     (_, *xshape), kshape, opts = case
     rng = np.random.default_rng(seed)
     x, w = rng.standard_normal(xshape), rng.standard_normal(kshape)
@@ -70,6 +68,19 @@ def test_matrix_reproduces_forward_and_backward(case, seed):
         rtol=1e-12,
         atol=1e-12,
     )
+
+
+@settings(max_examples=20, deadline=None)
+@given(case=matrix_cases(), seed=st.integers(0, 2**32 - 1))
+def test_matrix_reproduces_forward_and_backward(case, seed):
+    _matrix_reproduces_forward_and_backward(case, seed)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(case=matrix_cases(), seed=st.integers(0, 2**32 - 1))
+def test_matrix_reproduces_forward_and_backward_many_examples(case, seed):
+    _matrix_reproduces_forward_and_backward(case, seed)
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,8 +1,9 @@
 """Property tests that vary the *values*, not only the shapes: zeros, ties, integers, scales from
 1e-8 to 1e8, all-zero arrays, and NaN/inf (refused by every function and its loop twin alike).
 
-Sizes reach N, C <= 4 and kernels up to 5x5. Each vectorised result is compared with its loop twin
-entry by entry to 1e-12 of the sum of the absolute values of its terms (``gradient_asserts``).
+Each vectorised result is compared with its loop twin entry by entry to 1e-12 of the sum of the
+absolute values of its terms (``gradient_asserts``); the batched layer's twin property is in
+``tests/test_conv_layer.py``.
 ``make unit`` runs a few examples; the ``slow`` copies (run by ``make test``) run many more.
 """
 
@@ -16,41 +17,6 @@ from hypothesis import strategies as st
 from strategies import conv_cases, value_arrays
 
 from lessons_code import conv, conv_layer, fc, matrix_view
-
-
-def big_layer_cases():
-    return conv_cases(max_batch=4, max_channels=4, max_kernel=5, max_stride=2, max_padding=2, max_dilation=2,
-                      max_extra=3)  # fmt: skip
-
-
-def _layer_property(data):
-    x_shape, w_shape, params = data.draw(big_layer_cases())
-    x, w = data.draw(value_arrays(x_shape)), data.draw(value_arrays(w_shape))
-    b = data.draw(value_arrays((w_shape[0],)))
-    out, cache = conv_layer.conv_forward(x, w, b, **params)
-    ax, aw, ab = np.abs(x), np.abs(w), np.abs(b)
-    assert_matches_terms(out, conv_layer.conv_forward_loop(x, w, b, **params),
-                         conv_layer.conv_forward_loop(ax, aw, ab, **params), "out")  # fmt: skip
-    dout = data.draw(value_arrays(out.shape))
-    got = conv_layer.conv_backward(dout, cache)
-    ref = conv_layer.conv_backward_loop(dout, x, w, **params)
-    mag = conv_layer.conv_backward_loop(np.abs(dout), ax, aw, **params)
-    for name, g, r, m in zip(("dx", "dw", "db"), got, ref, mag, strict=True):
-        assert g.dtype == np.float64
-        assert_matches_terms(g, r, m, name)
-
-
-@settings(max_examples=12, deadline=None)
-@given(data=st.data())
-def test_conv_layer_matches_its_loop_twin_for_any_values_to_1e_12_of_the_terms(data):
-    _layer_property(data)
-
-
-@pytest.mark.slow
-@settings(max_examples=250, deadline=None)
-@given(data=st.data())
-def test_conv_layer_matches_its_loop_twin_for_any_values_many_examples(data):
-    _layer_property(data)
 
 
 def _single_channel_property(data):

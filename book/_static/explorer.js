@@ -4,13 +4,13 @@
  *   model(cfg)            values, shapes and, for every output unit, its kernel taps;
  *   select(m, kind, i)    what a selection lights up, the numbers it shows and the sentence;
  *   dump(cfg)             every selection of a setting at once (the browser test compares it with
- *                         lessons_code.backward_map, the Jacobian of lessons_code.matrix_view).
- * Python twin of the values and rules: lessons_code/backward_map.py.
+ *                         lessons_code.pages.explorer, the Jacobian of lessons_code.matrix_view).
+ * Python twin of the values and rules: lessons_code/pages/explorer.py.
  */
 (function () {
   "use strict";
 
-  // Same lists as lessons_code.backward_map (X_VALUES, K_VALUES, W_VALUES, DY_VALUES).
+  // Same lists as lessons_code.pages.explorer (X_VALUES, K_VALUES, W_VALUES, DY_VALUES).
   var X = [1, 2, 0, -1, 3, -2, 1, -1, 2];
   var K = [1, -1, 2, 1, -2, 3, -1];
   var W = [1, -1, 2, -2, 1, 3, -1, 2];
@@ -35,7 +35,7 @@
 
   // --- the model ------------------------------------------------------------------------
 
-  /** Why a setting is not allowed (same words as backward_map.disabled_reason), or null. */
+  /** Why a setting is not allowed (same words as explorer.disabled_reason), or null. */
   function disabledReason(c) {
     var n = c.size, span = c.dilation * (c.kernel - 1) + 1;
     var layers = c.mode === "conv" ? c.layers : 1;
@@ -66,7 +66,7 @@
     return out;
   }
 
-  /** Every setting the controls allow, in backward_map.allowed_settings() order. */
+  /** Every setting the controls allow, in explorer.allowed_settings() order. */
   function settings() {
     var out = [];
     CONTROLS.mode.forEach(function (mode) {

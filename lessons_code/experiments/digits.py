@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, as_index_array, check_int, check_real, check_seed
+from .._checks import as_float_array, as_index_array, require_int, require_real, require_seed
 from ..geometry import shift_image
 
 
@@ -45,8 +45,8 @@ def load_digits_split(seed: int = 0, test_fraction: float = 0.25) -> Digits:
     importing scikit-learn (its import costs each page about half a second; the test suite
     compares the two).
     """
-    check_int("seed", seed, 0, 2**32 - 1)  # scikit-learn's random_state range
-    test_fraction = check_real("test_fraction", test_fraction)
+    require_int("seed", seed, 0, 2**32 - 1)  # scikit-learn's random_state range
+    test_fraction = require_real("test_fraction", test_fraction)
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be a float strictly between 0 and 1, got {test_fraction!r}")
     raw, labels = bundled_digits()
@@ -78,9 +78,9 @@ def stratified_split(labels, test_fraction: float, seed: int) -> tuple[np.ndarra
     (a local generator, no global state): that is what makes the split the same as scikit-learn's.
     """
     labels = as_index_array("labels", labels, 1)
-    check_int("seed", seed, 0, 2**32 - 1)
+    require_int("seed", seed, 0, 2**32 - 1)
     n = labels.size
-    n_test = math.ceil(check_real("test_fraction", test_fraction) * n)
+    n_test = math.ceil(require_real("test_fraction", test_fraction) * n)
     n_train = n - n_test
     classes, y = np.unique(labels, return_inverse=True)
     counts = np.bincount(y)
@@ -122,7 +122,7 @@ def _approximate_mode(class_counts: np.ndarray, n_draws: int, rng: np.random.Ran
 
 def pixel_permutation(n_pixels: int = 64, seed: int = 0) -> np.ndarray:
     """A random permutation of ``range(n_pixels)`` from ``np.random.default_rng(seed)``."""
-    return np.random.default_rng(check_seed("seed", seed)).permutation(check_int("n_pixels", n_pixels, 1))
+    return np.random.default_rng(require_seed("seed", seed)).permutation(require_int("n_pixels", n_pixels, 1))
 
 
 def permute_pixels(images, perm) -> np.ndarray:

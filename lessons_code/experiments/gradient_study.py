@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_int
-from ..claims import mean_interval
+from .._checks import require_int
+from ..checks.stats import mean_interval
 from ..tables import markdown_table
 from . import nets
 from .nets import NetSpec
@@ -34,24 +34,24 @@ def layer_spreads(
 
     Minibatches of ``batch_size`` are drawn without replacement within a batch, from
     ``np.random.default_rng(seed)``."""
-    params = nets.check_params(spec, params)
-    n_batches = check_int("n_batches", n_batches, 2)
+    params = nets.require_params(spec, params)
+    n_batches = require_int("n_batches", n_batches, 2)
     for layer in layers:
         if layer not in params:
             raise ValueError(f"layer must be one of {list(params)}, got {layer!r}")
-    x = nets._images(x, spec)
-    y = nets._labels(y, x.shape[0], spec.n_classes)
-    batch_size = check_int("batch_size", batch_size, 1, max(len(y), 1))
-    check_int("seed", seed, 0)
+    x = nets.require_images(x, spec)
+    y = nets.require_labels(y, x.shape[0], spec.n_classes)
+    batch_size = require_int("batch_size", batch_size, 1, max(len(y), 1))
+    require_int("seed", seed, 0)
     # checked once above: every minibatch below is made from these arrays
-    full_grads = nets._loss_and_grads(spec, params, x, y)[1]
+    full_grads = nets.loss_and_grads_unchecked(spec, params, x, y)[1]
     full = {k: full_grads[k].ravel() for k in layers}
     rng = np.random.default_rng(seed)
     dev = {k: [] for k in layers}
     along = {k: [] for k in layers}
     for _ in range(n_batches):
         idx = rng.choice(len(y), size=batch_size, replace=False)
-        grads = nets._loss_and_grads(spec, params, x[idx], y[idx])[1]
+        grads = nets.loss_and_grads_unchecked(spec, params, x[idx], y[idx])[1]
         for k in layers:
             d = grads[k].ravel() - full[k]
             dev[k].append(d @ d)
@@ -122,7 +122,7 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
     """:func:`neighbour_correlation` of the first-layer kernel gradient of a freshly initialised
     CNN (``NetSpec("cnn", width, kernel)``, ``np.random.default_rng(seed)``) on images ``x``."""
     spec = NetSpec("cnn", width, kernel)
-    params = nets.init_params(spec, np.random.default_rng(check_int("seed", seed, 0)))
+    params = nets.init_params(spec, np.random.default_rng(require_int("seed", seed, 0)))
     return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])
 
 

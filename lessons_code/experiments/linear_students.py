@@ -22,8 +22,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import conv
-from .._checks import as_float_array, as_pair, check_int, check_real, check_rng, check_seed
-from ..claims import mean_interval
+from .._checks import as_float_array, as_pair, require_int, require_real, require_rng, require_seed
+from ..checks.stats import mean_interval
 from ..tables import markdown_table
 
 
@@ -34,18 +34,18 @@ class Data(NamedTuple):
 
 def teacher_data(n: int, image_shape, kernel_true, noise: float, rng: np.random.Generator) -> Data:
     """``n`` white-noise images and their targets ``sum(x * K_true) + noise * N(0, 1)``."""
-    n = check_int("n", n, 1)
+    n = require_int("n", n, 1)
     h, w = as_pair("image_shape", image_shape, 1)
     kernel_true = as_float_array("kernel_true", kernel_true, 2)
     conv.output_shape((h, w), kernel_true.shape)  # the kernel must fit the images
-    noise = check_real("noise", noise, minimum=0.0)
-    check_rng("rng", rng)
+    noise = require_real("noise", noise, minimum=0.0)
+    require_rng("rng", rng)
     x = rng.standard_normal((n, h, w))
     y = conv_features(x, kernel_true.shape) @ kernel_true.ravel() + noise * rng.standard_normal(n)
     return Data(x, y)
 
 
-def _check_data(name: str, data) -> None:
+def _require_data(name: str, data) -> None:
     if not isinstance(data, Data):
         raise TypeError(f"{name} must be a Data(x, y) from teacher_data, got {type(data).__name__}")
     x = as_float_array(f"{name}.x", data.x, 3)
@@ -92,8 +92,8 @@ class FitReport(NamedTuple):
 
 def fit_students(train: Data, test: Data, kernel_shape=(3, 3)) -> list[FitReport]:
     """Fit the FC and the conv student on ``train`` (min-norm least squares); score both sets."""
-    _check_data("train", train)
-    _check_data("test", test)
+    _require_data("train", train)
+    _require_data("test", test)
     if train.x.shape[1:] != test.x.shape[1:]:
         raise ValueError(
             f"train and test images must have the same shape, got {train.x.shape} and {test.x.shape}"
@@ -136,8 +136,8 @@ def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[Noi
     Loss ``L = mean (y_hat - y)^2 / 2``; at ``w = 0`` the gradient of a batch is ``-mean(y_n a_n)``
     with ``a_n`` the student's features. Batches are consecutive slices of ``data``.
     """
-    batch = check_int("batch", batch, 1)
-    _check_data("data", data)
+    batch = require_int("batch", batch, 1)
+    _require_data("data", data)
     if len(data.y) < 2 * batch:
         raise ValueError(f"data must hold at least two batches of {batch}, got {len(data.y)} examples")
     reports = []
@@ -195,7 +195,7 @@ def _seeds(seeds) -> tuple[int, ...]:
     """``seeds`` as a non-empty tuple of ints >= 0 (a named error otherwise)."""
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
         raise TypeError(f"seeds must be a sequence of ints, got {seeds!r}")
-    seeds = tuple(check_seed("seeds", s) for s in seeds)
+    seeds = tuple(require_seed("seeds", s) for s in seeds)
     if not seeds:
         raise ValueError("seeds must hold at least one seed, got none")
     return seeds
@@ -210,8 +210,8 @@ def overfit_study(
     seeds = _seeds(seeds)
     if isinstance(n_trains, (str, bytes)) or not hasattr(n_trains, "__iter__"):
         raise TypeError(f"n_trains must be a sequence of ints, got {n_trains!r}")
-    n_trains = tuple(check_int("n_trains", v, 1) for v in n_trains)
-    k_true = np.random.default_rng(check_int("teacher_seed", teacher_seed, 0)).standard_normal((3, 3))
+    n_trains = tuple(require_int("n_trains", v, 1) for v in n_trains)
+    k_true = np.random.default_rng(require_int("teacher_seed", teacher_seed, 0)).standard_normal((3, 3))
     test_mse: dict = {}
     train_mse: dict = {}
     for noise in noises:

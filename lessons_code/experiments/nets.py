@@ -32,23 +32,19 @@ import numpy as np
 from .._checks import (
     as_float_array,
     as_pair,
-    check_int,
-    check_real,
-    check_rng,
-    check_seed,
-    check_shape,
+    require_int,
+    require_real,
+    require_rng,
+    require_seed,
+    require_shape,
 )
-from ..conv_layer import conv_backward, conv_forward
-from ..fc import _fc_backward_batch, _fc_forward_batch
-from ..pooling import (  # noqa: F401 (re-exported)
-    _maxpool2_backward,
-    _maxpool2_forward,
-    _relu_backward,
-    _relu_forward,
-    maxpool2_backward,
-    maxpool2_forward,
-    relu_backward,
-    relu_forward,
+from ..conv_layer import conv_backward_unchecked, conv_forward_unchecked
+from ..fc import fc_backward_batch_unchecked, fc_forward_batch_unchecked
+from ..pooling import (
+    maxpool2_backward_unchecked,
+    maxpool2_forward_unchecked,
+    relu_backward_unchecked,
+    relu_forward_unchecked,
 )
 
 KINDS = ("mlp", "cnn", "conv1x1")
@@ -69,9 +65,9 @@ class NetSpec:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
-        check_int("width", self.width, 1)
-        check_int("kernel", self.kernel, 1)
-        check_int("n_classes", self.n_classes, 2)
+        require_int("width", self.width, 1)
+        require_int("kernel", self.kernel, 1)
+        require_int("n_classes", self.n_classes, 2)
         h, w = as_pair("image_shape", self.image_shape, 1)
         if not isinstance(self.image_shape, tuple):
             object.__setattr__(self, "image_shape", (h, w))
@@ -101,7 +97,7 @@ def softmax_cross_entropy(scores, y) -> tuple[float, np.ndarray]:
     Returns ``(loss, dscores)`` with ``dscores = (softmax(scores) - onehot(y)) / N``.
     """
     scores = as_float_array("scores", scores, 2)
-    return _softmax_cross_entropy(scores, _labels(y, scores.shape[0], scores.shape[1]))
+    return _softmax_cross_entropy(scores, require_labels(y, scores.shape[0], scores.shape[1]))
 
 
 def _softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -115,7 +111,8 @@ def _softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np
     return loss, dscores / n
 
 
-def _labels(y, n: int, n_classes: int) -> np.ndarray:
+def require_labels(y, n: int, n_classes: int) -> np.ndarray:
+    """``y`` as ``np.intp`` class labels ``(n,)``, each in ``[0, n_classes)``."""
     if isinstance(y, np.ma.MaskedArray) and np.ma.getmaskarray(y).any():
         raise TypeError("y must be a plain array of labels, got a masked array with masked entries")
     y = np.asarray(np.ma.getdata(y))
@@ -128,7 +125,7 @@ def _labels(y, n: int, n_classes: int) -> np.ndarray:
     return y.astype(np.intp)
 
 
-def _check_spec(spec) -> NetSpec:
+def _require_spec(spec) -> NetSpec:
     if not isinstance(spec, NetSpec):
         raise TypeError(f"spec must be a NetSpec, got {type(spec).__name__}")
     return spec
@@ -136,7 +133,7 @@ def _check_spec(spec) -> NetSpec:
 
 def param_shapes(spec: NetSpec) -> dict[str, tuple[int, ...]]:
     """The shape of every array of the parameter dict of ``spec`` (what :func:`init_params` makes)."""
-    h, w = _check_spec(spec).image_shape
+    h, w = _require_spec(spec).image_shape
     c, k = spec.width, spec.kernel
     if spec.kind == "mlp":
         first, n_hidden = {"W1": (c, h * w)}, c
@@ -147,7 +144,7 @@ def param_shapes(spec: NetSpec) -> dict[str, tuple[int, ...]]:
     return {**first, "b1": (c,), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
 
 
-def check_params(spec: NetSpec, params, name: str = "params") -> dict[str, np.ndarray]:
+def require_params(spec: NetSpec, params, name: str = "params") -> dict[str, np.ndarray]:
     """A parameter dict with exactly the keys and shapes of ``spec``, as float64 copies.
 
     Raises ``TypeError`` for anything but a dict of real arrays, ``ValueError`` for a missing or extra
@@ -163,11 +160,12 @@ def check_params(spec: NetSpec, params, name: str = "params") -> dict[str, np.nd
     out = {}
     for key, shape in shapes.items():
         out[key] = as_float_array(f"{name}[{key!r}]", params[key], len(shape))
-        check_shape(f"{name}[{key!r}]", out[key], shape)
+        require_shape(f"{name}[{key!r}]", out[key], shape)
     return out
 
 
-def _images(x, spec: NetSpec) -> np.ndarray:
+def require_images(x, spec: NetSpec) -> np.ndarray:
+    """``x`` as a float64 copy ``(N, 1, H, W)`` with the image shape of ``spec``."""
     x = as_float_array("x", x, 4)
     want = (1, *spec.image_shape)
     if x.shape[1:] != want:
@@ -183,8 +181,8 @@ def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray
 
     Keys: ``"W1", "b1"`` (mlp) or ``"K1", "b1"`` (cnn, conv1x1), then ``"W2", "b2"``.
     """
-    _check_spec(spec)
-    check_rng("rng", rng)
+    _require_spec(spec)
+    require_rng("rng", rng)
     h, w = spec.image_shape
     c = spec.width
     if spec.kind == "mlp":
@@ -230,41 +228,40 @@ def n_params(params: dict[str, np.ndarray]) -> int:
 
 def forward(spec: NetSpec, params: dict[str, np.ndarray], x) -> tuple[np.ndarray, tuple]:
     """Class scores ``(N, n_classes)`` for images x ``(N, 1, H, W)``, and the cache for :func:`backward`."""
-    params = check_params(_check_spec(spec), params)
-    return _forward(spec, params, _images(x, spec))
+    params = require_params(_require_spec(spec), params)
+    return _forward(spec, params, require_images(x, spec))
 
 
 def _forward(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """:func:`forward` on checked arguments (what :func:`check_params` and ``_images`` return).
+    """:func:`forward` on checked arguments (what :func:`require_params` and ``require_images`` return).
 
     The layers are those of :mod:`lessons_code.fc`, :mod:`lessons_code.pooling` and
-    :mod:`lessons_code.conv_layer`; the FC, ReLU and pool steps skip their input checks (the
-    arrays here are the float64 arrays they would check), the convolution runs the public
-    :func:`~lessons_code.conv_layer.conv_forward`."""
+    :mod:`lessons_code.conv_layer`, called through their unchecked cores (``*_unchecked``): the
+    arrays here are the float64 arrays their checks would return, checked once per call or run."""
     n = x.shape[0]
     if spec.kind == "mlp":
         flat = x.reshape(n, -1)
-        z = _fc_forward_batch(flat, params["W1"], params["b1"])
-        a = _relu_forward(z)
-        return _fc_forward_batch(a, params["W2"], params["b2"]), (flat, z, a)
+        z = fc_forward_batch_unchecked(flat, params["W1"], params["b1"])
+        a = relu_forward_unchecked(z)
+        return fc_forward_batch_unchecked(a, params["W2"], params["b2"]), (flat, z, a)
     pad = spec.kernel // 2 if spec.kind == "cnn" else 0
-    z, conv_cache = conv_forward(x, params["K1"], params["b1"], padding=pad)
-    a = _relu_forward(z)
+    z, conv_cache = conv_forward_unchecked(x, params["K1"], params["b1"], (1, 1), (pad, pad), (1, 1))
+    a = relu_forward_unchecked(z)
     arg = None
     if spec.kind == "cnn":
-        a, arg = _maxpool2_forward(a)
+        a, arg = maxpool2_forward_unchecked(a)
     flat = a.reshape(n, -1)
-    return _fc_forward_batch(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
+    return fc_forward_batch_unchecked(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
 
 
 def backward(spec: NetSpec, params: dict[str, np.ndarray], dscores, cache) -> dict[str, np.ndarray]:
     """Gradients of the loss for every parameter, given ``dscores = dL/dscores`` ``(N, n_classes)``."""
-    params = check_params(_check_spec(spec), params)
+    params = require_params(_require_spec(spec), params)
     dscores = as_float_array("dscores", dscores, 2)
     if not isinstance(cache, tuple) or len(cache) != (3 if spec.kind == "mlp" else 5):
         raise TypeError(f"cache must be the tuple returned by forward for a {spec.kind!r} net")
     n = (cache[0] if spec.kind == "mlp" else cache[4]).shape[0]
-    check_shape("dscores", dscores, (n, spec.n_classes))
+    require_shape("dscores", dscores, (n, spec.n_classes))
     return _backward(spec, params, dscores, cache)
 
 
@@ -272,27 +269,27 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
     """:func:`backward` on checked arguments and the cache of :func:`_forward`."""
     if spec.kind == "mlp":
         flat, z, a = cache
-        dW2, da, db2 = _fc_backward_batch(a, params["W2"], dscores)
-        dW1, _, db1 = _fc_backward_batch(flat, params["W1"], _relu_backward(da, z))
+        dW2, da, db2 = fc_backward_batch_unchecked(a, params["W2"], dscores)
+        dW1, _, db1 = fc_backward_batch_unchecked(flat, params["W1"], relu_backward_unchecked(da, z))
         return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     conv_cache, z, arg, a_shape, flat = cache
-    dW2, dflat, db2 = _fc_backward_batch(flat, params["W2"], dscores)
+    dW2, dflat, db2 = fc_backward_batch_unchecked(flat, params["W2"], dscores)
     da = dflat.reshape(a_shape)
     if spec.kind == "cnn":
-        da = _maxpool2_backward(da, arg)
-    _, dK1, db1 = conv_backward(_relu_backward(da, z), conv_cache)
+        da = maxpool2_backward_unchecked(da, arg)
+    _, dK1, db1 = conv_backward_unchecked(relu_backward_unchecked(da, z), conv_cache)
     return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
 
 
 def loss_and_grads(spec: NetSpec, params, x, y) -> tuple[float, dict[str, np.ndarray]]:
     """Mean softmax cross-entropy on ``(x, y)`` and its gradient for every parameter."""
-    params = check_params(_check_spec(spec), params)
-    x = _images(x, spec)
-    return _loss_and_grads(spec, params, x, _labels(y, x.shape[0], spec.n_classes))
+    params = require_params(_require_spec(spec), params)
+    x = require_images(x, spec)
+    return loss_and_grads_unchecked(spec, params, x, require_labels(y, x.shape[0], spec.n_classes))
 
 
-def _loss_and_grads(spec: NetSpec, params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
-    """:func:`loss_and_grads` on checked arguments: ``params`` from :func:`check_params`, ``x``
+def loss_and_grads_unchecked(spec: NetSpec, params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+    """:func:`loss_and_grads` on checked arguments: ``params`` from :func:`require_params`, ``x``
     float64 ``(N, 1, H, W)``, ``y`` ``np.intp`` labels ``(N,)`` (the training loop and the
     gradient study check them once, then call this at every step)."""
     scores, cache = _forward(spec, params, x)
@@ -308,7 +305,7 @@ def predict(spec: NetSpec, params, x) -> np.ndarray:
 def accuracy(spec: NetSpec, params, x, y) -> float:
     """Fraction of images in x whose predicted class equals y (labels ``(N,)``, not ``(N, 1)``)."""
     pred = predict(spec, params, x)
-    y = _labels(y, pred.shape[0], spec.n_classes)
+    y = require_labels(y, pred.shape[0], spec.n_classes)
     return float(np.mean(pred == y))
 
 
@@ -330,12 +327,12 @@ def adam_step(
     for k, g in grads.items():
         if not isinstance(params[k], np.ndarray) or params[k].dtype != np.float64:
             raise TypeError(f"params[{k!r}] must be a float64 numpy array (it is updated in place)")
-        check_shape(f"grads[{k!r}]", as_float_array(f"grads[{k!r}]", g, params[k].ndim), params[k].shape)
-    lr = check_real("lr", lr, positive=True)
+        require_shape(f"grads[{k!r}]", as_float_array(f"grads[{k!r}]", g, params[k].ndim), params[k].shape)
+    lr = require_real("lr", lr, positive=True)
     for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        if not 0.0 <= check_real(name, beta) < 1.0:
+        if not 0.0 <= require_real(name, beta) < 1.0:
             raise ValueError(f"{name} must lie in [0, 1), got {beta}")
-    eps = check_real("eps", eps, positive=True)
+    eps = require_real("eps", eps, positive=True)
     _adam_update(params, grads, state, lr, beta1, beta2, eps)
 
 
@@ -373,9 +370,9 @@ class TrainResult:
 def batch_order(n: int, epochs: int, batch_size: int, seed: int) -> list[np.ndarray]:
     """The minibatch index arrays of a run: one fresh shuffle of ``range(n)`` per epoch from
     ``np.random.default_rng(seed)``; the last batch of an epoch may be smaller."""
-    rng = np.random.default_rng(check_seed("seed", seed))
-    n, epochs = check_int("n", n, 1), check_int("epochs", epochs, 1)
-    batch_size = check_int("batch_size", batch_size, 1)
+    rng = np.random.default_rng(require_seed("seed", seed))
+    n, epochs = require_int("n", n, 1), require_int("epochs", epochs, 1)
+    batch_size = require_int("batch_size", batch_size, 1)
     batches = []
     for _ in range(epochs):
         order = rng.permutation(n)
@@ -402,17 +399,17 @@ def train(
     ``batch_order(N, epochs, batch_size, seed=[seed, 1])``, so two runs with the same seed
     see the same batches in the same order.
     """
-    x = _images(x, _check_spec(spec))
-    y = _labels(y, x.shape[0], spec.n_classes)
-    check_int("seed", seed, 0)
-    lr = check_real("lr", lr, positive=True)
+    x = require_images(x, _require_spec(spec))
+    y = require_labels(y, x.shape[0], spec.n_classes)
+    require_int("seed", seed, 0)
+    lr = require_real("lr", lr, positive=True)
     if isinstance(checkpoint_steps, (str, bytes)) or not hasattr(checkpoint_steps, "__iter__"):
         raise TypeError(f"checkpoint_steps must be a sequence of ints, got {checkpoint_steps!r}")
-    checkpoint_steps = [check_int("checkpoint_steps", s, 0) for s in checkpoint_steps]
+    checkpoint_steps = [require_int("checkpoint_steps", s, 0) for s in checkpoint_steps]
     params = (
         init_params(spec, np.random.default_rng([seed, 0]))
         if init is None
-        else check_params(spec, init, "init")  # copies
+        else require_params(spec, init, "init")  # copies
     )
     weights = [k for k in params if k[0] in "WK"]
     batches = batch_order(x.shape[0], epochs, batch_size, [seed, 1])
@@ -425,7 +422,7 @@ def train(
         if step in wanted:
             checkpoints[step] = {k: v.copy() for k, v in params.items()}
         # x, y and params were checked above; every step's arrays are made from them
-        losses[step], grads = _loss_and_grads(spec, params, x[idx], y[idx])
+        losses[step], grads = loss_and_grads_unchecked(spec, params, x[idx], y[idx])
         for k in weights:
             norms[k][step] = np.linalg.norm(grads[k])
         _adam_update(params, grads, state, lr, 0.9, 0.999, 1e-8)  # adam_step's defaults

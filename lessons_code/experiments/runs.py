@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import as_index_array, check_int, check_real
-from ..claims import Interval, mean_interval
+from .._checks import as_index_array, require_int, require_real
+from ..checks.stats import Interval, mean_interval
 from ..tables import markdown_table
 from . import gradient_study, nets
 from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
@@ -67,19 +67,19 @@ class Config:
         if len(self.seeds) < 3:
             raise ValueError(f"seeds must hold at least 3 seeds for a mean and a spread, got {self.seeds}")
         for s in self.seeds:
-            check_int("seed", s, 0)
+            require_int("seed", s, 0)
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds must be distinct (a repeated seed repeats a run), got {self.seeds}")
-        check_int("epochs", self.epochs, 1)
-        check_int("batch_size", self.batch_size, 1)
-        check_real("lr", self.lr, positive=True)
-        check_int("split_seed", self.split_seed, 0, 2**32 - 1)
-        check_int("perm_seed", self.perm_seed, 0)
+        require_int("epochs", self.epochs, 1)
+        require_int("batch_size", self.batch_size, 1)
+        require_real("lr", self.lr, positive=True)
+        require_int("split_seed", self.split_seed, 0, 2**32 - 1)
+        require_int("perm_seed", self.perm_seed, 0)
 
     def steps_per_epoch(self, n_train: int) -> int:
         """Minibatches per epoch on ``n_train`` images: ``ceil(n_train / batch_size)`` (the last batch
         of an epoch may be smaller, see :func:`lessons_code.experiments.nets.batch_order`)."""
-        return -(-check_int("n_train", n_train, 1) // self.batch_size)
+        return -(-require_int("n_train", n_train, 1) // self.batch_size)
 
     def checkpoints(self, n_train: int) -> tuple[int, ...]:
         """The training steps after :data:`CHECKPOINT_EPOCHS` and after the last epoch."""
@@ -272,7 +272,7 @@ def permute_params(spec: NetSpec, params, perm) -> dict[str, np.ndarray]:
     channel. A CNN has no such twin: a 3×3 window of the permuted image holds 9 pixels that
     were not neighbours, and no 3×3 kernel can undo that.
     """
-    params = nets.check_params(spec, params)
+    params = nets.require_params(spec, params)
     n_pixels = spec.image_shape[0] * spec.image_shape[1]
     perm = as_index_array("perm", perm, 1)
     if perm.shape != (n_pixels,) or not np.array_equal(np.sort(perm), np.arange(n_pixels)):
@@ -325,7 +325,7 @@ def permutation_twin(
     """
     if not isinstance(digits, Digits):
         raise TypeError(f"digits must be the Digits of load_digits_split, got {type(digits).__name__}")
-    init = nets.init_params(spec, np.random.default_rng([check_int("seed", seed, 0), 0]))
+    init = nets.init_params(spec, np.random.default_rng([require_int("seed", seed, 0), 0]))
     xp_tr, xp_te = permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm)
     kw = dict(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr)
     if trained is None:

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .. import conv
-from .._checks import as_pair, check_int, check_real
+from .._checks import as_pair, require_int, require_real
 from ..geometry import coverage_count
 from ..gradient_flow import GradientFlowProblem, example_problem, gradient_flow_frames
 from . import palette
@@ -59,8 +59,8 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
     """
     problem = example_problem() if problem is None else problem
     frames = gradient_flow_frames(problem)
-    dpi = check_int("dpi", dpi, 20)
-    interval = check_int("interval", interval, 1)
+    dpi = require_int("dpi", dpi, 20)
+    interval = require_int("interval", interval, 1)
     x, K, W = problem.x, problem.kernel, problem.W
     h, w = x.shape
     kh, kw = K.shape
@@ -240,8 +240,8 @@ def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, int
     oh, ow = conv.output_shape((h, w), (kh, kw))
     n = oh * ow
     final = coverage_count((h, w), (kh, kw))  # refuses sizes past the package's limit
-    dpi = check_int("dpi", dpi, 20)
-    interval = check_int("interval", interval, 1)
+    dpi = require_int("dpi", dpi, 20)
+    interval = require_int("interval", interval, 1)
     cmap = mpl.colormaps[palette.SEQUENTIAL]
     norm = mpl.colors.Normalize(0, final.max())
     with mpl.rc_context(palette.RC):
@@ -314,7 +314,7 @@ def save_gif(anim: FuncAnimation, path, *, fps: float = 1.0) -> Path:
     """
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
-    fps = check_real("fps", fps)
+    fps = require_real("fps", fps)
     if not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
         raise ValueError(f"fps must lie in [{FPS_RANGE[0]}, {FPS_RANGE[1]}] (GIF frame delays), got {fps}")
     path = Path(path)

@@ -13,7 +13,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._checks import as_float_array, check_int
+from .._checks import as_float_array, require_int
 from . import palette
 
 #: One colour and one line style / marker per model kind, on every figure.
@@ -177,9 +177,9 @@ def plot_kernel_gradients(grads: Mapping[int, np.ndarray], n_channels: int = 4) 
     """
     if not isinstance(grads, Mapping) or not grads:
         raise TypeError(f"grads must be a non-empty dict kernel size -> gradient, got {type(grads).__name__}")
-    n_channels = check_int("n_channels", n_channels, 1)
+    n_channels = require_int("n_channels", n_channels, 1)
     for k, g in grads.items():
-        k = check_int("kernel size", k, 1)
+        k = require_int("kernel size", k, 1)
         g = as_float_array(f"grads[{k}]", g, (3, 4))
         if g.shape[-2:] != (k, k) or g.size // (k * k) < n_channels:
             raise ValueError(

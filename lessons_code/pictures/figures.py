@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import conv, fc, geometry, matrix_view
-from .._checks import as_float_array, as_pair, check_int
+from .._checks import as_float_array, as_pair, require_int
 from ..gradient_flow import GradientFlowFrame, GradientFlowProblem, example_problem
 from ..param_counts import ParamRow
 from . import palette
@@ -74,7 +74,7 @@ def plot_layer_matrices(
     kernel indices in the cells (default: when cells are big enough).
     """
     h, w = as_pair("input_shape", input_shape, 1)
-    seed = check_int("seed", seed, 0)
+    seed = require_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     if kernel is None:
         kh, kw = as_pair("kernel_shape", kernel_shape, 1)
@@ -88,7 +88,7 @@ def plot_layer_matrices(
         raise ValueError(f"kernel shape {(kh, kw)} is larger than input_shape {(h, w)}")
     if W is None:
         if n_out_fc is not None:
-            n_out_fc = check_int("n_out_fc", n_out_fc, 1)
+            n_out_fc = require_int("n_out_fc", n_out_fc, 1)
             W = rng.uniform(-1.0, 1.0, size=(n_out_fc, h * w))
     else:
         W = as_float_array("W", W, 2)
@@ -165,7 +165,7 @@ def plot_coverage(input_shape=(6, 6), kernel_shape=(3, 3), n_out_fc: int = 16) -
     """
 
     h, w = as_pair("input_shape", input_shape, 1)
-    n_out_fc = check_int("n_out_fc", n_out_fc, 1)
+    n_out_fc = require_int("n_out_fc", n_out_fc, 1)
     count = geometry.coverage_count((h, w), kernel_shape)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     fc_count = np.full((h, w), n_out_fc)
@@ -238,7 +238,7 @@ def plot_gradient_flow_small_multiples(frames, steps_dK=(1, 4, 8, 12, 16)) -> Fi
     if not frames or not all(isinstance(f, GradientFlowFrame) for f in frames):
         raise TypeError("frames must be a non-empty list of GradientFlowFrame (from gradient_flow_frames)")
     n = len(frames)
-    steps = [check_int("steps_dK entry", s, 1) for s in steps_dK]
+    steps = [require_int("steps_dK entry", s, 1) for s in steps_dK]
     if any(s > n for s in steps) or not steps:
         raise ValueError(f"steps_dK must be between 1 and {n}, got {tuple(steps_dK)}")
     ow = max(f.conv_unit[1] for f in frames) + 1

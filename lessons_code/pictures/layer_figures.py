@@ -16,8 +16,8 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .. import backward_rules, receptive
-from .._checks import as_float_array, as_pair, check_int
+from .. import backward_rules, geometry
+from .._checks import as_float_array, as_pair, require_int
 from . import palette
 from .drawing import clean_axes, ink_for, signed_cmap, strip_negative_zero, vmax
 
@@ -57,7 +57,7 @@ def anim_strided_backward(x_shape, kernel, dy, *, stride=2, dpi: int = 72, inter
     kernel = as_float_array("kernel", kernel, 2)
     dy = as_float_array("dy", dy, 2)
     (h, w), (sh, sw) = as_pair("x_shape", x_shape, 1), as_pair("stride", stride, 1)
-    dpi, interval = check_int("dpi", dpi, 20), check_int("interval", interval, 1)
+    dpi, interval = require_int("dpi", dpi, 20), require_int("interval", interval, 1)
     kh, kw = kernel.shape
     dilated = backward_rules.dilate(dy, (sh, sw))
     inserted = np.ones(dilated.shape, dtype=bool)
@@ -163,8 +163,8 @@ def plot_receptive_growth(stacks, input_size: int = 17, titles=None) -> Figure:
     number of paths from the pixel to the unit (grey: none), and each panel is titled with the
     receptive-field size. Returns a Figure with one row of panels.
     """
-    input_size = check_int("input_size", input_size, 1)
-    prints = [receptive.backward_footprint(input_size, list(layers)) for layers in stacks]
+    input_size = require_int("input_size", input_size, 1)
+    prints = [geometry.backward_footprint(input_size, list(layers)) for layers in stacks]
     titles = titles or [f"{len(layers)} layer{'s' * (len(layers) > 1)}" for layers in stacks]
     cmap = mpl.colormaps[palette.SEQUENTIAL].with_extremes(bad=palette.MUTED)
     with mpl.rc_context(palette.RC):
@@ -173,7 +173,7 @@ def plot_receptive_growth(stacks, input_size: int = 17, titles=None) -> Figure:
         for ax, fp, name in zip(axes, prints, titles, strict=True):
             image = ax.imshow(np.ma.masked_where(fp == 0, fp / fp.max()), cmap=cmap, vmin=0, vmax=1)
             clean_axes(ax, fp.shape if input_size <= 24 else None)
-            size = receptive.footprint_extent(fp)[0]
+            size = geometry.footprint_extent(fp)[0]
             ax.set_title(f"{name}\n{size}×{size} pixels", fontsize=9)
         bar = fig.colorbar(image, ax=list(axes), shrink=0.8)
         bar.set_label("paths to the unit\n(share of the most)")

@@ -18,7 +18,7 @@ import matplotlib as mpl
 import matplotlib.text
 from matplotlib.animation import FuncAnimation
 
-from .._checks import check_int, check_real
+from .._checks import require_int, require_real
 
 _FRAME_RE = re.compile(r'frames\[\d+\] = "data:image/png;base64,')
 _FRAME_DATA_RE = re.compile(r'(frames\[\d+\] = "data:image/png;base64,)([A-Za-z0-9+/=\\\n]*)(")')
@@ -32,7 +32,7 @@ def shrink_png(data: bytes, colors: int = 64) -> bytes:
     """
     from PIL import Image
 
-    colors = check_int("colors", colors, 2)
+    colors = require_int("colors", colors, 2)
     with Image.open(io.BytesIO(data)) as img:
         small = img.convert("RGB").quantize(
             colors=min(colors, 256), method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
@@ -97,10 +97,10 @@ def animation_html(
         raise ValueError(
             f"description must be a sentence of alt text (>= 20 characters), got {description!r}"
         )
-    expected = anim._save_count if n_frames is None else check_int("n_frames", n_frames, 1)
-    embed_limit_mb = check_real("embed_limit_mb", embed_limit_mb, positive=True)
+    expected = anim._save_count if n_frames is None else require_int("n_frames", n_frames, 1)
+    embed_limit_mb = require_real("embed_limit_mb", embed_limit_mb, positive=True)
     if colors is not None:
-        colors = check_int("colors", colors, 2, 256)
+        colors = require_int("colors", colors, 2, 256)
     with mpl.rc_context({"animation.embed_limit": float(embed_limit_mb), "animation.frame_format": "png"}):
         markup = anim.to_jshtml(default_mode="once")
     got = count_embedded_frames(markup)

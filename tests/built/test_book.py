@@ -5,7 +5,7 @@ import re
 import numpy as np
 from bookbuild import toc_files
 
-from lessons_code.gradcheck import REL_ERROR_BOUND
+from lessons_code.checks.tolerances import REL_ERROR_BOUND
 
 
 def test_every_toc_page_was_built(site):

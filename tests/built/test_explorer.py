@@ -1,9 +1,9 @@
 """The backward-pass explorer (book/explorer.md) in a real browser.
 
 * Its JavaScript model (``window.FCConvExplorer``) lists the same settings as the controls allow
-  and as :func:`lessons_code.backward_map.allowed_settings`, with the same reasons for the others.
+  and as :func:`lessons_code.explorer.allowed_settings`, with the same reasons for the others.
 * For EVERY allowed setting and EVERY selection, the model's highlights and numbers equal
-  the ones read off the Jacobian (:mod:`lessons_code.backward_map`, :mod:`lessons_code.matrix_view`).
+  the ones read off the Jacobian (:mod:`lessons_code.explorer`, :mod:`lessons_code.matrix_view`).
 * Clicks, taps and keys drive the page itself on a handful of settings: the drawing follows the model.
 * Keyboard only: Tab reaches the controls and the grids, arrows move, Enter selects.
 * axe-core finds no violation in light and dark mode; cells stay >= 24 px and the page never scrolls
@@ -20,7 +20,7 @@ import pytest
 from bookbuild import ROOT
 from test_browser import DESKTOP, PHONE, Visit
 
-from lessons_code import backward_map as bm
+from lessons_code.pages import explorer
 
 DOC = "book/explorer"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -50,11 +50,11 @@ def open_page(browser, server):
         v.close()
 
 
-def as_js(setting: bm.Setting) -> dict:
+def as_js(setting: explorer.Setting) -> dict:
     return setting._asdict()
 
 
-def set_controls(page, setting: bm.Setting):
+def set_controls(page, setting: explorer.Setting):
     """Choose each control's value through the page's own <select>s, as a reader would.
 
     Only allowed options can be chosen, so go round the controls, each time setting those whose
@@ -77,20 +77,20 @@ def set_controls(page, setting: bm.Setting):
 def test_model_offers_the_settings_values_and_reasons_of_backward_map(open_page):
     page = open_page().page
     js = page.evaluate("FCConvExplorer.settings()")
-    assert [bm.Setting(**c) for c in js] == bm.allowed_settings()
+    assert [explorer.Setting(**c) for c in js] == explorer.allowed_settings()
     values = page.evaluate("FCConvExplorer.values")
     assert (values["X"], values["K"], values["W"], values["DY"]) == tuple(
-        list(v) for v in (bm.X_VALUES, bm.K_VALUES, bm.W_VALUES, bm.DY_VALUES)
+        list(v) for v in (explorer.X_VALUES, explorer.K_VALUES, explorer.W_VALUES, explorer.DY_VALUES)
     )
     controls = page.evaluate("FCConvExplorer.CONTROLS")
     assert controls == {
-        "size": list(bm.SIZES),
-        "kernel": list(bm.KERNELS),
-        "stride": list(bm.STRIDES),
-        "padding": list(bm.PADDINGS),
-        "dilation": list(bm.DILATIONS),
-        "layers": list(bm.LAYERS),
-        "mode": list(bm.MODES),
+        "size": list(explorer.SIZES),
+        "kernel": list(explorer.KERNELS),
+        "stride": list(explorer.STRIDES),
+        "padding": list(explorer.PADDINGS),
+        "dilation": list(explorer.DILATIONS),
+        "layers": list(explorer.LAYERS),
+        "mode": list(explorer.MODES),
     }
     # the page's <select>s offer exactly those values
     for key in KEYS:
@@ -98,23 +98,23 @@ def test_model_offers_the_settings_values_and_reasons_of_backward_map(open_page)
         assert offered == [str(v) for v in controls[key]], key
     # every combination of the controls, allowed or not: the same reason (or none) in both languages
     combos = [
-        bm.Setting(n, k, s, p, d, layers, mode)
-        for mode in bm.MODES
-        for layers in bm.LAYERS
-        for n in bm.SIZES
-        for k in bm.KERNELS
-        for s in bm.STRIDES
-        for p in bm.PADDINGS
-        for d in bm.DILATIONS
+        explorer.Setting(n, k, s, p, d, layers, mode)
+        for mode in explorer.MODES
+        for layers in explorer.LAYERS
+        for n in explorer.SIZES
+        for k in explorer.KERNELS
+        for s in explorer.STRIDES
+        for p in explorer.PADDINGS
+        for d in explorer.DILATIONS
     ]
     reasons = page.evaluate("cs => cs.map(c => FCConvExplorer.disabledReason(c))", [as_js(c) for c in combos])
-    assert reasons == [bm.disabled_reason(c) for c in combos]
+    assert reasons == [explorer.disabled_reason(c) for c in combos]
     assert len(combos) == 3240 and sum(r is None for r in reasons) == 1260
 
 
 def _check_single(setting, d) -> int:
     """Compare one setting's dump with the Jacobian, rebuilt as matrices (one numpy comparison each)."""
-    lm = bm.layer_map(setting)
+    lm = explorer.layer_map(setting)
     where = f"{setting}"
     for key in ("x", "w", "dy", "y", "dx", "dw"):
         assert np.array_equal(np.asarray(d[key], dtype=float), getattr(lm, key)), f"{where}: {key}"
@@ -163,9 +163,9 @@ def _check_single(setting, d) -> int:
 
 def _check_stacked(setting, d, cache) -> int:
     L = setting.layers
-    sizes = bm.layer_sizes(setting)
+    sizes = explorer.layer_sizes(setting)
     assert d["sizes"] == sizes
-    paths = bm.receptive_paths(setting)
+    paths = explorer.receptive_paths(setting)
     assert len(d["back"]) == sizes[L] ** 2 and len(d["forward"]) == sizes[0] ** 2
     for layer in range(L + 1):
         back = np.array([per_layer[layer] for per_layer in d["back"]])
@@ -177,7 +177,7 @@ def _check_stacked(setting, d, cache) -> int:
         else:
             sub = setting._replace(layers=layer)
             if sub not in cache:
-                cache[sub] = bm.receptive_paths(sub)
+                cache[sub] = explorer.receptive_paths(sub)
             want = cache[sub][0]
         assert np.array_equal(forward, want), f"{setting}: units reached on layer {layer}"
     return sizes[L] ** 2 + sizes[0] ** 2
@@ -186,7 +186,7 @@ def _check_stacked(setting, d, cache) -> int:
 def test_model_matches_the_jacobian_for_every_setting_and_selection(open_page):
     """All 1260 settings, every output unit, weight and input pixel of each: no sample."""
     page = open_page().page
-    settings = bm.allowed_settings()
+    settings = explorer.allowed_settings()
     proven = {"settings": 0, "selections": 0}
     cache: dict = {}
     batch = 40
@@ -251,11 +251,11 @@ def _model_sentence(page, kind, i):
 
 
 CLICKED = {
-    "default": bm.Setting(6, 3, 1, 0, 1, 1, "conv"),
-    "stride2-pad1": bm.Setting(7, 3, 2, 1, 1, 1, "conv"),
-    "dilation2-pad2": bm.Setting(9, 2, 1, 2, 2, 1, "conv"),
-    "fc": bm.Setting(4, 2, 2, 0, 1, 1, "fc"),
-    "stacked2": bm.Setting(8, 3, 1, 1, 1, 2, "conv"),
+    "default": explorer.Setting(6, 3, 1, 0, 1, 1, "conv"),
+    "stride2-pad1": explorer.Setting(7, 3, 2, 1, 1, 1, "conv"),
+    "dilation2-pad2": explorer.Setting(9, 2, 1, 2, 2, 1, "conv"),
+    "fc": explorer.Setting(4, 2, 2, 0, 1, 1, "fc"),
+    "stacked2": explorer.Setting(8, 3, 1, 1, 1, 2, "conv"),
 }
 
 
@@ -265,7 +265,7 @@ def test_clicks_drive_the_page(open_page, setting):
     page = v.page
     set_controls(page, setting)
     if setting.layers > 1:
-        paths = bm.receptive_paths(setting)
+        paths = explorer.receptive_paths(setting)
         units = paths[0].shape[0]
         for u in sorted({0, units // 2, units - 1}):
             page.click(f'[data-grid="y"] [data-i="{u}"]')
@@ -277,7 +277,7 @@ def test_clicks_drive_the_page(open_page, setting):
             assert lit["sentence"] == _model_sentence(page, "output", u)
         v.assert_clean(DOC)
         return
-    lm = bm.layer_map(setting)
+    lm = explorer.layer_map(setting)
     M, tie = lm.M, lm.tie
     units, pixels = M.shape
     for u in sorted({0, units // 2, units - 1}):
@@ -314,7 +314,7 @@ def test_clicks_drive_the_page(open_page, setting):
 
 def test_disabled_options_say_why(open_page):
     page = open_page().page
-    set_controls(page, bm.Setting(4, 3, 1, 0, 1, 1, "conv"))
+    set_controls(page, explorer.Setting(4, 3, 1, 0, 1, 1, "conv"))
     disabled = page.eval_on_selector_all("#ex-kernel option:disabled", "os => os.map(o => o.value)")
     assert disabled == ["5"]  # 5x5 on a 4x4 input without padding: empty output
     note = page.inner_text("#ex-unavailable")
@@ -356,7 +356,7 @@ def test_keyboard_only(open_page):
     assert outline >= 2, "the focused cell shows no focus ring"
     page.keyboard.press("Enter")
     lit = _lit(page)
-    readers = np.count_nonzero(bm.layer_map(bm.Setting(5, 3, 1, 0, 1, 1, "conv")).M[:, 7])
+    readers = np.count_nonzero(explorer.layer_map(explorer.Setting(5, 3, 1, 0, 1, 1, "conv")).M[:, 7])
     assert lit["selected"] == ["x:7"] and lit["sentence"].startswith(
         f"x[1,2] is read by {readers} output units"
     )
@@ -408,10 +408,10 @@ def test_axe_finds_no_violation(open_page, dark):
     page = v.page
     assert page.evaluate("document.documentElement.dataset.theme") == ("dark" if dark else "light")
     states = [
-        (bm.Setting(6, 3, 1, 1, 1, 1, "conv"), ("y", 0)),
-        (bm.Setting(6, 3, 1, 1, 1, 1, "conv"), ("w", 4)),
-        (bm.Setting(4, 2, 2, 0, 1, 1, "fc"), ("x", 5)),
-        (bm.Setting(7, 3, 1, 0, 1, 3, "conv"), ("y", 0)),
+        (explorer.Setting(6, 3, 1, 1, 1, 1, "conv"), ("y", 0)),
+        (explorer.Setting(6, 3, 1, 1, 1, 1, "conv"), ("w", 4)),
+        (explorer.Setting(4, 2, 2, 0, 1, 1, "fc"), ("x", 5)),
+        (explorer.Setting(7, 3, 1, 0, 1, 3, "conv"), ("y", 0)),
     ]
     for setting, (grid, i) in states:
         set_controls(page, setting)
@@ -427,7 +427,7 @@ def test_axe_finds_no_violation(open_page, dark):
 def test_phone_touch_cells_and_no_sideways_scroll(open_page):
     v = open_page(viewport=PHONE)
     page = v.page
-    for setting in [bm.Setting(9, 1, 1, 2, 1, 1, "conv"), bm.Setting(9, 1, 1, 2, 1, 3, "conv")]:
+    for setting in [explorer.Setting(9, 1, 1, 2, 1, 1, "conv"), explorer.Setting(9, 1, 1, 2, 1, 3, "conv")]:
         set_controls(page, setting)
         widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{setting}: the page scrolls sideways at 360 px: {widths}"
@@ -441,7 +441,7 @@ def test_phone_touch_cells_and_no_sideways_scroll(open_page):
             """() => [...document.querySelectorAll('[data-explorer] .ex-scroll')]
                 .some(s => s.scrollWidth > s.clientWidth && getComputedStyle(s).overflowX === 'auto')"""
         )
-    set_controls(page, bm.Setting(6, 3, 2, 1, 1, 1, "conv"))
+    set_controls(page, explorer.Setting(6, 3, 2, 1, 1, 1, "conv"))
     page.tap('[data-grid="y"] [data-i="4"]')
     assert _lit(page)["selected"] == ["y:4"]
     page.locator("[data-explorer]").screenshot(path=SHOTS / "explorer-phone.png")

@@ -5,7 +5,8 @@ checkout with its ``notebook`` extra), ``ipykernel`` and ``nbclient``, pinned by
 ``constraints.txt``; ``myst_nb`` is not in it. Each notebook of the build (``_build/notebooks``)
 is executed there with ``nbclient``, its install cell (tag ``fcconv-install``) skipped. Slow (a
 few minutes: the experiments chapter trains its networks): it lives in ``tests/built`` (marker
-``book``), so ``make unit`` skips it and ``make test`` runs it.
+``book``) and is marked ``notebooks``, so that it runs in its own target:
+``pytest tests/built/test_notebooks_run.py -m notebooks``; ``pytest -m "not notebooks"`` leaves it out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import venv
 
 import pytest
 from bookbuild import ROOT
+
+pytestmark = pytest.mark.notebooks
 
 RUNNER = textwrap.dedent(
     """

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lessons_code.checks.tolerances import REL_ERROR_BOUND
 from lessons_code.experiments import digits as data
 from lessons_code.experiments import nets as models
 from lessons_code.experiments.nets import NetSpec
 from lessons_code.experiments.runs import MODEL_SPECS
-from lessons_code.gradcheck import REL_ERROR_BOUND, numerical_gradient, rel_error
+from lessons_code.gradcheck import numerical_gradient, rel_error
 
 SMALL_SPECS = [
     NetSpec("mlp", width=3, image_shape=(4, 4), n_classes=3),
@@ -55,30 +56,14 @@ def test_softmax_cross_entropy_value_and_gradient():
     assert np.isfinite(models.softmax_cross_entropy(np.array([[1e4, 0.0]]), np.array([1]))[0])
 
 
-def test_maxpool_matches_a_loop_and_routes_gradient_to_the_maximum():
-    rng = np.random.default_rng(2)
-    x = rng.standard_normal((2, 3, 4, 6))
-    out, arg = models.maxpool2_forward(x)
-    loop = np.array(
-        [
-            [
-                [[x[n, c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max() for j in range(3)] for i in range(2)]
-                for c in range(3)
-            ]
-            for n in range(2)
-        ]
-    )
-    assert np.array_equal(out, loop)
-    dout = rng.standard_normal(out.shape)
-    dx = models.maxpool2_backward(dout, arg)
-    assert dx.shape == x.shape
-    assert np.count_nonzero(dx) == dout.size  # one pixel per window receives the gradient
-    # the pixel that receives dout[n, c, i, j] holds the maximum of window (i, j)
-    n, c, r, s = np.nonzero(dx)
-    assert np.array_equal(x[n, c, r, s], out[n, c, r // 2, s // 2])
-    assert np.array_equal(dx[n, c, r, s], dout[n, c, r // 2, s // 2])
-    num = numerical_gradient(lambda t: np.sum(models.maxpool2_forward(t)[0] * dout), x)
-    assert rel_error(dx, num) < REL_ERROR_BOUND
+def test_the_training_loop_runs_the_layers_unchecked_cores():
+    # the nets are built from the layers' own cores (imported, not copied), checked once per call
+    from lessons_code import conv_layer, fc, pooling
+
+    assert models.maxpool2_forward_unchecked is pooling.maxpool2_forward_unchecked
+    assert models.relu_backward_unchecked is pooling.relu_backward_unchecked
+    assert models.fc_forward_batch_unchecked is fc.fc_forward_batch_unchecked
+    assert models.conv_forward_unchecked is conv_layer.conv_forward_unchecked
 
 
 def test_adam_update_is_permutation_equivariant():

@@ -63,6 +63,7 @@ def test_permutation_twin_takes_the_original_run_already_trained(digits):
         experiments.permutation_twin(MODEL_SPECS["MLP"], digits, perm, epochs=2, trained=done)
 
 
+@pytest.mark.slow  # trains 5 models x 3 seeds x 2 pixel orders (the experiments page runs the full set)
 def test_run_experiments_trains_every_model_and_seed_on_both_pixel_orders(small_run):
     assert len(small_run.runs) == len(MODEL_SPECS) * 3 * 2
     for name in MODEL_SPECS:
@@ -78,6 +79,7 @@ def test_run_experiments_trains_every_model_and_seed_on_both_pixel_orders(small_
     assert small_run.n_params("CNN") == 8 * 9 + 8 + 8 * 16 * 10 + 10
 
 
+@pytest.mark.slow
 def test_tables_list_every_model(small_run):
     for table in (small_run.accuracy_table(), small_run.permutation_table(), small_run.translation_table()):
         lines = table.splitlines()
@@ -104,6 +106,7 @@ def test_steps_per_epoch_and_checkpoints_come_from_the_split_size(digits):
         Config().steps_per_epoch(0)
 
 
+@pytest.mark.slow
 def test_chapter_results_hold_the_runs_twins_and_spreads(small_results, digits):
     res = small_results
     spe = -(-len(digits.y_train) // 64)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lessons_code import backward_rules, receptive
+from lessons_code import backward_rules, geometry
 from lessons_code.pictures import layer_figures, player
 
 pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering anything")
@@ -44,5 +44,5 @@ def test_static_figures_draw_the_data():
     stacks = [[(3, 1, 1)], [(3, 1, 1)] * 3]
     fig = layer_figures.plot_receptive_growth(stacks, 11)
     assert [ax.get_title().split("\n")[1] for ax in fig.axes[:2]] == ["3×3 pixels", "7×7 pixels"]
-    fp = receptive.backward_footprint(11, stacks[1])
+    fp = geometry.backward_footprint(11, stacks[1])
     assert np.array_equal(~np.ma.getmaskarray(fig.axes[1].images[0].get_array()), fp != 0)

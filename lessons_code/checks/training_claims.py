@@ -1,10 +1,10 @@
 """Named checks of the training claims the pages state (parameters and experiments chapters).
 
 Each ``check_*`` function takes the study the prose describes, returns the numbers the page
-quotes when the claim holds, and raises :class:`lessons_code.claims.ClaimError` when it does not.
+quotes when the claim holds, and raises :class:`lessons_code.checks.verdict.ClaimError` when it does not.
 Claims about training are made over every seed of the study: "on every seed" means every seed,
-and "at every checkpoint" is never said unless it holds on every seed. ``tests/experiments/
-test_experiment_claims.py`` feeds each check a false version of its claim and sees it fail.
+and "at every checkpoint" is never said unless it holds on every seed. ``tests/checks/
+test_training_claims.py`` feeds each check a false version of its claim and sees it fail.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ import itertools
 
 import numpy as np
 
-from ..claims import ClaimError, Interval, mean_interval
-
-
-def _require(ok, claim: str, detail: str) -> None:
-    if not bool(ok):
-        raise ClaimError(f"claim does not hold: {claim} ({detail})")
+from .stats import Interval, mean_interval
+from .tolerances import ROUNDING_BOUND
+from .verdict import require
 
 
 def on_every_seed(smaller, larger) -> bool:
@@ -53,32 +50,32 @@ def check_underdetermination(study, n_few: int = 50, n_many: int = 200) -> dict[
     }
     expected = study.expected_underdetermined(n_few)
     iv = out["fc_clean"]
-    _require(
+    require(
         n_few < study.n_pixels < n_many,
         "the sizes bracket the number of weights",
         f"{n_few}, {study.n_pixels}, {n_many}",
     )
-    _require(
+    require(
         iv.mean > 10 * out["conv_noisy"].mean,
         "without noise the FC error is still large",
         f"{iv.mean:.2f} against {out['conv_noisy'].mean:.2f}",
     )
-    _require(
+    require(
         iv.low <= expected <= iv.high or abs(iv.mean - expected) < 0.2 * expected,
         "the noise-free FC error is the under-determination estimate",
         f"{iv.text()} against {expected:.1f}",
     )
-    _require(
+    require(
         abs(out["noise_adds"].mean) < 0.05 * iv.mean,
         "noise adds little",
         f"{out['noise_adds'].text()} on {iv.mean:.1f}",
     )
-    _require(
-        np.all(t[("FC", n_many, 0.0)] < 1e-12),
+    require(
+        np.all(t[("FC", n_many, 0.0)] < ROUNDING_BOUND),
         "with more examples than weights the noise-free fit is exact",
         f"{t[('FC', n_many, 0.0)].max():.1e}",
     )
-    _require(
+    require(
         on_every_seed(t[("conv", n_many, 1.0)], t[("FC", n_many, 1.0)]),
         "with noise the FC student's test error exceeds the conv student's on every seed",
         f"{t[('FC', n_many, 1.0)]} vs {t[('conv', n_many, 1.0)]}",
@@ -100,12 +97,12 @@ def check_noise_is_dimension(study) -> dict:
     out = {k: mean_interval(a) for k, a in v.items()}
     fc = [out[("FC", s, "relative_noise")].mean for s in study.sides]
     cv = [out[("conv", s, "relative_noise")].mean for s in study.sides]
-    _require(
+    require(
         all(a < b for a, b in itertools.pairwise(fc)),
         "the FC student's noise grows with the image",
         f"{np.round(fc, 2)}",
     )
-    _require(
+    require(
         fc[-1] > 2 * fc[0] and cv[-1] < 1.5 * cv[0],
         "from the smallest to the largest image the FC noise more than doubles, the conv noise does not "
         "grow by half",
@@ -113,7 +110,7 @@ def check_noise_is_dimension(study) -> dict:
     )
     for s in study.sides:
         a_fc, a_cv = out[("FC", s, "along")].mean, out[("conv", s, "along")].mean
-        _require(
+        require(
             a_cv >= 0.9 * a_fc,
             f"along the gradient the conv student is not steadier ({s}×{s})",
             f"conv {a_cv:.2f}, FC {a_fc:.2f}",
@@ -144,36 +141,36 @@ def check_spread_claims(study, first: dict, early: int = 1) -> dict:
     "along"): [Interval per checkpoint]}``."""
     rel, alo = study.relative, study.along
     mlp, cnn = ("MLP", first["MLP"]), ("CNN", first["CNN"])
-    _require(
+    require(
         on_every_seed(rel[cnn][:, early], rel[mlp][:, early]),
         "after one epoch the CNN's first layer is steadier than the MLP's on every seed",
         f"{rel[cnn][:, early].round(2)} vs {rel[mlp][:, early].round(2)}",
     )
-    _require(
+    require(
         on_every_seed(alo[cnn][:, early], alo[mlp][:, early]),
         "... also along the full gradient",
         f"{alo[cnn][:, early].round(2)} vs {alo[mlp][:, early].round(2)}",
     )
-    _require(
+    require(
         not on_every_seed(rel[cnn], rel[mlp]),
         "the CNN's first layer is not steadier at every checkpoint on every seed",
         "it is: the page may say more",
     )
     k1, w2 = alo[("1×1-conv MLP", "K1")][:, early:], alo[("1×1-conv MLP", "W2")][:, early:]
-    _require(
+    require(
         np.all(k1.mean(axis=0) < w2.mean(axis=0)),
         "from one epoch on, along the gradient, the 1×1 "
         "kernel is on average steadier than the FC layer after it",
         f"{k1.mean(axis=0).round(3)} vs {w2.mean(axis=0).round(3)}",
     )
     ratio = rel[("MLP", "W1")] / rel[("MLP", "W2")]
-    _require(
+    require(
         np.all(np.abs(ratio - 1) < 0.25),
         "the MLP's two layers are about as steady",
         f"ratios {ratio.round(2)}",
     )
     for key, r in rel.items():
-        _require(
+        require(
             on_every_seed(r[:, early], r[:, -1]),
             f"{key} spread grows from one epoch to the end",
             f"{r[:, early].round(2)} -> {r[:, -1].round(2)}",
@@ -188,7 +185,7 @@ def check_spread_claims(study, first: dict, early: int = 1) -> dict:
 def check_smooth_kernel_gradient(correlation: float, threshold: float = 0.4) -> float:
     """Claim ("smooth updates"): horizontally adjacent entries of a kernel gradient on the digits
     move together, with a correlation above ``threshold``. Returns the correlation."""
-    _require(
+    require(
         correlation > threshold,
         "neighbouring kernel-gradient entries move together",
         f"correlation {correlation:.2f}, needs > {threshold}",
@@ -206,10 +203,10 @@ def check_accuracy_claims(acc: dict, n_params: dict) -> dict[str, Interval]:
     acc: ``{model: (n_seeds,) test accuracies}``; n_params: ``{model: count}``. Returns intervals."""
     out = {name: mean_interval(a) for name, a in acc.items()}
     for name, iv in out.items():
-        _require(iv.mean > 0.95, f"{name} is far above chance", f"{iv.text('.1f', 100)} %")
+        require(iv.mean > 0.95, f"{name} is far above chance", f"{iv.text('.1f', 100)} %")
     gap = out["CNN"].mean - out["MLP"].mean
-    _require(abs(gap) < 0.02, "the CNN matches the MLP within two points", f"{100 * gap:+.1f} points")
-    _require(
+    require(abs(gap) < 0.02, "the CNN matches the MLP within two points", f"{100 * gap:+.1f} points")
+    require(
         n_params["CNN"] < min(v for k, v in n_params.items() if k != "CNN"),
         "the CNN has the fewest parameters",
         f"{n_params}",
@@ -226,12 +223,12 @@ def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interv
     change intervals."""
     out = {name: mean_interval(permuted[name] - original[name]) for name in original}
     for name in ("MLP", "1×1-conv MLP"):
-        _require(
+        require(
             abs(out[name].mean) < 0.01,
             f"{name} is unchanged by the permutation",
             f"{out[name].text('.1f', 100)} points",
         )
-    _require(out["CNN"].high < 0, "the CNN loses accuracy", f"{out['CNN'].text('.1f', 100)} points")
+    require(out["CNN"].high < 0, "the CNN loses accuracy", f"{out['CNN'].text('.1f', 100)} points")
     return out
 
 
@@ -244,14 +241,14 @@ def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
     change = {name: shifted[name] - clean[name] for name in clean}
     out = {name: mean_interval(c) for name, c in change.items()}
     for name, iv in out.items():
-        _require(
+        require(
             iv.mean < -0.2,
             f"a one-pixel shift costs {name} more than 20 points",
             f"{iv.text('.1f', 100)} points",
         )
     for name in change:
         if name != "CNN":
-            _require(
+            require(
                 on_every_seed(change[name], change["CNN"]),
                 f"the CNN loses less than {name} on every seed",
                 f"{change['CNN'].round(3)} vs {change[name].round(3)}",
@@ -267,7 +264,7 @@ def check_norms_shrink(norms_by_seed, steps_per_epoch: int, factor: float = 2.0)
     ratios first / last."""
     n = np.asarray(norms_by_seed, dtype=np.float64)
     ratio = n[:, :steps_per_epoch].mean(axis=1) / n[:, -steps_per_epoch:].mean(axis=1)
-    _require(
+    require(
         ratio.mean() > factor,
         f"gradient norms shrink more than {factor:g}x, on average over seeds",
         f"ratios {ratio.round(1)}",

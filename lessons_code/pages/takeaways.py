@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import backward_rules, conv, conv_layer, fc, geometry, matrix_view, param_counts
-from ._checks import check_seed
-from .claims import mean_interval
-from .experiments import digits, gradient_study, linear_students
-from .tables import markdown_table
+from .. import backward_rules, conv, conv_layer, fc, geometry, matrix_view, param_counts
+from .._checks import require_seed
+from ..checks.stats import mean_interval
+from ..experiments import digits, gradient_study, linear_students
+from ..tables import markdown_table
 
 #: A MyST cross-reference role: ``{eq}`label```, ``{ref}`label``` or ``{numref}`label```.
 ROLE = re.compile(r"\{(eq|ref|numref)\}`([^`]+)`")
@@ -30,7 +30,7 @@ class Takeaway(NamedTuple):
 
 def compute_evidence(seed: int = 18) -> dict:
     """Every number the takeaways quote, recomputed from ``lessons_code`` (deterministic in ``seed``)."""
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = np.random.default_rng(require_seed("seed", seed))
     h = w = 6
     img = rng.standard_normal((h, w))
     W = rng.standard_normal((16, h * w))

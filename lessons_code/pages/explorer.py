@@ -27,8 +27,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import fc, matrix_view
-from .conv_layer import conv_backward, conv_forward, output_size
+from .. import fc, matrix_view
+from ..checks.verdict import require
+from ..conv_layer import conv_backward, conv_forward, output_size
 
 #: The values each control of the explorer offers.
 SIZES = (4, 5, 6, 7, 8, 9)
@@ -71,9 +72,9 @@ def cycled(values, shape) -> np.ndarray:
     return values[np.arange(n, dtype=np.intp) % values.size].reshape(shape)
 
 
-def _check_setting(setting) -> Setting:
+def _require_setting(setting) -> Setting:
     if not isinstance(setting, Setting):
-        raise TypeError(f"setting must be a backward_map.Setting, got {type(setting).__name__}")
+        raise TypeError(f"setting must be an explorer.Setting, got {type(setting).__name__}")
     for name, allowed in (
         ("size", SIZES),
         ("kernel", KERNELS),
@@ -93,7 +94,7 @@ def layer_sizes(setting: Setting) -> list[int]:
 
     Raises ``ValueError`` (with the reason the explorer shows) when some layer's output is empty.
     """
-    s = _check_setting(setting)
+    s = _require_setting(setting)
     sizes = [s.size]
     for _ in range(s.layers if s.mode == "conv" else 1):
         sizes.append(output_size(sizes[-1], s.kernel, s.stride, s.padding, s.dilation))
@@ -106,7 +107,7 @@ def disabled_reason(setting: Setting) -> str | None:
     A convolution is disabled when some layer's output would be empty; FC mode when the input
     is larger than 5x5, layers are stacked, or the convolution would have more than 9 units.
     """
-    s = _check_setting(setting)
+    s = _require_setting(setting)
     n = s.size
     span = s.dilation * (s.kernel - 1) + 1
     for layer in range(s.layers if s.mode == "conv" else 1):
@@ -167,7 +168,7 @@ def layer_map(setting: Setting) -> LayerMap:
     so the matrix view and the layer are checked against each other by :func:`check_layer_map`.
     FC: ``W`` has the convolution's number of units; ``y``, ``dx``, ``dW`` from :mod:`lessons_code.fc`.
     """
-    s = _check_setting(setting)
+    s = _require_setting(setting)
     if disabled_reason(s) is not None:
         raise ValueError(f"the explorer does not allow {s}: {disabled_reason(s)}")
     n, m = layer_sizes(s)[:2]
@@ -190,7 +191,7 @@ def layer_map(setting: Setting) -> LayerMap:
 
 
 def check_layer_map(lm: LayerMap) -> None:
-    """Raise ``AssertionError`` unless the layer's numbers agree with its Jacobian.
+    """Claim: the layer's numbers agree with its Jacobian (else it raises ``ClaimError``).
 
     ``y == M @ x``, ``dx == M.T @ dy``, ``dw[t]`` is the sum of the products ``x[j] * dy[u]`` over the
     cells tied to ``t``, and ``M`` holds ``w[tie]`` exactly where ``tie >= 0``. All values are small
@@ -198,13 +199,15 @@ def check_layer_map(lm: LayerMap) -> None:
     """
     if not isinstance(lm, LayerMap):
         raise TypeError(f"lm must be a LayerMap, got {type(lm).__name__}")
-    assert np.array_equal(lm.y, lm.M @ lm.x), "y != M @ x"
-    assert np.array_equal(lm.dx, lm.M.T @ lm.dy), "dx != M.T @ dy"
+    require(np.array_equal(lm.y, lm.M @ lm.x), "y = M x", "y != M @ x")
+    require(np.array_equal(lm.dx, lm.M.T @ lm.dy), "dx = Mᵀ dy", "dx != M.T @ dy")
     tied = lm.tie >= 0
-    assert np.array_equal(lm.M, np.where(tied, lm.w[np.maximum(lm.tie, 0)], 0.0)), "M != w[tie]"
+    require(
+        np.array_equal(lm.M, np.where(tied, lm.w[np.maximum(lm.tie, 0)], 0.0)), "M = w[tie]", "M != w[tie]"
+    )
     products = np.outer(lm.dy, lm.x)
     sums = np.bincount(lm.tie[tied], weights=products[tied], minlength=lm.w.size)
-    assert np.array_equal(lm.dw, sums), "dw[t] != sum of x[j] * dy[u] over the cells tied to t"
+    require(np.array_equal(lm.dw, sums), "dw[t] = Σ x[j] dy[u] over the cells tied to t", "dw differs")
 
 
 def receptive_paths(setting: Setting) -> list[np.ndarray]:
@@ -216,7 +219,7 @@ def receptive_paths(setting: Setting) -> list[np.ndarray]:
     ``u``. Non-zero entries are the receptive field; in particular row ``u`` of entry 0 is the
     non-zero pattern of the stack's Jacobian ``dy_u / dx`` for kernels of one sign.
     """
-    s = _check_setting(setting)
+    s = _require_setting(setting)
     if s.mode != "conv":
         raise ValueError(f"receptive_paths needs mode 'conv', got {s.mode!r}")
     sizes = layer_sizes(s)

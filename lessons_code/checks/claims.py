@@ -1,13 +1,13 @@
 """Named checks of the claims the lesson pages state, so each check can be seen to fail.
 
 Every ``check_*`` function takes the quantity the prose names, returns the numbers the page
-prints when the claim holds, and raises :class:`ClaimError` (an ``AssertionError``) naming the
-claim and the numbers when it does not. ``tests/test_claims.py`` feeds each one a false version
-of its claim (a flipped gradient, another image, a wrong count, a constant) and sees it fail.
+prints when the claim holds, and raises :class:`~lessons_code.checks.verdict.ClaimError` (an
+``AssertionError``) naming the claim and the numbers when it does not.
+``tests/checks/test_claims.py`` feeds each one a false version of its claim (a flipped gradient,
+another image, a wrong count, a constant) and sees it fail.
 
 The training claims (experiments, least-squares students) are checked in
-:mod:`lessons_code.experiments.claims`; :func:`mean_interval` (Student-t 95 % interval) lives
-here so both parts quote intervals the same way.
+:mod:`lessons_code.checks.training_claims`.
 """
 
 from __future__ import annotations
@@ -17,89 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import conv
-from ._checks import as_float_array, check_int
-from .gradcheck import REL_ERROR_BOUND, rel_error
-
-#: A wrong gradient formula gives a relative error of order 1; this is the line the book draws.
-WRONG_FORMULA_ERROR = 1e-2
-
-
-class ClaimError(AssertionError):
-    """A claim a page makes does not hold for the numbers it was given."""
-
-
-def _require(ok, claim: str, detail: str) -> None:
-    if not bool(ok):
-        raise ClaimError(f"claim does not hold: {claim} ({detail})")
-
-
-# --- intervals -----------------------------------------------------------------------------
-
-
-def _t_cdf(t: float, df: int) -> float:
-    """Student-t CDF by Simpson's rule on the density (exact enough for quantiles to 1e-10)."""
-    if t == 0:
-        return 0.5
-    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-
-    def pdf(u):
-        return math.exp(log_c - (df + 1) / 2 * math.log1p(u * u / df))
-
-    n = 400  # even
-    a, b = 0.0, abs(t)
-    h = (b - a) / n
-    s = pdf(a) + pdf(b) + sum((4 if k % 2 else 2) * pdf(a + k * h) for k in range(1, n))
-    half = s * h / 3
-    return 0.5 + half if t > 0 else 0.5 - half
-
-
-def t_quantile(p: float, df: int) -> float:
-    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (``t_quantile(0.975, 4)`` = 2.776)."""
-    df = check_int("df", df, 1)
-    if not 0 < p < 1:
-        raise ValueError(f"p must be strictly between 0 and 1, got {p}")
-    if p == 0.5:
-        return 0.0
-    lo, hi = 0.0, 1.0
-    target = max(p, 1 - p)
-    while _t_cdf(hi, df) < target:
-        hi *= 2
-    for _ in range(45):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if _t_cdf(mid, df) < target else (lo, mid)
-    q = (lo + hi) / 2
-    return q if p > 0.5 else -q
-
-
-class Interval(NamedTuple):
-    """Mean of ``n`` values and its two-sided Student-t confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    @property
-    def half_width(self) -> float:
-        return (self.high - self.low) / 2
-
-    def text(self, fmt: str = ".2f", scale: float = 1.0) -> str:
-        """``'0.53 ± 0.04'``: the mean and the half-width of the interval."""
-        return f"{scale * self.mean:{fmt}} ± {scale * self.half_width:{fmt}}"
-
-
-def mean_interval(values, level: float = 0.95) -> Interval:
-    """Mean of ``values`` (1-D, at least 2) with its Student-t interval at ``level`` (default 95 %)."""
-    v = as_float_array("values", values, 1)
-    if v.size < 2:
-        raise ValueError(f"values must hold at least 2 numbers for an interval, got {v.size}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1, got {level}")
-    m = float(v.mean())
-    half = t_quantile(0.5 + level / 2, v.size - 1) * float(v.std(ddof=1)) / math.sqrt(v.size)
-    return Interval(m, m - half, m + half, int(v.size))
-
+from .. import conv
+from .._checks import as_float_array, require_int
+from ..gradcheck import rel_error
+from .tolerances import REL_ERROR_BOUND, ROUNDING_BOUND, WRONG_FORMULA_ERROR
+from .verdict import require
 
 # --- gradients chapter ---------------------------------------------------------------------
 
@@ -108,7 +30,7 @@ def check_rank_one(dW) -> int:
     """Claim: a single example's FC weight gradient ``dW = dy xᵀ`` has rank one. Returns the rank."""
     dW = as_float_array("dW", dW, 2)
     rank = int(np.linalg.matrix_rank(dW))
-    _require(rank == 1, "the FC weight gradient of one example has rank 1", f"rank {rank}")
+    require(rank == 1, "the FC weight gradient of one example has rank 1", f"rank {rank}")
     return rank
 
 
@@ -123,24 +45,28 @@ def check_kernel_grad_is_window_sum(img, dy, dK) -> float:
     if dK.shape != windows.shape:
         raise ValueError(f"dK must have shape {windows.shape} for these img and dy, got {dK.shape}")
     err = float(np.abs(dK - windows).max())
-    _require(
-        err < 1e-12 * max(1.0, float(np.abs(windows).max())), "dK = sum of dy[i, j] · window", f"{err:.1e}"
+    require(
+        err < ROUNDING_BOUND * max(1.0, float(np.abs(windows).max())),
+        "dK = sum of dy[i, j] · window",
+        f"{err:.1e}",
     )
     return err
 
 
-class FlipCheck(NamedTuple):
+class FlipErrors(NamedTuple):
+    """The two relative errors :func:`check_no_flip` measures."""
+
     correct: float  # relative error of dK against the numerical gradient
     flipped: float  # relative error of dK rotated by 180 degrees
 
 
-def check_no_flip(dK, numeric) -> FlipCheck:
+def check_no_flip(dK, numeric) -> FlipErrors:
     """Claim: the kernel gradient has no flip. ``dK`` agrees with the centred-difference gradient
     ``numeric`` to rounding, and the 180°-rotated ``dK`` is off by order one."""
     dK, numeric = as_float_array("dK", dK, 2), as_float_array("numeric", numeric, 2)
-    out = FlipCheck(rel_error(dK, numeric), rel_error(dK[::-1, ::-1], numeric))
-    _require(out.correct < REL_ERROR_BOUND, "dK matches finite differences", f"{out.correct:.1e}")
-    _require(out.flipped > WRONG_FORMULA_ERROR, "the flipped dK does not", f"{out.flipped:.1e}")
+    out = FlipErrors(rel_error(dK, numeric), rel_error(dK[::-1, ::-1], numeric))
+    require(out.correct < REL_ERROR_BOUND, "dK matches finite differences", f"{out.correct:.1e}")
+    require(out.flipped > WRONG_FORMULA_ERROR, "the flipped dK does not", f"{out.flipped:.1e}")
     return out
 
 
@@ -155,8 +81,8 @@ def check_receptive_fields(fc_mask, conv_mask, window) -> tuple[int, int]:
     r, c, kh, kw = window
     expected = np.zeros_like(conv_mask)
     expected[r : r + kh, c : c + kw] = True
-    _require(fc_mask.all(), "an FC unit reads every pixel", f"{fc_mask.sum()} of {fc_mask.size}")
-    _require(
+    require(fc_mask.all(), "an FC unit reads every pixel", f"{fc_mask.sum()} of {fc_mask.size}")
+    require(
         np.array_equal(conv_mask, expected),
         f"the conv unit reads the {kh}×{kw} window at ({r}, {c})",
         f"{conv_mask.sum()} pixels, window match {bool((conv_mask == expected).all())}",
@@ -167,14 +93,12 @@ def check_receptive_fields(fc_mask, conv_mask, window) -> tuple[int, int]:
 def check_equivariance(report) -> tuple[float, float]:
     """Claim (eq. equivariance): conv(shift x) = shift(conv x) exactly away from the border, while
     the FC output changes (by more than 1). ``report`` is a :class:`lessons_code.geometry.ShiftReport`."""
-    _require(
+    require(
         report.conv_interior == 0.0,
         "conv commutes with the shift, exactly",
         f"difference {report.conv_interior:.1e}",
     )
-    _require(
-        report.fc_change > 1.0, "the FC output changes under the shift", f"change {report.fc_change:.2f}"
-    )
+    require(report.fc_change > 1.0, "the FC output changes under the shift", f"change {report.fc_change:.2f}")
     return report.conv_interior, report.fc_change
 
 
@@ -195,7 +119,7 @@ def rms_ratio_draws(
 ) -> np.ndarray:
     """:func:`rms_ratio_dK_dW` for ``n_draws`` independent standard-normal ``x`` and ``dy``
     (all draws at once: ``dK[n, p, q] = sum_ij dy[n, i, j] x[n, i+p, j+q]``)."""
-    n_draws = check_int("n_draws", n_draws, 1)
+    n_draws = require_int("n_draws", n_draws, 1)
     rng = np.random.default_rng(seed)
     kh, kw = kernel_shape
     oh, ow = conv.output_shape(input_shape, kernel_shape)
@@ -218,12 +142,12 @@ def check_random_walk_growth(ratios, n_terms: int) -> float:
     ratios: RMS |dK| / RMS |dW| over many random draws (:func:`rms_ratio_draws`). The median must
     lie within 25 % of ``sqrt(n_terms)``. Returns the median."""
     r = as_float_array("ratios", ratios, 1)
-    n_terms = check_int("n_terms", n_terms, 2)
+    n_terms = require_int("n_terms", n_terms, 2)
     if r.size < 10:
         raise ValueError(f"ratios must hold at least 10 draws, got {r.size}")
     med = float(np.median(r))
     root = math.sqrt(n_terms)
-    _require(
+    require(
         0.75 * root < med < 1.25 * root,
         f"a typical dK entry is about sqrt({n_terms}) = {root:.1f} times a typical dW entry",
         f"median ratio {med:.2f}",
@@ -236,6 +160,6 @@ def check_frames_add_up(frames, dK, dW) -> float:
     after the last frame is ``dK``, and the FC rows written one per frame make ``dW``."""
     last = frames[-1]
     err = float(np.abs(last.conv_dK_sum - dK).max())
-    _require(err < 1e-12, "the frames' kernel contributions add up to dK", f"{err:.1e}")
-    _require(np.array_equal(last.fc_dW_sum, dW), "the frames' FC rows make dW", "rows differ")
+    require(err < ROUNDING_BOUND, "the frames' kernel contributions add up to dK", f"{err:.1e}")
+    require(np.array_equal(last.fc_dW_sum, dW), "the frames' FC rows make dW", "rows differ")
     return err

@@ -5,23 +5,29 @@ import itertools
 import numpy as np
 import pytest
 
-from lessons_code import backward_map as bm
 from lessons_code import conv
 from lessons_code.conv_layer import output_size
+from lessons_code.pages import explorer
 
 
 def test_cycled_repeats_values_in_reading_order():
-    assert np.array_equal(bm.cycled((1, 2, 3), (2, 2)), [[1, 2], [3, 1]])
-    assert bm.cycled((1,), (3,)).dtype == np.float64
+    assert np.array_equal(explorer.cycled((1, 2, 3), (2, 2)), [[1, 2], [3, 1]])
+    assert explorer.cycled((1,), (3,)).dtype == np.float64
     with pytest.raises(ValueError, match="non-empty 1-D"):
-        bm.cycled((), (2,))
+        explorer.cycled((), (2,))
 
 
 def test_allowed_settings_match_an_independent_count():
     # every combination of the controls, kept when each layer's output is non-empty (output_size)
     expected = 0
     for mode, layers, n, k, s, p, d in itertools.product(
-        bm.MODES, bm.LAYERS, bm.SIZES, bm.KERNELS, bm.STRIDES, bm.PADDINGS, bm.DILATIONS
+        explorer.MODES,
+        explorer.LAYERS,
+        explorer.SIZES,
+        explorer.KERNELS,
+        explorer.STRIDES,
+        explorer.PADDINGS,
+        explorer.DILATIONS,
     ):
         size = n
         try:
@@ -32,36 +38,36 @@ def test_allowed_settings_match_an_independent_count():
         if mode == "fc" and (n > 5 or layers > 1 or size * size > 9):
             continue
         expected += 1
-    settings = bm.allowed_settings()
+    settings = explorer.allowed_settings()
     assert len(settings) == expected == 1260
     assert len(set(settings)) == len(settings)
     assert sum(s.mode == "fc" for s in settings) == 108
 
 
 def test_disabled_reasons_name_the_problem():
-    assert "spans 9 pixels" in bm.disabled_reason(bm.Setting(4, 5, 1, 0, 2, 1, "conv"))
-    assert "layer 1's output" in bm.disabled_reason(bm.Setting(6, 5, 1, 0, 1, 2, "conv"))
-    assert "at most 5x5" in bm.disabled_reason(bm.Setting(6, 1, 3, 0, 1, 1, "fc"))
-    assert "at most 9 output units, these settings give 16" in bm.disabled_reason(
-        bm.Setting(5, 2, 1, 0, 1, 1, "fc")
+    assert "spans 9 pixels" in explorer.disabled_reason(explorer.Setting(4, 5, 1, 0, 2, 1, "conv"))
+    assert "layer 1's output" in explorer.disabled_reason(explorer.Setting(6, 5, 1, 0, 1, 2, "conv"))
+    assert "at most 5x5" in explorer.disabled_reason(explorer.Setting(6, 1, 3, 0, 1, 1, "fc"))
+    assert "at most 9 output units, these settings give 16" in explorer.disabled_reason(
+        explorer.Setting(5, 2, 1, 0, 1, 1, "fc")
     )
-    assert "one layer" in bm.disabled_reason(bm.Setting(4, 3, 1, 0, 1, 2, "fc"))
-    assert bm.disabled_reason(bm.Setting(6, 3, 1, 0, 1, 1, "conv")) is None
+    assert "one layer" in explorer.disabled_reason(explorer.Setting(4, 3, 1, 0, 1, 2, "fc"))
+    assert explorer.disabled_reason(explorer.Setting(6, 3, 1, 0, 1, 1, "conv")) is None
 
 
 def test_bad_settings_are_refused():
     with pytest.raises(TypeError, match="Setting"):
-        bm.layer_map((6, 3, 1, 0, 1, 1, "conv"))
+        explorer.layer_map((6, 3, 1, 0, 1, 1, "conv"))
     with pytest.raises(ValueError, match="kernel must be one of"):
-        bm.layer_map(bm.Setting(6, 7, 1, 0, 1, 1, "conv"))
+        explorer.layer_map(explorer.Setting(6, 7, 1, 0, 1, 1, "conv"))
     with pytest.raises(ValueError, match="does not allow"):
-        bm.layer_map(bm.Setting(4, 5, 1, 0, 2, 1, "conv"))
+        explorer.layer_map(explorer.Setting(4, 5, 1, 0, 2, 1, "conv"))
     with pytest.raises(ValueError, match="mode 'conv'"):
-        bm.receptive_paths(bm.Setting(4, 3, 1, 0, 1, 1, "fc"))
+        explorer.receptive_paths(explorer.Setting(4, 3, 1, 0, 1, 1, "fc"))
 
 
 def test_hand_example_matches_the_single_channel_loop_convolution():
-    lm = bm.layer_map(bm.Setting(4, 3, 1, 0, 1, 1, "conv"))
+    lm = explorer.layer_map(explorer.Setting(4, 3, 1, 0, 1, 1, "conv"))
     x = np.array([[1, 2, 0, -1], [3, -2, 1, -1], [2, 1, 2, 0], [-1, 3, -2, 1]], dtype=float)
     K = np.array([[1, -1, 2], [1, -2, 3], [-1, 1, -1]], dtype=float)
     assert np.array_equal(lm.x, x.ravel()) and np.array_equal(lm.w, K.ravel())
@@ -72,18 +78,18 @@ def test_hand_example_matches_the_single_channel_loop_convolution():
     assert lm.dw[0] == 3
 
 
-@pytest.mark.parametrize("setting", [s for s in bm.allowed_settings() if s.layers == 1])
+@pytest.mark.parametrize("setting", [s for s in explorer.allowed_settings() if s.layers == 1])
 def test_every_single_layer_setting_agrees_with_its_jacobian(setting):
-    lm = bm.layer_map(setting)
-    bm.check_layer_map(lm)
-    assert set(np.unique(lm.x)) <= set(bm.X_VALUES) and 0 not in lm.w  # no zero weight hides a cell
+    lm = explorer.layer_map(setting)
+    explorer.check_layer_map(lm)
+    assert set(np.unique(lm.x)) <= set(explorer.X_VALUES) and 0 not in lm.w  # no zero weight hides a cell
     if setting.mode == "fc":
-        assert lm.M.shape[0] <= bm.FC_MAX_UNITS and lm.x.size <= 25
+        assert lm.M.shape[0] <= explorer.FC_MAX_UNITS and lm.x.size <= 25
 
 
 def test_check_layer_map_fails_on_false_versions():
-    lm = bm.layer_map(bm.Setting(5, 3, 2, 1, 1, 1, "conv"))
-    bm.check_layer_map(lm)
+    lm = explorer.layer_map(explorer.Setting(5, 3, 2, 1, 1, 1, "conv"))
+    explorer.check_layer_map(lm)
     bad_dx = lm.dx.copy()
     bad_dx[0] += 1
     bad_tie = lm.tie.copy()
@@ -97,16 +103,16 @@ def test_check_layer_map_fails_on_false_versions():
         (lm._replace(y=lm.y + 1), "y != M"),
     ]:
         with pytest.raises(AssertionError, match=message):
-            bm.check_layer_map(bad)
+            explorer.check_layer_map(bad)
     with pytest.raises(TypeError, match="LayerMap"):
-        bm.check_layer_map(tuple(lm))
+        explorer.check_layer_map(tuple(lm))
 
 
 def test_receptive_field_of_stacked_stride_one_layers():
     # L layers of k x k, stride 1, no padding: a unit sees 1 + L(k - 1) pixels per side,
     # and the path counts are the L-fold convolution of a k x k box of ones
     for layers, k, d in [(2, 3, 1), (3, 3, 1), (2, 2, 2), (3, 2, 1)]:
-        paths = bm.receptive_paths(bm.Setting(9, k, 1, 0, d, layers, "conv"))
+        paths = explorer.receptive_paths(explorer.Setting(9, k, 1, 0, d, layers, "conv"))
         assert len(paths) == layers
         side = 1 + layers * (k - 1) * d
         field = paths[0][0].reshape(9, 9)
@@ -119,11 +125,11 @@ def test_receptive_field_of_stacked_stride_one_layers():
 
 
 def test_receptive_paths_last_entry_is_the_last_layer_pattern():
-    s = bm.Setting(7, 3, 2, 1, 1, 2, "conv")
-    paths = bm.receptive_paths(s)
-    sizes = bm.layer_sizes(s)
+    s = explorer.Setting(7, 3, 2, 1, 1, 2, "conv")
+    paths = explorer.receptive_paths(s)
+    sizes = explorer.layer_sizes(s)
     assert sizes == [7, 4, 2]
     assert [p.shape for p in paths] == [(4, 49), (4, 16)]
     assert set(np.unique(paths[1])) == {0, 1}  # one layer: each cell is read at most once per unit
-    one = bm.layer_map(bm.Setting(4, 3, 2, 1, 1, 1, "conv"))
+    one = explorer.layer_map(explorer.Setting(4, 3, 2, 1, 1, 1, "conv"))
     assert np.array_equal(paths[1], (one.M != 0).astype(int))

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lessons_code.claims import ClaimError
-from lessons_code.experiments import claims
+from lessons_code.checks import training_claims
+from lessons_code.checks.verdict import ClaimError
 from lessons_code.experiments import linear_students as ls
 from lessons_code.experiments.gradient_study import SpreadStudy
 
@@ -20,7 +20,7 @@ def noise():
 
 
 def test_underdetermination_holds_on_the_students(overfit):
-    out = claims.check_underdetermination(overfit)
+    out = training_claims.check_underdetermination(overfit)
     assert out["fc_clean"].mean > 40 and 0 < out["noise_adds"].mean < 4
     assert out["fc_many"].mean > out["conv_many"].mean
 
@@ -29,23 +29,23 @@ def test_underdetermination_fails_if_the_noise_free_error_were_small(overfit):
     t = dict(overfit.test_mse)
     t[("FC", 50, 0.0)] = np.full(3, 0.5)  # the old story: the error is all fitted noise
     with pytest.raises(ClaimError, match="still large"):
-        claims.check_underdetermination(overfit._replace(test_mse=t))
+        training_claims.check_underdetermination(overfit._replace(test_mse=t))
 
 
 def test_underdetermination_fails_if_noise_made_the_difference(overfit):
     t = dict(overfit.test_mse)
     t[("FC", 50, 1.0)] = t[("FC", 50, 0.0)] * 2
     with pytest.raises(ClaimError, match="noise adds little"):
-        claims.check_underdetermination(overfit._replace(test_mse=t))
+        training_claims.check_underdetermination(overfit._replace(test_mse=t))
 
 
 def test_underdetermination_fails_on_a_wrong_estimate(overfit):
     with pytest.raises(ClaimError, match="estimate"):
-        claims.check_underdetermination(overfit._replace(teacher_norm2=4 * overfit.teacher_norm2))
+        training_claims.check_underdetermination(overfit._replace(teacher_norm2=4 * overfit.teacher_norm2))
 
 
 def test_noise_is_dimension_holds(noise):
-    out = claims.check_noise_is_dimension(noise)
+    out = training_claims.check_noise_is_dimension(noise)
     assert out[("FC", 20, "relative_noise")].mean > 2 * out[("FC", 6, "relative_noise")].mean
 
 
@@ -54,14 +54,14 @@ def test_noise_is_dimension_fails_if_fc_noise_were_flat(noise):
     for s in noise.sides:
         v[("FC", s, "relative_noise")] = np.full(3, 3.0)  # a constant: no dimension effect
     with pytest.raises(ClaimError, match="grows with the image"):
-        claims.check_noise_is_dimension(noise._replace(values=v))
+        training_claims.check_noise_is_dimension(noise._replace(values=v))
 
 
 def test_noise_is_dimension_fails_if_conv_were_steadier_along_the_gradient(noise):
     v = dict(noise.values)
     v[("conv", 10, "along")] = v[("FC", 10, "along")] / 2  # the seed's claim, made true
     with pytest.raises(ClaimError, match="not steadier"):
-        claims.check_noise_is_dimension(noise._replace(values=v))
+        training_claims.check_noise_is_dimension(noise._replace(values=v))
 
 
 def _spread_study():
@@ -85,7 +85,7 @@ FIRST = {"MLP": "W1", "CNN": "K1", "1×1-conv MLP": "K1"}
 
 
 def test_spread_claims_hold_on_a_true_study():
-    out = claims.check_spread_claims(_spread_study(), FIRST)
+    out = training_claims.check_spread_claims(_spread_study(), FIRST)
     assert len(out[("CNN", "K1", "relative")]) == 4
 
 
@@ -108,7 +108,7 @@ def test_spread_claims_fail_on_false_versions(key, field, change, match):
     if key == ("MLP", "W2") and field == "relative":  # keep the other claims true
         pass
     with pytest.raises(ClaimError, match=match):
-        claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
+        training_claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
 
 
 def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
@@ -117,12 +117,12 @@ def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
 
     split = data.load_digits_split(0)
     x, y = split.x_train[:64], split.y_train[:64]
-    assert claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
+    assert training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
     shuffled = data.permute_pixels(x, data.pixel_permutation(64, 0))
     with pytest.raises(ClaimError, match="move together"):
-        claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
+        training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
     with pytest.raises(ClaimError):
-        claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
+        training_claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
 
 
 def _acc():
@@ -134,25 +134,25 @@ PARAMS = {"MLP": 2410, "CNN": 1370, "1×1-conv MLP": 2578}
 
 
 def test_accuracy_claims():
-    out = claims.check_accuracy_claims(_acc(), PARAMS)
+    out = training_claims.check_accuracy_claims(_acc(), PARAMS)
     assert out["CNN"].n == 5
     with pytest.raises(ClaimError, match="within two points"):
-        claims.check_accuracy_claims({**_acc(), "MLP": _acc()["MLP"] + 0.025}, PARAMS)
+        training_claims.check_accuracy_claims({**_acc(), "MLP": _acc()["MLP"] + 0.025}, PARAMS)
     with pytest.raises(ClaimError, match="fewest parameters"):
-        claims.check_accuracy_claims(_acc(), {**PARAMS, "CNN": 9999})
+        training_claims.check_accuracy_claims(_acc(), {**PARAMS, "CNN": 9999})
     with pytest.raises(ClaimError, match="above chance"):
-        claims.check_accuracy_claims({**_acc(), "MLP": np.full(5, 0.1)}, PARAMS)
+        training_claims.check_accuracy_claims({**_acc(), "MLP": np.full(5, 0.1)}, PARAMS)
 
 
 def test_permutation_claims():
     original = _acc()
     permuted = {**original, "CNN": original["CNN"] - np.array([0.01, 0.012, 0.008, 0.011, 0.009])}
-    out = claims.check_permutation_claims(original, permuted)
+    out = training_claims.check_permutation_claims(original, permuted)
     assert out["CNN"].high < 0
     with pytest.raises(ClaimError, match="CNN loses"):
-        claims.check_permutation_claims(original, original)  # the CNN unchanged too
+        training_claims.check_permutation_claims(original, original)  # the CNN unchanged too
     with pytest.raises(ClaimError, match="MLP is unchanged"):
-        claims.check_permutation_claims(original, {**permuted, "MLP": original["MLP"] - 0.05})
+        training_claims.check_permutation_claims(original, {**permuted, "MLP": original["MLP"] - 0.05})
 
 
 def test_shift_claims():
@@ -162,19 +162,19 @@ def test_shift_claims():
         "CNN": clean["CNN"] - 0.4,
         "1×1-conv MLP": clean["1×1-conv MLP"] - 0.5,
     }
-    assert claims.check_shift_claims(clean, shifted)["CNN"].mean == pytest.approx(-0.4)
+    assert training_claims.check_shift_claims(clean, shifted)["CNN"].mean == pytest.approx(-0.4)
     worse_on_one_seed = {**shifted, "CNN": shifted["CNN"] - np.array([0, 0, 0.2, 0, 0])}
     with pytest.raises(ClaimError, match="on every seed"):
-        claims.check_shift_claims(clean, worse_on_one_seed)
+        training_claims.check_shift_claims(clean, worse_on_one_seed)
     with pytest.raises(ClaimError, match="more than 20 points"):
-        claims.check_shift_claims(clean, {**shifted, "CNN": clean["CNN"] - 0.1})
+        training_claims.check_shift_claims(clean, {**shifted, "CNN": clean["CNN"] - 0.1})
 
 
 def test_norms_shrink():
     falling = np.outer(np.ones(5), np.geomspace(1.0, 0.01, 100))
-    assert np.all(claims.check_norms_shrink(falling, 10) > 3)
+    assert np.all(training_claims.check_norms_shrink(falling, 10) > 3)
     one_flat = falling.copy()
     one_flat[2] = 1.0  # one seed whose norms never fall: the average still falls
-    assert claims.check_norms_shrink(one_flat, 10)[2] == 1.0
+    assert training_claims.check_norms_shrink(one_flat, 10)[2] == 1.0
     with pytest.raises(ClaimError, match="on average over seeds"):
-        claims.check_norms_shrink(np.ones((5, 100)), 10)  # a constant: nothing shrinks
+        training_claims.check_norms_shrink(np.ones((5, 100)), 10)  # a constant: nothing shrinks

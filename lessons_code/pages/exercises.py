@@ -1,20 +1,20 @@
 """Self-checks for the five exercises: call one on your own answer.
 
-Each ``check_exercise_N`` recomputes the expected answer with the lesson's code,
+Each ``grade_exercise_N`` recomputes the expected answer with the lesson's code,
 prints ``PASS`` or ``FAIL`` with the expected value (and, when it can tell, what
 went wrong), and returns ``True`` or ``False``. A wrong-shaped or non-numeric
 answer is a ``FAIL`` with a message, not an exception: these are for learners.
 
-1. :func:`check_exercise_1` -- parameter counts of an FC layer and a conv layer on a 224x224 RGB image.
-2. :func:`check_exercise_2` -- the per-layer weight-gradient norms of the MLP and the CNN at initialisation.
-3. :func:`check_exercise_3` -- an FC weight matrix rewritten as a conv kernel (1x1, or covering the image).
-4. :func:`check_exercise_4` -- a kernel's weight gradient ``dK = x ⋆ dy``.
-5. :func:`check_exercise_5` -- the conv output of a shifted image, predicted without recomputing it.
+1. :func:`grade_exercise_1` -- parameter counts of an FC layer and a conv layer on a 224x224 RGB image.
+2. :func:`grade_exercise_2` -- the per-layer weight-gradient norms of the MLP and the CNN at initialisation.
+3. :func:`grade_exercise_3` -- an FC weight matrix rewritten as a conv kernel (1x1, or covering the image).
+4. :func:`grade_exercise_4` -- a kernel's weight gradient ``dK = x ⋆ dy``.
+5. :func:`grade_exercise_5` -- the conv output of a shifted image, predicted without recomputing it.
 
 The real-layer chapter adds two more (named, not numbered):
 
-* :func:`check_exercise_conv1d` -- a stride-2 1-D convolution's ``dx`` and ``dK``, derived by hand;
-* :func:`check_exercise_find_the_bug` -- which of four conv-backward functions is right, and the
+* :func:`grade_exercise_conv1d` -- a stride-2 1-D convolution's ``dx`` and ``dK``, derived by hand;
+* :func:`grade_exercise_find_the_bug` -- which of four conv-backward functions is right, and the
   classic mistake in each of the other three (:func:`find_the_bug_candidates`). The three broken
   functions are **deliberately wrong teaching material**: private, never part of the API.
 """
@@ -26,15 +26,16 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import conv, conv1d
-from ._checks import as_float_array, check_real, check_shape
-from .backward_rules import dilate
-from .conv_layer import conv_forward
-from .experiments import nets
-from .experiments.digits import load_digits_split
-from .experiments.runs import MODEL_SPECS
-from .geometry import shift_determined, shift_image
-from .param_counts import conv_param_count, fc_param_count
+from .. import conv, conv1d
+from .._checks import as_float_array, require_real, require_shape
+from ..backward_rules import dilate
+from ..checks.tolerances import ROUNDING_BOUND
+from ..conv_layer import conv_forward
+from ..experiments import nets
+from ..experiments.digits import load_digits_split
+from ..experiments.runs import MODEL_SPECS
+from ..geometry import shift_determined, shift_image
+from ..param_counts import conv_param_count, fc_param_count
 
 #: Exercise 1's setting: a 224x224 RGB image, an FC layer to 1,000 units, a 3x3 conv to 64 channels.
 EX1 = {"height": 224, "width": 224, "channels": 3, "fc_units": 1000, "kernel": 3, "conv_channels": 64}
@@ -44,8 +45,6 @@ EX1 = {"height": 224, "width": 224, "channels": 3, "fc_units": 1000, "kernel": 3
 #: of ``load_digits_split(0)``.
 EX2_SEED, EX2_BATCH = 0, 64
 EX2_SPECS = {"mlp": MODEL_SPECS["MLP"], "cnn": MODEL_SPECS["CNN"]}
-
-TOL = 1e-12
 
 
 def _verdict(name: str, ok: bool, expected, detail: str = "") -> bool:
@@ -91,7 +90,7 @@ def exercise_1_answer() -> tuple[int, int]:
     )
 
 
-def check_exercise_1(fc_count, conv_count) -> bool:
+def grade_exercise_1(fc_count, conv_count) -> bool:
     """Check the parameter counts (biases included) of exercise 1: an FC layer from a flattened
     224x224x3 image to 1,000 units, and a 3x3 conv layer from 3 to 64 channels."""
     fc_exp, conv_exp = exercise_1_answer()
@@ -125,11 +124,11 @@ def exercise_2_answer(kind: str) -> dict[str, float]:
     return {k: float(np.linalg.norm(g)) for k, g in grads.items() if k[0] in "WK"}
 
 
-def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) -> bool:
+def grade_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) -> bool:
     """Check the Frobenius norms of the weight gradients of the ``kind`` ("mlp" or "cnn") network
     at initialisation (seed 0) on the first 64 training images: a dict ``{layer name: norm}``,
     e.g. ``{"W1": ..., "W2": ...}`` for the MLP and ``{"K1": ..., "W2": ...}`` for the CNN."""
-    rtol = check_real("rtol", rtol, positive=True)
+    rtol = require_real("rtol", rtol, positive=True)
     expected = exercise_2_answer(kind)
     shown = {k: round(v, 6) for k, v in expected.items()}
     if not isinstance(norms, Mapping) or set(norms) != set(expected):
@@ -146,7 +145,7 @@ def check_exercise_2(kind: str, norms: Mapping[str, float], rtol: float = 1e-6) 
     return _verdict(f"Exercise 2 ({kind})", not wrong, shown, detail)
 
 
-def check_exercise_3(W, b, kernel) -> bool:
+def grade_exercise_3(W, b, kernel) -> bool:
     """Check a conv kernel that should compute exactly what the FC layer ``(W, b)`` computes.
 
     W: ``(n_out, n_in)``; b: ``(n_out,)``; kernel: ``(n_out, C, kh, kw)``. Two cases:
@@ -159,7 +158,7 @@ def check_exercise_3(W, b, kernel) -> bool:
     The outputs are compared on random inputs and must agree to 1e-12.
     """
     W, b = as_float_array("W", W, 2), as_float_array("b", b, 1)  # the exercise's data, not the answer
-    check_shape("b", b, (W.shape[0],))
+    require_shape("b", b, (W.shape[0],))
     k = _array(kernel)
     n_out, n_in = W.shape
     if k is not None and not np.isfinite(k).all():
@@ -194,13 +193,13 @@ def check_exercise_3(W, b, kernel) -> bool:
     err = float(np.max(np.abs(got - want)))
     return _verdict(
         "Exercise 3",
-        err <= TOL * max(1.0, float(np.abs(want).max())),
+        err <= ROUNDING_BOUND * max(1.0, float(np.abs(want).max())),
         how,
         f"{case}: max |difference| = {err:.1e}",
     )
 
 
-def check_exercise_4(image, dy, dK) -> bool:
+def grade_exercise_4(image, dy, dK) -> bool:
     """Check a single-channel kernel gradient ``dK = image ⋆ dy`` (valid cross-correlation).
 
     image: ``(H, W)``; dy: ``(H - k + 1, W - k + 1)`` the upstream gradient of a valid conv with a
@@ -221,14 +220,14 @@ def check_exercise_4(image, dy, dK) -> bool:
             f"dK must have shape {expected.shape}, got {None if dK is None else dK.shape}",
         )
     err = float(np.max(np.abs(dK - expected)))
-    ok = err <= TOL * max(1.0, float(np.abs(expected).max()))
+    ok = err <= ROUNDING_BOUND * max(1.0, float(np.abs(expected).max()))
     detail = f"max |difference| = {err:.1e}"
     if not ok and np.allclose(dK, expected[::-1, ::-1]):
         detail += "; your dK is flipped: the weight gradient is a cross-correlation, no rotation"
     return _verdict("Exercise 4", ok, shown, detail)
 
 
-def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> bool:
+def grade_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> bool:
     """Check a prediction of ``conv2d(shift_image(image, rows, cols), kernel)`` made from
     ``conv2d(image, kernel)`` alone (translation equivariance).
 
@@ -245,7 +244,7 @@ def check_exercise_5(image, kernel, predicted, rows: int = 0, cols: int = 1) -> 
         )
     mask = shift_determined(actual.shape, rows, cols)
     err = float(np.max(np.abs(p[mask] - actual[mask]))) if mask.any() else 0.0
-    ok = mask.any() and err <= TOL * max(1.0, float(np.abs(actual).max()))
+    ok = mask.any() and err <= ROUNDING_BOUND * max(1.0, float(np.abs(actual).max()))
     expected = f"out_shifted[i, j] = out[i - {rows}, j - {cols}] on the {int(mask.sum())} determined entries"
     return _verdict(
         "Exercise 5",
@@ -272,7 +271,7 @@ def exercise_conv1d_answer() -> tuple[np.ndarray, np.ndarray]:
     return dx[0, 0], dk[0, 0]
 
 
-def check_exercise_conv1d(dx, dk) -> bool:
+def grade_exercise_conv1d(dx, dk) -> bool:
     """Check a hand-derived backward pass of the 1-D exercise: ``y[i] = sum_p x[2i + p] k[p]`` on
     ``x`` of 7 samples, ``k`` of 3 taps (:data:`EX_1D`). dx: 7 numbers; dk: 3 numbers."""
     want_dx, want_dk = exercise_conv1d_answer()
@@ -379,7 +378,7 @@ def find_the_bug_candidates() -> dict:
     return dict(_CANDIDATES)
 
 
-def check_exercise_find_the_bug(answers: Mapping[str, str]) -> bool:
+def grade_exercise_find_the_bug(answers: Mapping[str, str]) -> bool:
     """Check ``{letter: mistake}`` for the four candidates; each mistake is one of :data:`MISTAKES`."""
     if not isinstance(answers, Mapping) or set(answers) != set(_TRUTH):
         got = sorted(answers) if isinstance(answers, Mapping) else type(answers).__name__

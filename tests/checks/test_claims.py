@@ -5,29 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from lessons_code import claims, conv, fc, geometry, gradcheck
-from lessons_code.claims import ClaimError
+from lessons_code import conv, fc, geometry, gradcheck
+from lessons_code.checks import claims
+from lessons_code.checks.verdict import ClaimError
 from lessons_code.gradient_flow import example_problem, gradient_flow_frames
 
 # --- intervals ---
-
-
-@pytest.mark.parametrize(("df", "q"), [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (29, 2.0452)])
-def test_t_quantile_matches_the_printed_tables(df, q):
-    assert abs(claims.t_quantile(0.975, df) - q) < 1e-4
-    assert abs(claims.t_quantile(0.025, df) + q) < 1e-4
-
-
-def test_mean_interval_of_known_values():
-    iv = claims.mean_interval([1.0, 2.0, 3.0, 4.0, 5.0])
-    assert iv.mean == 3.0 and iv.n == 5
-    assert abs(iv.half_width - 2.7764 * math.sqrt(2.5) / math.sqrt(5)) < 1e-3
-    assert iv.text(".1f") == "3.0 ± 2.0"
-    with pytest.raises(ValueError, match="at least 2"):
-        claims.mean_interval([1.0])
-
-
-# --- gradients chapter ---
 
 
 def _seeded_problem():

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lessons_code import conv, exercises
+from lessons_code import conv
 from lessons_code.conv_layer import conv_forward
 from lessons_code.fc import fc_forward_batch
 from lessons_code.geometry import shift_image
+from lessons_code.pages import exercises
 
 
 def test_per_pixel_fc_is_a_1x1_conv_to_1e_12():
@@ -32,12 +33,12 @@ def test_fc_on_the_flattened_image_is_a_full_image_conv_to_1e_12():
 def test_exercise_1(capsys):
     fc_count, conv_count = exercises.exercise_1_answer()
     assert (fc_count, conv_count) == (224 * 224 * 3 * 1000 + 1000, 3 * 3 * 3 * 64 + 64)
-    assert exercises.check_exercise_1(fc_count, conv_count) is True
+    assert exercises.grade_exercise_1(fc_count, conv_count) is True
     assert "Exercise 1: PASS" in capsys.readouterr().out
-    assert exercises.check_exercise_1(fc_count - 1000, conv_count) is False
+    assert exercises.grade_exercise_1(fc_count - 1000, conv_count) is False
     out = capsys.readouterr().out
     assert "FAIL" in out and "missing the 1,000 biases" in out and "150,529,000" in out
-    assert exercises.check_exercise_1(fc_count, 3 * 3 * 64 + 64) is False
+    assert exercises.grade_exercise_1(fc_count, 3 * 3 * 64 + 64) is False
     assert "all 3 input channels" in capsys.readouterr().out
 
 
@@ -46,27 +47,27 @@ def test_exercise_2(kind, capsys):
     norms = exercises.exercise_2_answer(kind)
     assert set(norms) == ({"W1", "W2"} if kind == "mlp" else {"K1", "W2"})
     assert all(v > 0 for v in norms.values())
-    assert exercises.check_exercise_2(kind, norms) is True
+    assert exercises.grade_exercise_2(kind, norms) is True
     assert "PASS" in capsys.readouterr().out
     wrong = {k: 2 * v for k, v in norms.items()}
-    assert exercises.check_exercise_2(kind, wrong) is False
+    assert exercises.grade_exercise_2(kind, wrong) is False
     out = capsys.readouterr().out
     assert "FAIL" in out and "expected" in out and f"{round(norms['W2'], 6)}" in out
-    assert exercises.check_exercise_2(kind, {"W": 1.0}) is False
+    assert exercises.grade_exercise_2(kind, {"W": 1.0}) is False
     assert "expected the layers" in capsys.readouterr().out
 
 
 def test_exercise_3(capsys):
     rng = np.random.default_rng(2)
     W, b = rng.standard_normal((6, 12)), rng.standard_normal(6)
-    assert exercises.check_exercise_3(W, b, W[:, :, None, None]) is True  # 1x1 conv over 12 channels
+    assert exercises.grade_exercise_3(W, b, W[:, :, None, None]) is True  # 1x1 conv over 12 channels
     assert "per-pixel FC == 1x1 conv" in capsys.readouterr().out
-    assert exercises.check_exercise_3(W, b, W.reshape(6, 3, 2, 2)) is True  # covers a 3x2x2 image
+    assert exercises.grade_exercise_3(W, b, W.reshape(6, 3, 2, 2)) is True  # covers a 3x2x2 image
     assert "PASS" in capsys.readouterr().out
-    assert exercises.check_exercise_3(W, b, W.reshape(6, 3, 2, 2).transpose(0, 1, 3, 2)) is False
+    assert exercises.grade_exercise_3(W, b, W.reshape(6, 3, 2, 2).transpose(0, 1, 3, 2)) is False
     out = capsys.readouterr().out
     assert "FAIL" in out and "W.reshape(6, 3, 2, 2)" in out
-    assert exercises.check_exercise_3(W, b, W.reshape(6, 2, 3, 2)[:, :, :2]) is False
+    assert exercises.grade_exercise_3(W, b, W.reshape(6, 2, 3, 2)[:, :, :2]) is False
     assert "C*kh*kw = 12" in capsys.readouterr().out
 
 
@@ -74,11 +75,11 @@ def test_exercise_4(capsys):
     rng = np.random.default_rng(3)
     img, dy = rng.standard_normal((7, 7)), rng.standard_normal((3, 3))
     dK = conv.conv2d(img, dy)  # a 5x5 kernel's gradient
-    assert exercises.check_exercise_4(img, dy, dK) is True
+    assert exercises.grade_exercise_4(img, dy, dK) is True
     assert "PASS" in capsys.readouterr().out
-    assert exercises.check_exercise_4(img, dy, dK[::-1, ::-1]) is False
+    assert exercises.grade_exercise_4(img, dy, dK[::-1, ::-1]) is False
     assert "flipped" in capsys.readouterr().out
-    assert exercises.check_exercise_4(img, dy, dK[:3, :3]) is False
+    assert exercises.grade_exercise_4(img, dy, dK[:3, :3]) is False
     assert "shape (5, 5)" in capsys.readouterr().out
 
 
@@ -88,58 +89,53 @@ def test_exercise_5(rows, cols, capsys):
     img, K = rng.standard_normal((8, 8)), rng.standard_normal((3, 3))
     out = conv.conv2d(img, K)
     predicted = np.roll(out, (rows, cols), axis=(0, 1))  # wrong only where the shift brings in zeros
-    assert exercises.check_exercise_5(img, K, predicted, rows, cols) is True
+    assert exercises.grade_exercise_5(img, K, predicted, rows, cols) is True
     assert "PASS" in capsys.readouterr().out
-    assert exercises.check_exercise_5(img, K, out, rows, cols) is False  # "nothing moves": wrong
+    assert exercises.grade_exercise_5(img, K, out, rows, cols) is False  # "nothing moves": wrong
     assert "FAIL" in capsys.readouterr().out
     # the real conv of the shifted image is right by definition
-    assert exercises.check_exercise_5(img, K, conv.conv2d(shift_image(img, rows, cols), K), rows, cols)
+    assert exercises.grade_exercise_5(img, K, conv.conv2d(shift_image(img, rows, cols), K), rows, cols)
 
 
 # --- the real-layer chapter's exercises ------------------------------------------------------------
 
 
 def test_conv1d_exercise_answer_by_hand_and_hints(capsys):
-    from lessons_code import exercises as ex
-
-    dx, dk = ex.exercise_conv1d_answer()
+    dx, dk = exercises.exercise_conv1d_answer()
     # x = 1 2 0 -1 3 1 2, k = 2 -1 1, stride 2, dy = 1 -1 2
     assert dk.tolist() == [1 * 1 - 0 + 2 * 3, 2 + 1 + 2 * 1, 0 - 3 + 2 * 2]
     assert dx.tolist() == [2, -1, 1 - 2, 1, -1 + 4, -2, 2]
-    assert ex.check_exercise_conv1d(dx, dk) is True
-    assert ex.check_exercise_conv1d(dx, dk[::-1]) is False
+    assert exercises.grade_exercise_conv1d(dx, dk) is True
+    assert exercises.grade_exercise_conv1d(dx, dk[::-1]) is False
     assert "flipped" in capsys.readouterr().out
     no_stride = np.convolve([1, -1, 2], [2, -1, 1], "full")
-    assert ex.check_exercise_conv1d(np.r_[no_stride, 0, 0], dk) is False
+    assert exercises.grade_exercise_conv1d(np.r_[no_stride, 0, 0], dk) is False
     assert "ignores the stride" in capsys.readouterr().out
-    assert ex.check_exercise_conv1d([1, 2], dk) is False
+    assert exercises.grade_exercise_conv1d([1, 2], dk) is False
     assert "7 numbers" in capsys.readouterr().out
 
 
 def test_find_the_bug_check_names_each_candidate(capsys):
-    from lessons_code import exercises as ex
-
     truth = {"A": "flipped dK", "B": "stride without dilating dy", "C": "correct", "D": "missing crop"}
-    assert ex.check_exercise_find_the_bug(truth) is True
-    assert ex.check_exercise_find_the_bug({**truth, "A": "correct", "C": "flipped dK"}) is False
+    assert exercises.grade_exercise_find_the_bug(truth) is True
+    assert exercises.grade_exercise_find_the_bug({**truth, "A": "correct", "C": "flipped dK"}) is False
     assert "2 of 4 wrong: A, C" in capsys.readouterr().out
-    assert ex.check_exercise_find_the_bug({"A": "correct"}) is False
-    assert ex.check_exercise_find_the_bug({**truth, "A": "typo"}) is False
-    assert set(ex.find_the_bug_candidates()) == {"A", "B", "C", "D"}
+    assert exercises.grade_exercise_find_the_bug({"A": "correct"}) is False
+    assert exercises.grade_exercise_find_the_bug({**truth, "A": "typo"}) is False
+    assert set(exercises.find_the_bug_candidates()) == {"A", "B", "C", "D"}
     # the broken candidates are private: nothing public but the accessor
-    assert not any(name.startswith("backward_") for name in dir(ex))
+    assert not any(name.startswith("backward_") for name in dir(exercises))
 
 
 def test_find_the_bug_candidates_differ_by_their_one_mistake():
     from lessons_code import conv_layer
-    from lessons_code import exercises as ex
 
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal((2, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3))
     out, cache = conv_layer.conv_forward(x, w, stride=2, padding=1)
     dout = rng.standard_normal(out.shape)
     dx, dw, _ = conv_layer.conv_backward(dout, cache)
-    got = {k: f(dout, x, w, stride=2, padding=1) for k, f in ex.find_the_bug_candidates().items()}
+    got = {k: f(dout, x, w, stride=2, padding=1) for k, f in exercises.find_the_bug_candidates().items()}
     assert np.allclose(got["C"][0], dx) and np.allclose(got["C"][1], dw)
     assert np.allclose(got["A"][0], dx) and np.allclose(got["A"][1], dw[:, :, ::-1, ::-1])
     assert not np.allclose(got["B"][0], dx) and np.allclose(got["B"][1], dw)

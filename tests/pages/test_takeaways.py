@@ -2,7 +2,7 @@
 
 import pytest
 
-from lessons_code import takeaways
+from lessons_code.pages import takeaways
 
 
 @pytest.fixture(scope="module")
@@ -10,6 +10,7 @@ def evidence():
     return takeaways.compute_evidence()
 
 
+@pytest.mark.slow  # compute_evidence reruns the studies of three chapters
 def test_evidence_numbers(evidence):
     assert (evidence["fc_rf"], evidence["conv_rf"]) == (36, 9)
     assert evidence["shift_conv"] == 0.0 and evidence["shift_fc"] > 1.0
@@ -35,6 +36,7 @@ def test_evidence_numbers(evidence):
     assert takeaways.compute_evidence() == evidence  # deterministic
 
 
+@pytest.mark.slow
 def test_rows_cover_the_seed_points_and_more_each_with_a_link(evidence):
     rows = takeaways.takeaway_rows(evidence)
     points = [r.point for r in rows]
@@ -59,6 +61,7 @@ def test_rows_cover_the_seed_points_and_more_each_with_a_link(evidence):
     assert len(table.splitlines()) == 2 + len(rows)
 
 
+@pytest.mark.slow
 def test_a_row_without_a_link_is_refused(evidence):
     rows = takeaways.takeaway_rows(evidence)
     bad = rows[0]._replace(evidence="see the geometry chapter")

@@ -1,6 +1,6 @@
-"""Three-way checks of every rule the real-layer chapter states.
+"""Every rule the real-layer chapter states, compared three ways.
 
-Each ``check_*`` function takes the implementation of one rule (by default the package's) and
+Each ``compare_*`` function takes the implementation of one rule (by default the package's) and
 compares it, on a fixed set of layers with channels, a batch, stride, padding and dilation
 (:data:`CASES`), with three independent references:
 
@@ -9,10 +9,10 @@ compares it, on a fixed set of layers with channels, a batch, stride, padding an
   of ``dM = dy x^T``, ...) or, for pooling and ReLU, their Jacobian matrices;
 * **finite differences**: centred differences of the forward pass (``gradcheck``).
 
-It returns a :class:`Check` whose ``passed`` says whether all three agree. A wrong implementation
+It returns a :class:`RuleReport` whose ``passed`` says whether all three agree. A wrong implementation
 (a flipped kernel, a missing crop, a stride without dilating ``dy``, ...) fails at least one way,
 and an implementation that raises or returns the wrong shape fails every way: the tests feed each
-check such a wrong version. :func:`checks_table` prints the checks for the page.
+comparison such a wrong version. :func:`comparisons_table` prints them for the page.
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import backward_rules as rules
-from . import conv1d, matrix_view, pooling, receptive
-from .conv_layer import col2im, conv_backward_loop, conv_forward, conv_forward_loop, im2col, output_size
-from .gradcheck import REL_ERROR_BOUND, numerical_gradient, rel_error
-from .tables import format_sci, markdown_table
+from .. import backward_rules, conv1d, matrix_view, pooling
+from ..conv_layer import col2im, conv_backward_loop, conv_forward, conv_forward_loop, im2col, output_size
+from ..geometry import backward_footprint, footprint_extent, receptive_field_size, stack_forward, stack_shapes
+from ..gradcheck import numerical_gradient, rel_error
+from ..tables import format_sci, markdown_table
+from .tolerances import EXACT_BOUND, REL_ERROR_BOUND
+from .verdict import Verdict
 
-#: Exact references (loop, matrix) must agree to rounding; finite differences to REL_ERROR_BOUND.
-EXACT_BOUND = 1e-10
+# Exact references (loop, matrix) must agree to EXACT_BOUND; finite differences to REL_ERROR_BOUND.
 
 #: The layers every check runs on: ``(x_shape, w_shape, geometry)``. They cover several channels
 #: and a batch, stride 2 and 3, padding, dilation, and a stride that leaves unread rows
@@ -72,27 +73,16 @@ STACKS = (
 )  # fmt: skip
 
 
-class Way(NamedTuple):
-    """One reference a rule is compared with: the largest error over the cases, and its bound."""
-
-    name: str
-    error: float
-    bound: float
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.error < self.bound)
-
-
-class Check(NamedTuple):
-    """A rule checked three ways."""
+class RuleReport(NamedTuple):
+    """A rule compared three ways: one :class:`~.verdict.Verdict` per reference (its name, the
+    largest error over the cases, and its bound)."""
 
     rule: str  # the rule, as the page states it
-    ways: tuple[Way, ...]
+    verdicts: tuple[Verdict, ...]
 
     @property
     def passed(self) -> bool:
-        return all(w.passed for w in self.ways)
+        return all(v.passed for v in self.verdicts)
 
 
 def _err(got, want) -> float:
@@ -114,10 +104,12 @@ def _safe(fn: Callable, *args, **kwargs):
         return None
 
 
-def _check(rule: str, per_case: list[tuple[float, float, float]], names: tuple[str, str, str],
-           bounds=(EXACT_BOUND, EXACT_BOUND, REL_ERROR_BOUND)) -> Check:  # fmt: skip
+def _report(rule: str, per_case: list[tuple[float, float, float]], names: tuple[str, str, str],
+           bounds=(EXACT_BOUND, EXACT_BOUND, REL_ERROR_BOUND)) -> RuleReport:  # fmt: skip
     worst = np.max(np.array(per_case, dtype=np.float64), axis=0)
-    return Check(rule, tuple(Way(n, float(e), b) for n, e, b in zip(names, worst, bounds, strict=True)))
+    return RuleReport(
+        rule, tuple(Verdict(n, float(e), b) for n, e, b in zip(names, worst, bounds, strict=True))
+    )
 
 
 WAYS = ("loop", "matrix M", "finite differences")
@@ -137,7 +129,7 @@ def _matrix(w, x_shape, geometry) -> np.ndarray:
 # --- output size ---------------------------------------------------------------------------
 
 
-def check_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> Check:
+def compare_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> RuleReport:
     """``fn(n, k, s, p, d)`` against three counts of the window positions (no gradients here):
     a loop over the start positions, the rows of ``M`` for a 1-pixel-high image, and the number
     of sliding windows of the padded input kept by the stride. Error: the number of cases wrong."""
@@ -151,8 +143,8 @@ def check_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> Check:
         windows = sliding_window_view(np.zeros(n + 2 * p), span)[::s].shape[0]
         wrong += [got != loop, got != m_rows, got != windows]
     names = ("loop over positions", "rows of M", "sliding windows")
-    return Check("floor((n + 2p - d(k-1) - 1)/s) + 1",
-                 tuple(Way(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
+    verdicts = tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True))
+    return RuleReport("floor((n + 2p - d(k-1) - 1)/s) + 1", verdicts)
 
 
 # --- the three gradients -------------------------------------------------------------------
@@ -162,8 +154,8 @@ DW_RULE = "dw[o,c] = Σ_n xp[n,c] ⋆ dilate(dy[n,o], s), every d-th tap"
 DX_RULE = "dx = crop_p(full_conv(dilate(dy, s), dilate(w, d)))"
 
 
-def check_weight_grad(rule: Callable = rules.weight_grad_as_conv, cases=CASES, seed: int = 0,
-                      name: str = DW_RULE) -> Check:  # fmt: skip
+def compare_weight_grad(rule: Callable = backward_rules.weight_grad_as_conv, cases=CASES, seed: int = 0,
+                      name: str = DW_RULE) -> RuleReport:  # fmt: skip
     """``rule(x, dout, kernel_shape, stride=, padding=, dilation=) -> dw`` three ways: the loop
     backward pass, the tied sum of ``dM = dy x^T`` over the cells of ``M``, finite differences."""
     per_case = []
@@ -176,11 +168,11 @@ def check_weight_grad(rule: Callable = rules.weight_grad_as_conv, cases=CASES, s
             lambda t_, x=x, dout=dout, g=g: np.sum(conv_forward(x, t_, **g)[0] * dout), w
         )
         per_case.append((_err(got, loop), _err(got, tied), _err(got, num)))
-    return _check(name, per_case, WAYS)
+    return _report(name, per_case, WAYS)
 
 
-def check_input_grad(rule: Callable = rules.input_grad_as_conv, cases=CASES, seed: int = 0,
-                     name: str = DX_RULE) -> Check:  # fmt: skip
+def compare_input_grad(rule: Callable = backward_rules.input_grad_as_conv, cases=CASES, seed: int = 0,
+                     name: str = DX_RULE) -> RuleReport:  # fmt: skip
     """``rule(dout, w, x_shape, stride=, padding=, dilation=) -> dx`` three ways: the loop
     backward pass, ``M^T dy`` image by image, finite differences."""
     per_case = []
@@ -194,10 +186,10 @@ def check_input_grad(rule: Callable = rules.input_grad_as_conv, cases=CASES, see
             lambda t_, w=w, dout=dout, g=g: np.sum(conv_forward(t_, w, **g)[0] * dout), x
         )
         per_case.append((_err(got, loop), _err(got, mt), _err(got, num)))
-    return _check(name, per_case, WAYS)
+    return _report(name, per_case, WAYS)
 
 
-def check_bias_grad(rule: Callable = rules.bias_grad, cases=CASES, seed: int = 0) -> Check:
+def compare_bias_grad(rule: Callable = backward_rules.bias_grad, cases=CASES, seed: int = 0) -> RuleReport:
     """``rule(dout) -> db`` three ways: the loop backward pass, ``E^T dy`` where ``E`` (one
     column per output channel, ones on that channel's rows) is the bias's matrix, finite differences."""
     per_case = []
@@ -213,24 +205,26 @@ def check_bias_grad(rule: Callable = rules.bias_grad, cases=CASES, seed: int = 0
             lambda t_, x=x, w=w, dout=dout, g=g: np.sum(conv_forward(x, w, t_, **g)[0] * dout), b0
         )
         per_case.append((_err(got, loop), _err(got, mat), _err(got, num)))
-    return _check("db[o] = Σ_{n,i,j} dy[n,o,i,j]", per_case, WAYS)
+    return _report("db[o] = Σ_{n,i,j} dy[n,o,i,j]", per_case, WAYS)
 
 
-def check_transposed_conv(fn: Callable = rules.transposed_conv, cases=CASES, seed: int = 0) -> Check:
+def compare_transposed_conv(
+    fn: Callable = backward_rules.transposed_conv, cases=CASES, seed: int = 0
+) -> RuleReport:
     """``fn(y, w, stride=, padding=, dilation=, output_padding=)`` is the input gradient of the
     convolution with kernel ``w``: checked against the loop scatter, ``M^T y`` and the finite-
     difference gradient of ``x -> sum(conv(x) * y)``, with ``output_padding`` from the input size."""
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, y = _case_data(seed + t, x_shape, w_shape, g)
-        op = rules.output_padding_for(x_shape, w_shape[2:], **g)
+        op = backward_rules.output_padding_for(x_shape, w_shape[2:], **g)
         got = _safe(fn, y, w, output_padding=op, **g)
-        loop = rules.transposed_conv_loop(y, w, output_padding=op, **g)
+        loop = backward_rules.transposed_conv_loop(y, w, output_padding=op, **g)
         M = _matrix(w, x_shape, g)
         mt = np.stack([(M.T @ y[n].ravel()).reshape(x_shape[1:]) for n in range(x_shape[0])])
         num = numerical_gradient(lambda t_, w=w, y=y, g=g: np.sum(conv_forward(t_, w, **g)[0] * y), x)
         per_case.append((_err(got, loop), _err(got, mt), _err(got, num)))
-    return _check("transposed_conv(dy, w) = Mᵀ dy = dx", per_case, WAYS)
+    return _report("transposed_conv(dy, w) = Mᵀ dy = dx", per_case, WAYS)
 
 
 # --- im2col: the FC layer on patches -------------------------------------------------------
@@ -244,7 +238,7 @@ def forward_im2col(x, w, **geometry) -> np.ndarray:
     return y.reshape(w.shape[0], x.shape[0], *out_hw).transpose(1, 0, 2, 3)
 
 
-def check_im2col_forward(fn: Callable = forward_im2col, cases=CASES, seed: int = 0) -> Check:
+def compare_im2col_forward(fn: Callable = forward_im2col, cases=CASES, seed: int = 0) -> RuleReport:
     """``fn(x, w, stride=, padding=, dilation=) -> out`` (default ``Y = W_flat @ im2col(x)``) against
     the loop forward pass, ``M x``, and an ``einsum`` over the sliding windows of the padded input
     (no gradients: the forward pass)."""
@@ -262,11 +256,11 @@ def check_im2col_forward(fn: Callable = forward_im2col, cases=CASES, seed: int =
         win = sliding_window_view(xp, spans, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
         ein = np.einsum("nchwpq,ocpq->nohw", win, w)
         per_case.append((_err(got, loop), _err(got, mx), _err(got, ein)))
-    return _check("Y = W_flat @ cols", per_case, ("loop", "matrix M", "sliding windows"),
+    return _report("Y = W_flat @ cols", per_case, ("loop", "matrix M", "sliding windows"),
                   (EXACT_BOUND,) * 3)  # fmt: skip
 
 
-def check_col2im(fn: Callable = col2im, cases=CASES, seed: int = 0) -> Check:
+def compare_col2im(fn: Callable = col2im, cases=CASES, seed: int = 0) -> RuleReport:
     """``fn(dcols, x_shape, kernel_shape, stride=, padding=, dilation=)`` is the adjoint of
     ``im2col``: checked against a loop that adds every column entry onto the pixel it was read
     from, the transpose of the matrix ``P`` of ``im2col`` (``P^T dcols``), and the finite-difference
@@ -284,7 +278,7 @@ def check_col2im(fn: Callable = col2im, cases=CASES, seed: int = 0) -> Check:
         loop = _col2im_loop(dcols, x_shape, kshape, **g)
         num = numerical_gradient(lambda t_, dcols=dcols, k=kshape, g=g: np.sum(im2col(t_, k, **g) * dcols), x)
         per_case.append((_err(got, loop), _err(got, pt), _err(got, num)))
-    return _check("col2im = im2colᵀ (adds, never overwrites)", per_case, ("loop", "matrix Pᵀ", WAYS[2]))
+    return _report("col2im = im2colᵀ (adds, never overwrites)", per_case, ("loop", "matrix Pᵀ", WAYS[2]))
 
 
 def _col2im_loop(dcols, x_shape, kshape, *, stride, padding, dilation) -> np.ndarray:
@@ -312,9 +306,9 @@ def _pool_input(rng, shape) -> np.ndarray:
     return rng.permutation(np.prod(shape)).reshape(shape) * 0.1 + rng.uniform(0, 0.05, shape)
 
 
-def check_maxpool_backward(
+def compare_maxpool_backward(
     fn: Callable | None = None, seed: int = 0, shapes=((2, 3, 4, 6), (1, 1, 2, 2))
-) -> Check:
+) -> RuleReport:
     """``fn(dout, x) -> dx`` for the 2x2, stride-2 max-pool (default: the package's, through the
     arg-max of the forward pass) against the loop, the pool's Jacobian (a 0/1 selection matrix with
     one 1 per row, at the window's maximum), and finite differences."""
@@ -344,10 +338,12 @@ def check_maxpool_backward(
             lambda t_, dout=dout: np.sum(pooling.maxpool2_forward(t_)[0] * dout), x, h=1e-4
         )
         per_case.append((_err(got, loop), _err(got, mat), _err(got, num)))
-    return _check("max-pool routes dy to the arg-max", per_case, ("loop", "Jacobian S", WAYS[2]))
+    return _report("max-pool routes dy to the arg-max", per_case, ("loop", "Jacobian S", WAYS[2]))
 
 
-def check_relu_backward(fn: Callable = pooling.relu_backward, seed: int = 0, shape=(2, 3, 4, 4)) -> Check:
+def compare_relu_backward(
+    fn: Callable = pooling.relu_backward, seed: int = 0, shape=(2, 3, 4, 4)
+) -> RuleReport:
     """``fn(dout, z) -> dz`` against a loop, the Jacobian ``diag([z > 0])``, and finite differences
     (z kept away from the kink at 0)."""
     rng = np.random.default_rng(seed)
@@ -360,47 +356,43 @@ def check_relu_backward(fn: Callable = pooling.relu_backward, seed: int = 0, sha
         loop[idx] = dout[idx] if z[idx] > 0 else 0.0
     mat = (np.diag((z.ravel() > 0).astype(float)) @ dout.ravel()).reshape(shape)
     num = numerical_gradient(lambda t_: np.sum(pooling.relu_forward(t_) * dout), z)
-    return _check("ReLU masks dy where z ≤ 0", [(_err(got, loop), _err(got, mat), _err(got, num))],
+    return _report("ReLU masks dy where z ≤ 0", [(_err(got, loop), _err(got, mat), _err(got, num))],
                   ("loop", "Jacobian diag([z>0])", WAYS[2]))  # fmt: skip
 
 
 # --- receptive field across layers -------------------------------------------------------------
 
 
-def check_receptive_field(fn: Callable = receptive.receptive_field_size, stacks=STACKS) -> Check:
+def compare_receptive_field(fn: Callable = receptive_field_size, stacks=STACKS) -> RuleReport:
     """``fn(layers) -> size`` against the extent of the input gradient of one unit sent back by the
     loop backward pass, the row of the product ``M_L ... M_1``, and finite differences of the
     stack's forward pass. Error: the number of stacks where the sizes differ."""
     wrong = np.zeros(3)
     for layers, input_size in stacks:
         got = _safe(fn, list(layers))
-        loop = receptive.footprint_extent(receptive.backward_footprint(input_size, list(layers), loop=True))[
-            0
-        ]
-        sizes = receptive.stack_shapes(input_size, list(layers))
+        loop = footprint_extent(backward_footprint(input_size, list(layers), loop=True))[0]
+        sizes = stack_shapes(input_size, list(layers))
         prod = np.eye(input_size * input_size)
         for (k, s, d), n in zip(layers, sizes[:-1], strict=True):
             prod = matrix_view.conv_matrix(np.ones((k, k)), (n, n), stride=s, dilation=d) @ prod
         c = sizes[-1] // 2
         row = prod[c * sizes[-1] + c].reshape(input_size, input_size)
         x0 = np.zeros((input_size, input_size))
-        num = numerical_gradient(
-            lambda t_, layers=layers, c=c: receptive.stack_forward(t_, list(layers))[c, c], x0
-        )
+        num = numerical_gradient(lambda t_, layers=layers, c=c: stack_forward(t_, list(layers))[c, c], x0)
         wrong += [
             got != loop,
-            got != receptive.footprint_extent(row)[0],
-            got != receptive.footprint_extent(np.abs(num) > 1e-6)[0],
+            got != footprint_extent(row)[0],
+            got != footprint_extent(np.abs(num) > 1e-6)[0],
         ]
     names = ("backward pass (loop)", "row of M_L⋯M_1", WAYS[2])
-    return Check("1 + Σ_l (k_l - 1) d_l Π_{m<l} s_m",
-                 tuple(Way(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True)))  # fmt: skip
+    verdicts = tuple(Verdict(name, float(e), 0.5) for name, e in zip(names, wrong, strict=True))
+    return RuleReport("1 + Σ_l (k_l - 1) d_l Π_{m<l} s_m", verdicts)
 
 
 # --- the 1-D layer ---------------------------------------------------------------------------
 
 
-def check_conv1d_backward(fn: Callable | None = None, cases=CASES_1D, seed: int = 0) -> Check:
+def compare_conv1d_backward(fn: Callable | None = None, cases=CASES_1D, seed: int = 0) -> RuleReport:
     """``fn(dout, x, w, stride=, padding=, dilation=) -> (dx, dw, db)`` for the 1-D layer (default:
     the package's) against the loop, the matrix ``M`` of the 1-D layer (``M^T dy`` and the tied
     sum), and finite differences. The error is the worst of dx, dw and db."""
@@ -440,32 +432,32 @@ def check_conv1d_backward(fn: Callable | None = None, cases=CASES_1D, seed: int 
             max(_err(a, b) for a, b in zip(got, ref, strict=True))
             for ref in (loop, (mat_dx, mat_dw, mat_db), num)
         ))  # fmt: skip
-    return _check("1-D layer: dx, dw, db", per_case, WAYS)
+    return _report("1-D layer: dx, dw, db", per_case, WAYS)
 
 
 # --- the page's table -----------------------------------------------------------------------
 
 
-def all_checks() -> list[Check]:
+def all_comparisons() -> list[RuleReport]:
     """Every check of the chapter, with the package's implementations."""
     return [
-        check_output_size(),
-        check_weight_grad(),
-        check_input_grad(),
-        check_bias_grad(),
-        check_transposed_conv(),
-        check_im2col_forward(),
-        check_weight_grad(rules.weight_grad_im2col, name="dW_flat = dY @ colsᵀ (eq. fc-batch)"),
-        check_input_grad(rules.input_grad_im2col, name="dx = col2im(W_flatᵀ @ dY)"),
-        check_col2im(),
-        check_relu_backward(),
-        check_maxpool_backward(),
-        check_receptive_field(),
-        check_conv1d_backward(),
+        compare_output_size(),
+        compare_weight_grad(),
+        compare_input_grad(),
+        compare_bias_grad(),
+        compare_transposed_conv(),
+        compare_im2col_forward(),
+        compare_weight_grad(backward_rules.weight_grad_im2col, name="dW_flat = dY @ colsᵀ (eq. fc-batch)"),
+        compare_input_grad(backward_rules.input_grad_im2col, name="dx = col2im(W_flatᵀ @ dY)"),
+        compare_col2im(),
+        compare_relu_backward(),
+        compare_maxpool_backward(),
+        compare_receptive_field(),
+        compare_conv1d_backward(),
     ]
 
 
-def _cell(way: Way) -> str:
+def _cell(way: Verdict) -> str:
     """``"loop: 1 × 10⁻¹⁶"`` (no line break inside the number), or ``"rows of M: 0 wrong"`` for counts."""
     if way.bound >= 0.5:  # a count of wrong cases
         value = f"{way.error:.0f} wrong"
@@ -476,7 +468,7 @@ def _cell(way: Way) -> str:
     return f"{way.name}: {value}"
 
 
-def checks_table(checks: list[Check], where: list[str] | None = None) -> str:
+def comparisons_table(checks: list[RuleReport], where: list[str] | None = None) -> str:
     """The checks as a Markdown table: the rule, then each way's largest relative error (or its count
     of wrong cases), then the verdict. ``where``: one MyST reference per check (e.g. the equation),
     shown in a first column."""
@@ -484,7 +476,7 @@ def checks_table(checks: list[Check], where: list[str] | None = None) -> str:
         raise ValueError(f"where must hold one reference per check ({len(checks)}), got {len(where)}")
     rows = []
     for k, c in enumerate(checks):
-        cells = [_cell(w) for w in c.ways]
+        cells = [_cell(w) for w in c.verdicts]
         rows.append(((where[k],) if where else ()) + (c.rule, *cells, "pass" if c.passed else "**FAIL**"))
     headers = ["Rule", "Way 1", "Way 2", "Way 3", "All"]
     if where:
