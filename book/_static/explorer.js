@@ -397,7 +397,8 @@
     this.live = el("p", { "class": "ex-live", "aria-live": "polite", id: "ex-live" });
     panel.appendChild(this.live);
     var more = el("details", { "class": "ex-more" });
-    more.appendChild(el("summary", {}, "Every product"));
+    this.moreSummary = el("summary", {}, "Every product");
+    more.appendChild(this.moreSummary);
     this.detail = el("p", { "class": "ex-sentence", id: "ex-sentence", tabindex: "0" });
     more.appendChild(this.detail);
     panel.appendChild(more);
@@ -432,6 +433,7 @@
     this.whyList.textContent = "";
     reasons.forEach(function (r) { self.whyList.appendChild(el("li", {}, r)); });
     var md = this.md;
+    this.moreSummary.textContent = md.stacked ? "In words" : "Every product";
     this.modeNote.hidden = !md.fc;
     this.modeNote.textContent = md.fc ? "FC mode: one row of W per output unit, as many units as the convolution " +
       "with this kernel, stride, padding and dilation would have (" + md.m + "×" + md.m + " = " + md.m * md.m +
