@@ -548,6 +548,8 @@ def test_axe_finds_no_violation(open_page, dark):
         (bm.Setting(4, 2, 2, 0, 1, 1, "fc"), ("x", 5)),
         (bm.Setting(7, 3, 1, 0, 1, 3, "conv"), ("y", 0)),
     ]
+    page.click("#ex-unavailable summary")  # both folds open: the reasons and every product
+    page.click("[data-explorer] .ex-more summary")
     for setting, (grid, i) in states:
         set_controls(page, setting)
         page.click(f'[data-grid="{grid}"] [data-i="{i}"]')
