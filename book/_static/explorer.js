@@ -13,7 +13,7 @@
   // Same lists as lessons_code.pages.explorer (X_VALUES, K_VALUES, W_VALUES, DY_VALUES).
   var X = [1, 2, 0, -1, 3, -2, 1, -1, 2];
   var K = [1, -1, 2, 1, -2, 3, -1];
-  var W = [1, -1, 2, -2, 1, 3, -1, 2];
+  var W = [1, -1, 2, -2, 1, 3, -1, 2, -3, 1, 2];  // 11 entries: no two rows of W are equal
   var DY = [1, -1, 2, 1, -2, 1, 3, -1];
   var CONTROLS = {
     size: [4, 5, 6, 7, 8, 9],
@@ -194,45 +194,68 @@
   function xName(md, col) { return md.fc ? "x[" + col + "]" : at("x", col, md.n); }
   function num(v) { return v < 0 ? "(" + v + ")" : String(v); }
   function plural(k, word) { return k + " " + word + (k === 1 ? "" : "s"); }
+  var LETTERS = "abcdefghijklmnopqrstuvwxy";
+  /** The letter that pairs weight t with the pixel it meets: its place in the kernel (FC: W's column). */
+  function tapMark(md, t) { return LETTERS.charAt(md.fc ? t % (md.n * md.n) : t); }
+  function signed(v) { return (v < 0 ? "" : "+") + v; }
+
   /** What a selection lights up: kind is "output", "weight" or "input"; i its flat index.
-   *  Returns {hits: {grid: {cell: badge or ""}}, sentence}. Grids: x, w, y, dx, dw, dy, pad
-   *  (padding taps, as [r, s]), and h1, h2... for stacked layers. */
+   *  Returns {hits: {grid: {cell: badge or ""}}, marks: {grid: {cell: letter}}, short, sentence}.
+   *  Grids: x, w, y, dx, dw, dy, pad (padding taps, as [r, s, letter]), and h1, h2... for stacked
+   *  layers. A badge is the selection's share of the cell's total; a letter names the kernel tap
+   *  (FC: the column of W) that paired a weight with a pixel, on both cells. `short` is what the
+   *  live region announces; `sentence` writes every product out (shown on demand). */
   function select(md, kind, i) {
-    var hits = { x: {}, w: {}, y: {}, dx: {}, dw: {}, dy: {} }, s;
     if (md.stacked) return selectStacked(md, kind, i);
+    var hits = {}, marks = {}, s, short, dwName = md.fc ? "dW" : "dK";
+    ["x", "w", "y", "dx", "dw", "dy"].forEach(function (g) { hits[g] = {}; marks[g] = {}; });
+    function mark(grids, cell, t) { grids.forEach(function (g) { marks[g][cell] = tapMark(md, t); }); }
     if (kind === "output") {
-      var cells = md.cells[i];
+      var cells = md.cells[i], dyu = md.dy[i], shares = [], parts = [];
       hits.y[i] = ""; hits.dy[i] = "";
-      var shares = cells.map(function (tc) {
-        var share = md.dy[i] * md.w[tc[0]];
-        hits.x[tc[1]] = ""; hits.dx[tc[1]] = (share < 0 ? "" : "+") + share;
-        hits.w[tc[0]] = ""; hits.dw[tc[0]] = "";
-        return xName(md, tc[1]) + " gets dy·" + wName(md, tc[0]) + " = " + num(md.dy[i]) + "·" +
-          num(md.w[tc[0]]) + " = " + share;
+      cells.forEach(function (tc) {
+        var t = tc[0], col = tc[1], share = dyu * md.w[t], part = md.x[col] * dyu;
+        hits.x[col] = ""; hits.dx[col] = signed(share);
+        hits.w[t] = ""; hits.dw[t] = signed(part);
+        mark(["x", "dx"], col, t); mark(["w", "dw"], t, t);
+        shares.push(xName(md, col) + " gets dy·" + wName(md, t) + " = " + num(dyu) + "·" + num(md.w[t]) + " = " + share);
+        parts.push("d" + wName(md, t) + " gets " + xName(md, col) + "·dy = " + num(md.x[col]) + "·" + num(dyu) +
+          " = " + part);
       });
-      hits.pad = md.pad[i].map(function (tp) { return [tp[1], tp[2]]; });
-      s = yName(md, i) + " reads " + plural(cells.length, "input pixel") +
-        (md.pad[i].length ? " (" + plural(md.pad[i].length, "tap") + " on the padding read 0)" : "") +
-        ". Backward, " + dyName(md, i) + " = " + md.dy[i] + " sends each pixel its share of dx, " +
-        dyName(md, i) + " times the weight it used: " + (shares.join("; ") || "no pixel receives any") + ".";
+      hits.pad = md.pad[i].map(function (tp) { return [tp[1], tp[2], tapMark(md, tp[0])]; });
+      var padded = md.pad[i].length ? " (" + plural(md.pad[i].length, "tap") + " on the padding read 0)" : "";
+      s = yName(md, i) + " reads " + plural(cells.length, "input pixel") + padded +
+        ". Backward, " + dyName(md, i) + " = " + dyu + " sends each pixel its share of dx, " +
+        dyName(md, i) + " times the weight it used: " + (shares.join("; ") || "no pixel receives any") +
+        ". Its part of " + dwName + ": each weight it used gets the pixel it met times " + dyName(md, i) + ": " +
+        (parts.join("; ") || "none") + ".";
+      short = yName(md, i) + " = " + md.y[i] + " reads " + plural(cells.length, "input pixel") +
+        (md.pad[i].length ? " and " + plural(md.pad[i].length, "padding tap") : "") +
+        ". Backward it adds dy·weight to each pixel's dx, and x·dy to each weight's " + dwName + ".";
     } else if (kind === "weight") {
       var pairs = md.tied[i];
       hits.w[i] = ""; hits.dw[i] = "";
+      mark(["w", "dw"], i, i);
       var terms = pairs.map(function (uc) {
         var prod = md.x[uc[1]] * md.dy[uc[0]];
-        hits.x[uc[1]] = ""; hits.dy[uc[0]] = (prod < 0 ? "" : "+") + prod; hits.y[uc[0]] = "";
+        hits.x[uc[1]] = ""; hits.dy[uc[0]] = signed(prod); hits.y[uc[0]] = "";
+        mark(["x"], uc[1], i);
         return xName(md, uc[1]) + "·" + dyName(md, uc[0]);
       });
       var values = pairs.map(function (uc) { return num(md.x[uc[1]]) + "·" + num(md.dy[uc[0]]); });
       s = "d" + wName(md, i) + " sums " + plural(pairs.length, "product") + (pairs.length
         ? ": " + terms.join(" + ") + " = " + values.join(" + ") + " = " + md.dw[i] + "."
         : " (this tap only ever meets the padding), so d" + wName(md, i) + " = 0.");
+      short = "d" + wName(md, i) + " = " + md.dw[i] + ", the sum of " + plural(pairs.length, "product") +
+        " x·dy" + (pairs.length ? ", one for each output unit that puts this weight on a pixel."
+          : ": this tap only ever meets the padding.");
     } else {
       var readers = md.readers[i];
       hits.x[i] = ""; hits.dx[i] = "";
       var rterms = readers.map(function (ut) {
         var share = md.dy[ut[0]] * md.w[ut[1]];
-        hits.y[ut[0]] = ""; hits.dy[ut[0]] = (share < 0 ? "" : "+") + share; hits.w[ut[1]] = "";
+        hits.y[ut[0]] = ""; hits.dy[ut[0]] = signed(share); hits.w[ut[1]] = "";
+        mark(["y", "dy"], ut[0], ut[1]); mark(["w"], ut[1], ut[1]);
         return dyName(md, ut[0]) + "·" + wName(md, ut[1]);
       });
       var rvalues = readers.map(function (ut) { return num(md.dy[ut[0]]) + "·" + num(md.w[ut[1]]); });
@@ -240,8 +263,10 @@
         ? ", each with the weight it used (the transposed view). d" + xName(md, i) + " = " +
           rterms.join(" + ") + " = " + rvalues.join(" + ") + " = " + md.dx[i] + "."
         : " (no window covers it), so d" + xName(md, i) + " = 0.");
+      short = "d" + xName(md, i) + " = " + md.dx[i] + ", the sum of " + plural(readers.length, "share") +
+        " dy·weight" + (readers.length ? ", one from each output unit that reads this pixel." : ": no window covers it.");
     }
-    return { hits: hits, sentence: s };
+    return { hits: hits, marks: marks, short: short, sentence: s };
   }
 
   function selectStacked(md, kind, i) {
@@ -265,12 +290,13 @@
       s = at("x", i, md.sizes[0]) + " reaches " + plural(reached, "unit") + " of layer " + L +
         ". The number in each lit cell counts the chains of kernel taps from this pixel.";
     }
+    var short = s;
     for (var l = 0; l <= L; l++) {
       var g = l === 0 ? "x" : l === L ? "y" : "h" + l, hl = {};
       counts[l].forEach(function (k, cell) { if (k) hl[cell] = String(k); });
       hits[g] = hl;
     }
-    return { hits: hits, sentence: s };
+    return { hits: hits, marks: {}, short: short, sentence: s };
   }
 
   /** Every selection of a setting, for the browser test. */
@@ -285,18 +311,27 @@
       return out;
     }
     ["x", "w", "dy", "y", "dx", "dw"].forEach(function (k) { out[k] = md[k]; });
+    // per selection: lit cells with their badges (as numbers) and letters; "short" is the announcement
+    function shown(sel, g) {
+      return Object.keys(sel.hits[g]).map(function (k) {
+        return [Number(k), sel.hits[g][k] === "" ? null : Number(sel.hits[g][k]), sel.marks[g][k] || ""];
+      });
+    }
     out.output = [];
     for (var v = 0; v < units; v++) {
       var sel = select(md, "output", v);
-      out.output.push(Object.keys(sel.hits.x).map(function (col) {
-        return [Number(col), Number(sel.hits.dx[col])];
-      }));
+      out.output.push({ x: shown(sel, "x"), dx: shown(sel, "dx"), w: shown(sel, "w"), dw: shown(sel, "dw"),
+        pad: sel.hits.pad.map(function (tp) { return tp[2]; }), short: sel.short });
     }
     out.weight = md.tied.map(function (pairs, t) {
-      return { pairs: pairs, sum: md.dw[t], shown: Object.keys(select(md, "weight", t).hits.dy).map(Number) };
+      var sel = select(md, "weight", t);
+      return { pairs: pairs, sum: md.dw[t], shown: Object.keys(sel.hits.dy).map(Number), x: shown(sel, "x"),
+        w: shown(sel, "w"), short: sel.short };
     });
     out.input = md.readers.map(function (readers, col) {
-      return { units: readers, sum: md.dx[col], shown: Object.keys(select(md, "input", col).hits.y).map(Number) };
+      var sel = select(md, "input", col);
+      return { units: readers, sum: md.dx[col], shown: Object.keys(sel.hits.y).map(Number), y: shown(sel, "y"),
+        w: shown(sel, "w"), short: sel.short };
     });
     return out;
   }
@@ -343,13 +378,39 @@
       controls.appendChild(wrap);
     });
     root.appendChild(controls);
-    this.note = el("p", { "class": "ex-note", id: "ex-unavailable" });
-    root.appendChild(this.note);
+    // Why an option is greyed out: a short reason on the option itself, the full one on demand.
+    this.why = el("details", { "class": "ex-why", id: "ex-unavailable" });
+    this.whySummary = el("summary", { id: "ex-why" });
+    this.why.appendChild(this.whySummary);
+    this.whyList = el("ul");
+    this.why.appendChild(this.whyList);
+    root.appendChild(this.why);
+    this.modeNote = el("p", { "class": "ex-note", id: "ex-mode-note" });
+    root.appendChild(this.modeNote);
+    this.legend = el("p", { "class": "ex-legend", id: "ex-legend" });
+    root.appendChild(this.legend);
     this.grids = el("div", { "class": "ex-grids" });
     root.appendChild(this.grids);
-    this.live = el("p", { "class": "ex-sentence", "aria-live": "polite", id: "ex-sentence" });
-    root.appendChild(this.live);
+    // The result panel sticks to the bottom of the screen while the grids are in view: a short
+    // announcement (the live region) and, on demand, every product of the sum.
+    var panel = el("div", { "class": "ex-panel" });
+    this.live = el("p", { "class": "ex-live", "aria-live": "polite", id: "ex-live" });
+    panel.appendChild(this.live);
+    var more = el("details", { "class": "ex-more" });
+    this.moreSummary = el("summary", {}, "Every product");
+    more.appendChild(this.moreSummary);
+    this.detail = el("p", { "class": "ex-sentence", id: "ex-sentence", tabindex: "0" });
+    more.appendChild(this.detail);
+    panel.appendChild(more);
+    root.appendChild(panel);
     this.render();
+  }
+
+  /** A disabled option's short reason (the full one, disabledReason's, is in the "why" list). */
+  function shortReason(why) {
+    if (/^the kernel spans/.test(why)) return "empty output";
+    if (/one layer/.test(why)) return "FC: one layer";
+    return /input at most/.test(why) ? "FC: input ≤ " + FC_MAX_SIZE + "×" + FC_MAX_SIZE : "FC: > " + FC_MAX_UNITS + " units";
   }
 
   Explorer.prototype.updateControls = function () {
@@ -361,12 +422,32 @@
         trial[key] = v;
         var why = disabledReason(trial);
         opt.disabled = !!why;
-        opt.textContent = optionText(key, v) + (why ? " (unavailable)" : "");
-        if (why && v !== self.cfg[key]) reasons.push(LABELS[key].toLowerCase() + " " + optionText(key, v) + ": " + why);
+        opt.textContent = optionText(key, v) + (why ? " (" + shortReason(why) + ")" : "");
+        if (why) reasons.push(LABELS[key] + " " + optionText(key, v) + ": " + why + ".");
       });
       sel.value = String(self.cfg[key]);
     });
-    this.note.textContent = reasons.length ? "Unavailable with these settings: " + reasons.join("; ") + "." : "";
+    this.why.hidden = !reasons.length;
+    this.whySummary.textContent = "Why " + (reasons.length === 1 ? "is 1 option" : "are " + reasons.length + " options") +
+      " unavailable?";
+    this.whyList.textContent = "";
+    reasons.forEach(function (r) { self.whyList.appendChild(el("li", {}, r)); });
+    var md = this.md;
+    this.moreSummary.textContent = md.stacked ? "In words" : "Every product";
+    this.modeNote.hidden = !md.fc;
+    this.modeNote.textContent = md.fc ? "FC mode: one row of W per output unit, as many units as the convolution " +
+      "with this kernel, stride, padding and dilation would have (" + md.m + "×" + md.m + " = " + md.m * md.m +
+      "), so the two layers compare unit for unit." : "";
+    this.legend.textContent = "";
+    var sample = el("span", { "class": "ex-cell ex-hit ex-sample", "aria-hidden": "true" });
+    sample.appendChild(el("span", { "class": "ex-m" }, md.stacked ? "" : "b"));
+    sample.appendChild(el("span", { "class": "ex-v" }, md.stacked ? "" : "5"));
+    sample.appendChild(el("span", { "class": "ex-b" }, md.stacked ? "3" : "+2"));
+    this.legend.appendChild(sample);
+    this.legend.appendChild(document.createTextNode(md.stacked
+      ? " In a lit cell, the number counts the chains of kernel taps that link it to the selected cell."
+      : " In a lit cell, the big number is the cell's total, the small one the selected cell's share of it, " +
+        "and the letter pairs a " + (md.fc ? "weight of W" : "kernel entry") + " with the pixel it met (same letter on both)."));
   };
 
   /** A grid of cells: role="grid", one tab stop (roving tabindex), arrows move, Enter/Space select. */
@@ -389,17 +470,22 @@
         var ri = r - pad, ci = c - pad, cell;
         if (ri < 0 || ci < 0 || ri >= rows || ci >= cols) {
           cell = el("div", { role: cellRole, "class": "ex-cell ex-pad", "data-pad": ri + "," + ci,
-            "aria-label": "padding 0" }, "0");
+            "data-name": "padding", "aria-label": "padding = 0" });
+          cell.appendChild(el("span", { "class": "ex-m" }));
+          cell.appendChild(el("span", { "class": "ex-v" }, "0"));
         } else {
           var idx = ri * cols + ci, v = values ? values[idx] : "";
           cell = el("div", { role: cellRole, "class": "ex-cell", "data-i": idx });
+          cell.appendChild(el("span", { "class": "ex-m" }));
           cell.appendChild(el("span", { "class": "ex-v" }, String(v)));
           cell.appendChild(el("span", { "class": "ex-b" }));
           if (opts.kind) {
             cell.setAttribute("tabindex", idx === focusIdx ? "0" : "-1");
             cell.setAttribute("aria-selected", "false");
           }
-          cell.setAttribute("aria-label", opts.name(idx) + (values ? " = " + v : ""));
+          // the accessible name carries the cell's state too: paint() appends "lit, share +2, tap b"
+          cell.setAttribute("data-name", opts.name(idx) + (values ? " = " + v : ""));
+          cell.setAttribute("aria-label", cell.getAttribute("data-name"));
         }
         row.appendChild(cell);
       }
@@ -501,38 +587,38 @@
   };
 
   Explorer.prototype.paint = function () {
-    var root = this.root, md = this.md, sel = this.sel, res = null;
-    Array.prototype.forEach.call(root.querySelectorAll(".ex-hit, .ex-sel, .ex-tap"), function (cell) {
-      cell.classList.remove("ex-hit", "ex-sel", "ex-tap");
+    var root = this.root, md = this.md, sel = this.sel, res = sel ? select(md, sel.kind, sel.i) : null;
+    var pads = {};
+    if (res) (res.hits.pad || []).forEach(function (rs) { pads[rs[0] + "," + rs[1]] = rs[2]; });
+    Array.prototype.forEach.call(root.querySelectorAll(".ex-grids .ex-cell"), function (cell) {
+      var g = cell.closest("[data-grid]").dataset.grid, i = cell.dataset.i, badge, letter, lit;
+      if (i === undefined) {
+        letter = g === "x" ? pads[cell.dataset.pad] : undefined;
+        lit = letter !== undefined;
+        badge = "";
+      } else {
+        lit = !!res && res.hits[g] !== undefined && res.hits[g][i] !== undefined;
+        badge = lit ? res.hits[g][i] : "";
+        letter = lit && res.marks[g] ? res.marks[g][i] : undefined;
+      }
+      var chosen = !!sel && g === sel.key && Number(i) === sel.i;
+      cell.classList.toggle("ex-hit", lit && i !== undefined);
+      cell.classList.toggle("ex-tap", lit && i === undefined);
+      cell.classList.toggle("ex-sel", chosen);
+      if (i !== undefined) cell.querySelector(".ex-b").textContent = badge;
+      cell.querySelector(".ex-m").textContent = letter || "";
+      if (cell.hasAttribute("aria-selected")) cell.setAttribute("aria-selected", String(chosen));
+      var state = chosen ? ["selected"] : lit ? ["lit"] : [];
+      if (badge) state.push(md.stacked ? plural(Number(badge), "path") : "share " + badge);
+      if (letter) state.push((i === undefined ? "padding tap " : "tap ") + letter);
+      cell.setAttribute("aria-label", cell.dataset.name + (state.length ? ", " + state.join(", ") : ""));
     });
-    Array.prototype.forEach.call(root.querySelectorAll(".ex-b"), function (b) { b.textContent = ""; });
-    Array.prototype.forEach.call(root.querySelectorAll('[aria-selected="true"]'), function (cell) {
-      cell.setAttribute("aria-selected", "false");
-    });
-    if (sel) {
-      res = select(md, sel.kind, sel.i);
-      Object.keys(res.hits).forEach(function (key) {
-        if (key === "pad") return;
-        var g = root.querySelector('[data-grid="' + key + '"]');
-        if (!g) return;
-        Object.keys(res.hits[key]).forEach(function (i) {
-          var cell = g.querySelector('[data-i="' + i + '"]');
-          cell.classList.add("ex-hit");
-          cell.querySelector(".ex-b").textContent = res.hits[key][i];
-        });
-      });
-      (res.hits.pad || []).forEach(function (rs) {
-        var cell = root.querySelector('[data-grid="x"] [data-pad="' + rs[0] + "," + rs[1] + '"]');
-        if (cell) cell.classList.add("ex-tap");
-      });
-      var chosen = root.querySelector('[data-grid="' + sel.key + '"] [data-i="' + sel.i + '"]');
-      chosen.classList.add("ex-sel");
-      chosen.setAttribute("aria-selected", "true");
-    }
-    this.live.textContent = res ? res.sentence : (md.stacked
+    var hint = md.stacked
       ? "Select a unit of the output y to see its receptive field on every layer, or an input pixel to see which units it reaches."
       : "Select an output unit, a " + (md.fc ? "weight of W" : "kernel weight") +
-        " or an input pixel (click, tap, or Tab to a grid, then arrow keys and Enter).");
+        " or an input pixel (click, tap, or Tab to a grid, then arrow keys and Enter).";
+    this.live.textContent = res ? res.short : hint;
+    this.detail.textContent = res ? res.sentence : hint;
   };
 
   var api = { model: model, select: select, dump: dump, settings: settings, disabledReason: disabledReason,

@@ -45,9 +45,13 @@ FC_MAX_UNITS = 9
 
 #: Small integers, repeated in reading order, so a reader can check every sum by hand.
 #: ``explorer.js`` holds the same four lists (the browser test compares them).
+#: ``W_VALUES`` has 11 entries, a prime larger than ``FC_MAX_UNITS`` that divides neither row length
+#: (16 or 25): row ``u`` of ``W`` starts at entry ``u * n * n % 11``, a different one for every unit,
+#: so no two rows of ``W`` are equal (with 8 entries every row of a 4x4 input's ``W`` was the same,
+#: and the FC layer looked weight-shared).
 X_VALUES = (1, 2, 0, -1, 3, -2, 1, -1, 2)
 K_VALUES = (1, -1, 2, 1, -2, 3, -1)
-W_VALUES = (1, -1, 2, -2, 1, 3, -1, 2)
+W_VALUES = (1, -1, 2, -2, 1, 3, -1, 2, -3, 1, 2)
 DY_VALUES = (1, -1, 2, 1, -2, 1, 3, -1)
 
 

@@ -74,7 +74,7 @@ def set_controls(page, setting: explorer.Setting):
 # ---------------------------------------------------------------- the model, every setting
 
 
-def test_model_offers_the_settings_values_and_reasons_of_backward_map(open_page):
+def test_model_offers_the_settings_values_and_reasons_of_the_python_twin(open_page):
     page = open_page().page
     js = page.evaluate("FCConvExplorer.settings()")
     assert [explorer.Setting(**c) for c in js] == explorer.allowed_settings()
@@ -112,6 +112,15 @@ def test_model_offers_the_settings_values_and_reasons_of_backward_map(open_page)
     assert len(combos) == 3240 and sum(r is None for r in reasons) == 1260
 
 
+LETTERS = "abcdefghijklmnopqrstuvwxy"
+SHORT = 200  # the live announcement's length at most (the whole sum is in the "Every product" fold)
+
+
+def _letters(cells) -> dict:
+    """{cell: letter} of a dump's [cell, badge, letter] list."""
+    return {int(c): m for c, _, m in cells}
+
+
 def _check_single(setting, d) -> int:
     """Compare one setting's dump with the Jacobian, rebuilt as matrices (one numpy comparison each)."""
     lm = explorer.layer_map(setting)
@@ -121,16 +130,41 @@ def _check_single(setting, d) -> int:
     M, tie = lm.M, lm.tie
     units, pixels = M.shape
     assert (len(d["output"]), len(d["weight"]), len(d["input"])) == (units, lm.w.size, pixels), where
+    if setting.mode == "fc":  # the JS's own W: no two units share a row (else FC looks weight-shared)
+        W = np.asarray(d["w"], dtype=float).reshape(units, pixels)
+        assert len({tuple(r) for r in W.tolist()}) == units, f"{where}: two rows of the page's W are equal"
+    # the letter of weight t, the same in every selection (the legend: same letter on both cells)
+    letter = [LETTERS[t % pixels] if setting.mode == "fc" else LETTERS[t] for t in range(lm.w.size)]
     nnz = np.count_nonzero(M, axis=1)
-    # output unit u: the lit pixels and their shares of dx, as a matrix = dy_u * (row u of M)
+    # output unit u: the lit pixels and their shares of dx, as a matrix = dy_u * (row u of M);
+    # its part of dw: x_j * dy_u on the weight tied to (u, j); each lit pixel's letter is its weight's
     shares = np.zeros_like(M)
-    for u, cells in enumerate(d["output"]):
+    parts = np.zeros((units, lm.w.size))
+    for u, sel in enumerate(d["output"]):
+        cells = sel["x"]
         assert len(cells) == nnz[u], f"{where}: output {u} lights {len(cells)} pixels, row of M has {nnz[u]}"
-        if cells:
-            cols, vals = np.asarray(cells).T
-            shares[u, cols.astype(np.intp)] = vals
+        cols = [c for c, _, _ in cells]
+        assert cols == [c for c, _, _ in sel["dx"]], f"{where}: output {u}: x and dx lit differently"
+        shares[u, cols] = [b for _, b, _ in sel["dx"]]
+        parts[u, [t for t, _, _ in sel["dw"]]] = [b for _, b, _ in sel["dw"]]
+        x_marks, w_marks = _letters(cells), _letters(sel["w"])
+        assert all(x_marks[j] == w_marks[tie[u, j]] == letter[tie[u, j]] for j in cols), (
+            f"{where}: output {u}: a lit pixel's letter is not the letter of the weight it met"
+        )
+        met = list(x_marks.values()) + sel["pad"]  # every tap once: on a pixel or on the padding
+        assert len(set(met)) == len(met) == (pixels if setting.mode == "fc" else setting.kernel**2), (
+            f"{where}: output {u}: tap letters {met}"
+        )
         assert f" reads {nnz[u]} input pixel" in d["output_text"][u], f"{where}: {d['output_text'][u]}"
+        assert len(sel["short"]) <= SHORT and f"= {lm.y[u] + 0:g} reads {nnz[u]}" in sel["short"], sel[
+            "short"
+        ]
     assert np.array_equal(shares, lm.dy[:, None] * M), f"{where}: output selections != dy * rows of M"
+    products = np.where(tie >= 0, lm.dy[:, None] * lm.x[None, :], 0.0)
+    want = np.array(
+        [np.bincount(tie[u][tie[u] >= 0], products[u][tie[u] >= 0], lm.w.size) for u in range(units)]
+    )
+    assert np.array_equal(parts, want), f"{where}: an output unit's part of dw != x_j * dy_u on its weights"
     # weight t: its (unit, pixel) pairs are the cells of M tied to t; their products sum to dw[t]
     tied = np.full_like(tie, -1)
     for t, sel in enumerate(d["weight"]):
@@ -141,9 +175,16 @@ def _check_single(setting, d) -> int:
             f"{where}: dw {t}"
         )
         assert sorted(sel["shown"]) == sorted(set(pairs[:, 0].tolist())), f"{where}: weight {t} dy cells"
+        want = {int(j): letter[t] for j in pairs[:, 1]}
+        assert _letters(sel["x"]) == want and _letters(sel["w"]) == {t: letter[t]}, (
+            f"{where}: weight {t}: letters"
+        )
         text = sel["text"]
         assert text.endswith(f"= {lm.dw[t] + 0:g}.") and f"sums {len(pairs)} product" in text, (
             f"{where}: {text}"
+        )
+        assert len(sel["short"]) <= SHORT and sel["short"].startswith(
+            f"d{_name(setting, 'w', t)} = {lm.dw[t] + 0:g},"
         )
     assert np.array_equal(tied, tie), f"{where}: weight selections != the tying of M"
     # input pixel j: the units that read it (column j of M), with the weight each used; sum dx[j]
@@ -155,10 +196,25 @@ def _check_single(setting, d) -> int:
         assert sel["sum"] == lm.dx[j] and sorted(sel["shown"]) == sorted(readers[:, 0].tolist()), (
             f"{where}: x {j}"
         )
+        assert _letters(sel["y"]) == {u: letter[tie[u, j]] for u in np.flatnonzero(M[:, j])}, (
+            f"{where}: x {j} letters"
+        )
         text = sel["text"]
         assert text.endswith(f"= {lm.dx[j] + 0:g}.") and f"read by {len(readers)} output unit" in text, text
+        assert len(sel["short"]) <= SHORT and sel["short"].startswith(
+            f"d{_name(setting, 'x', j)} = {lm.dx[j] + 0:g},"
+        )
     assert np.array_equal(used, tie), f"{where}: input selections != the columns of M"
     return units + lm.w.size + pixels
+
+
+def _name(setting: explorer.Setting, grid: str, i: int) -> str:
+    """The page's name of cell i of the input x or the weights (K[r,c], or W[u,j] and x[j] in FC mode)."""
+    if setting.mode == "fc":
+        pixels = setting.size**2
+        return f"W[{i // pixels},{i % pixels}]" if grid == "w" else f"x[{i}]"
+    side = setting.kernel if grid == "w" else setting.size
+    return f"{'K' if grid == 'w' else 'x'}[{i // side},{i % side}]"
 
 
 def _check_stacked(setting, d, cache) -> int:
@@ -180,6 +236,9 @@ def _check_stacked(setting, d, cache) -> int:
                 cache[sub] = explorer.receptive_paths(sub)
             want = cache[sub][0]
         assert np.array_equal(forward, want), f"{setting}: units reached on layer {layer}"
+    assert max(len(t) for t in d["shorts"]) <= SHORT, (
+        f"{setting}: an announcement runs past {SHORT} characters"
+    )
     return sizes[L] ** 2 + sizes[0] ** 2
 
 
@@ -197,8 +256,11 @@ def test_model_matches_the_jacobian_for_every_setting_and_selection(open_page):
         dumps = page.evaluate(  # one JSON string: Playwright's own serializer is slow on big arrays
             """cs => JSON.stringify(cs.map(c => {
                 const d = FCConvExplorer.dump(c);
-                if (!d.back) {  // one layer: add the sentence of every selection
-                    const md = FCConvExplorer.model(c);
+                const md = FCConvExplorer.model(c);
+                if (d.back) {  // stacked: the announcement of every selection
+                    d.shorts = d.back.map((_, u) => FCConvExplorer.select(md, 'output', u).short).concat(
+                        d.forward.map((_, j) => FCConvExplorer.select(md, 'input', j).short));
+                } else {  // one layer: add the sentence of every selection
                     d.output_text = d.output.map((_, u) => FCConvExplorer.select(md, 'output', u).sentence);
                     d.weight.forEach((w, t) => { w.text = FCConvExplorer.select(md, 'weight', t).sentence; });
                     d.input.forEach((x, j) => { x.text = FCConvExplorer.select(md, 'input', j).sentence; });
@@ -226,16 +288,25 @@ def test_model_matches_the_jacobian_for_every_setting_and_selection(open_page):
 
 
 def _lit(page) -> dict:
-    """What the page shows: per grid, the lit cells and their badges; the padding taps; the sentence."""
+    """What the page shows: per grid, the lit cells and their badges; the padding taps; the sentences.
+
+    ``marks``: per grid, {cell: letter}; ``labels``: per grid, {cell: accessible name} of the lit cells.
+    """
     return page.evaluate(
         """() => {
-            const out = {};
+            const out = {marks: {}, labels: {}};
             for (const g of document.querySelectorAll('[data-explorer] [data-grid]')) {
-                out[g.dataset.grid] = [...g.querySelectorAll('.ex-hit')].map(
-                    c => [Number(c.dataset.i), c.querySelector('.ex-b').textContent]);
+                const lit = [...g.querySelectorAll('.ex-hit')];
+                out[g.dataset.grid] = lit.map(c => [Number(c.dataset.i), c.querySelector('.ex-b').textContent]);
+                out.marks[g.dataset.grid] = Object.fromEntries([...g.querySelectorAll('[data-i]')]
+                    .filter(c => c.querySelector('.ex-m') && c.querySelector('.ex-m').textContent)
+                    .map(c => [c.dataset.i, c.querySelector('.ex-m').textContent]));
+                out.labels[g.dataset.grid] = Object.fromEntries(lit.map(c => [c.dataset.i, c.getAttribute('aria-label')]));
             }
             out.taps = document.querySelectorAll('[data-explorer] .ex-tap').length;
             out.sentence = document.getElementById('ex-sentence').textContent;
+            const live = document.querySelector('[data-explorer] [aria-live]');
+            out.live = live.textContent;
             out.selected = [...document.querySelectorAll('[data-explorer] [aria-selected="true"]')].map(
                 c => c.closest('[data-grid]').dataset.grid + ':' + c.dataset.i);
             return out;
@@ -243,10 +314,10 @@ def _lit(page) -> dict:
     )
 
 
-def _model_sentence(page, kind, i):
+def _model_sentence(page, kind, i, which="sentence"):
     return page.evaluate(
-        "([k, i]) => { const e = FCConvExplorer.instances[0]; return FCConvExplorer.select(e.md, k, i).sentence; }",
-        [kind, i],
+        "([k, i, w]) => { const e = FCConvExplorer.instances[0]; return FCConvExplorer.select(e.md, k, i)[w]; }",
+        [kind, i, which],
     )
 
 
@@ -290,6 +361,20 @@ def test_clicks_drive_the_page(open_page, setting):
         assert [i for i, _ in lit["w"]] == sorted(set(tie[u, row].tolist()))
         assert lit["taps"] == (0 if setting.mode == "fc" else setting.kernel**2 - row.size)
         assert lit["sentence"] == _model_sentence(page, "output", u)
+        assert lit["live"] == _model_sentence(page, "output", u, "short") and len(lit["live"]) <= SHORT
+        # its part of dK: each weight it used shows x_j * dy_u, the product of the pixel it met
+        part = {int(tie[u, j]): lm.x[j] * lm.dy[u] for j in row}
+        assert {i: float(b) for i, b in lit["dw"]} == part, f"{setting} y {u}: the dK badges"
+        # the tap letters: the same on a lit pixel and on the weight it met, distinct per pixel
+        marks = lit["marks"]
+        assert set(marks["x"]) == {str(j) for j in row} and len(set(marks["x"].values())) == row.size
+        assert all(marks["x"][str(j)] == marks["w"][str(tie[u, j])] for j in row), f"{setting} y {u}: {marks}"
+        # screen readers get the state on the cell: lit, share, tap
+        for j, badge in lit["dx"]:
+            assert lit["labels"]["dx"][str(j)].endswith(f", lit, share {badge}, tap {marks['dx'][str(j)]}"), (
+                lit["labels"]["dx"][str(j)]
+            )
+        assert lit["labels"]["y"][str(u)].endswith(", selected")
     for t in sorted({0, lm.w.size // 2, lm.w.size - 1}):
         page.click(f'[data-grid="w"] [data-i="{t}"]')
         lit = _lit(page)
@@ -300,6 +385,7 @@ def test_clicks_drive_the_page(open_page, setting):
         assert lit["sentence"].endswith(f"= {lm.dw[t]:g}.") and lit["sentence"] == _model_sentence(
             page, "weight", t
         )
+        assert lit["live"] == _model_sentence(page, "weight", t, "short")
     for j in sorted({0, pixels // 2, pixels - 1}):
         page.click(f'[data-grid="x"] [data-i="{j}"]')
         lit = _lit(page)
@@ -312,14 +398,61 @@ def test_clicks_drive_the_page(open_page, setting):
     v.assert_clean(DOC)
 
 
-def test_disabled_options_say_why(open_page):
+def test_disabled_options_say_why_where_they_apply(open_page):
+    """A short reason on the greyed-out option itself; the full reasons on demand, not as an opening paragraph."""
     page = open_page().page
     set_controls(page, explorer.Setting(4, 3, 1, 0, 1, 1, "conv"))
-    disabled = page.eval_on_selector_all("#ex-kernel option:disabled", "os => os.map(o => o.value)")
-    assert disabled == ["5"]  # 5x5 on a 4x4 input without padding: empty output
-    note = page.inner_text("#ex-unavailable")
-    assert "kernel size 5×5: the kernel spans 5 pixels but the input padded is only 4 wide" in note
+    disabled = page.eval_on_selector_all("#ex-kernel option:disabled", "os => os.map(o => o.textContent)")
+    assert disabled == ["5×5 (empty output)"]  # 5x5 on a 4x4 input without padding: empty output
     assert page.eval_on_selector("#ex-mode option[value=fc]", "o => o.disabled") is False
+    set_controls(page, explorer.Setting(6, 3, 1, 0, 1, 1, "conv"))
+    assert (
+        page.eval_on_selector("#ex-mode option[value=fc]", "o => o.textContent")
+        == "Fully connected (FC: input ≤ 5×5)"
+    )
+    # before any action the reasons take one line: nothing of them shows but the fold's summary
+    box = page.eval_on_selector("#ex-unavailable", "e => e.getBoundingClientRect().height")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-explorer]')).fontSize)")
+    assert box < 2.5 * line, f"the reasons take {box:.0f} px before any action"
+    full = explorer.disabled_reason(explorer.Setting(6, 3, 1, 0, 1, 1, "fc"))
+    assert not page.get_by_text(full).first.is_visible()
+    page.click("#ex-unavailable summary")
+    assert page.get_by_text(f"Layer type Fully connected: {full}.").is_visible()
+
+
+def test_fc_mode_weights_differ_and_the_unit_count_is_explained(open_page):
+    """FC at 4x4: the page's own W has no two equal rows, the outputs differ, and it says where the count comes from."""
+    page = open_page().page
+    setting = explorer.Setting(4, 2, 2, 0, 1, 1, "fc")
+    set_controls(page, setting)
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('[data-grid="w"] [role="row"]')].map(
+            r => [...r.querySelectorAll('.ex-v')].map(v => Number(v.textContent)))"""
+    )
+    units = explorer.layer_sizes(setting)[1] ** 2
+    assert len(rows) == units == 4 and len({tuple(r) for r in rows}) == units, f"rows of W repeat: {rows}"
+    y = page.eval_on_selector_all('[data-grid="y"] .ex-v', "vs => vs.map(v => Number(v.textContent))")
+    assert len(set(y)) == units, f"every output unit gives the same value: {y}"
+    note = page.inner_text("#ex-mode-note")
+    assert "as many units as the convolution" in note and "(2×2 = 4)" in note, note
+    set_controls(page, explorer.Setting(4, 2, 2, 0, 1, 1, "conv"))
+    assert not page.is_visible("#ex-mode-note")
+
+
+def test_live_announcement_is_short_and_the_details_come_on_demand(open_page):
+    page = open_page().page
+    set_controls(page, explorer.Setting(5, 3, 1, 0, 1, 1, "fc"))  # the longest sentences: 25 products
+    page.click('[data-grid="y"] [data-i="4"]')
+    lit = _lit(page)
+    assert len(lit["live"]) <= SHORT, (
+        f"the live region announces {len(lit['live'])} characters: {lit['live']!r}"
+    )
+    assert not page.is_visible("#ex-sentence")  # every product sits in a closed fold
+    page.click("[data-explorer] .ex-more summary")
+    assert page.is_visible("#ex-sentence") and lit["sentence"].count(" gets dy·") == 25
+    # the legend tells the total (big number) from the share (badge) and says what a letter pairs
+    legend = page.inner_text("#ex-legend")
+    assert "total" in legend and "share" in legend and "letter" in legend, legend
 
 
 # ---------------------------------------------------------------- keyboard, touch, phone, axe
@@ -347,6 +480,8 @@ def test_keyboard_only(open_page):
         page.keyboard.press("Tab")
         assert _active(page) == f"ex-{key}"
     page.keyboard.press("Tab")
+    assert _active(page) == "ex-why"  # the fold with the reasons for greyed-out options
+    page.keyboard.press("Tab")
     assert _active(page) == "x:0"  # one tab stop per grid, on its first real cell
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
@@ -372,8 +507,8 @@ def test_keyboard_only(open_page):
     assert _lit(page)["sentence"].startswith("y[1,0] reads 9 input pixels")
     page.keyboard.press("Shift+Tab")
     assert _active(page) == "w:2"  # the grid remembers where the reader was
-    live = page.eval_on_selector("#ex-sentence", "e => e.getAttribute('aria-live')")
-    assert live == "polite"
+    live = page.eval_on_selector("#ex-live", "e => e.getAttribute('aria-live')")
+    assert live == "polite" and _lit(page)["live"].startswith("y[1,0] = ")
 
 
 def _axe(page, context="document") -> list[dict]:
@@ -413,6 +548,8 @@ def test_axe_finds_no_violation(open_page, dark):
         (explorer.Setting(4, 2, 2, 0, 1, 1, "fc"), ("x", 5)),
         (explorer.Setting(7, 3, 1, 0, 1, 3, "conv"), ("y", 0)),
     ]
+    page.click("#ex-unavailable summary")  # both folds open: the reasons and every product
+    page.click("[data-explorer] .ex-more summary")
     for setting, (grid, i) in states:
         set_controls(page, setting)
         page.click(f'[data-grid="{grid}"] [data-i="{i}"]')
@@ -445,6 +582,40 @@ def test_phone_touch_cells_and_no_sideways_scroll(open_page):
     page.tap('[data-grid="y"] [data-i="4"]')
     assert _lit(page)["selected"] == ["y:4"]
     page.locator("[data-explorer]").screenshot(path=SHOTS / "explorer-phone.png")
+    v.assert_clean(DOC)
+
+
+def _on_screen(page, selector) -> list:
+    """The elements matching ``selector`` that are not fully visible: off the screen or under another element."""
+    return page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].filter(e => {
+            const r = e.getBoundingClientRect();
+            if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return true;
+            const corners = [[r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2], [(r.left + r.right) / 2, (r.top + r.bottom) / 2]];
+            return corners.some(([x, y]) => { const top = document.elementFromPoint(x, y); return !top || !e.contains(top); });
+        }).map(e => e.closest('[data-grid]') ? e.closest('[data-grid]').dataset.grid + ':' + e.dataset.i : e.id)""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("unit", [6, 0, 15])
+def test_phone_tap_shows_selection_lit_pixels_and_explanation_on_one_screen(open_page, unit):
+    """360 px, dark, touch: a reader scrolls to the output, taps a unit and sees, without scrolling,
+    the unit, every pixel it lit on x and the short explanation (which stays in view while they scroll)."""
+    v = open_page(viewport=PHONE, dark=True)
+    page = v.page
+    cell = f'[data-grid="y"] [data-i="{unit}"]'
+    page.locator(cell).scroll_into_view_if_needed()
+    page.tap(cell)
+    lit = _lit(page)
+    assert lit["selected"] == [f"y:{unit}"] and len(lit["x"]) == 9
+    hidden = _on_screen(page, f'{cell}, [data-grid="x"] .ex-hit, [data-explorer] [aria-live]')
+    assert not hidden, f"after a tap on y:{unit}, not on the screen: {hidden}"
+    if unit == 6:
+        page.screenshot(path=SHOTS / "explorer-phone-dark-tap.png")
+    # the explanation follows the reader down to the gradients (scrolled to just under the theme's header)
+    page.evaluate("scrollBy(0, document.getElementById('ex-title-dx').getBoundingClientRect().top - 80)")
+    assert not _on_screen(page, '[data-grid="dx"] .ex-hit, [data-explorer] [aria-live]')
     v.assert_clean(DOC)
 
 

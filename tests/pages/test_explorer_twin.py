@@ -133,3 +133,12 @@ def test_receptive_paths_last_entry_is_the_last_layer_pattern():
     assert set(np.unique(paths[1])) == {0, 1}  # one layer: each cell is read at most once per unit
     one = explorer.layer_map(explorer.Setting(4, 3, 2, 1, 1, 1, "conv"))
     assert np.array_equal(paths[1], (one.M != 0).astype(int))
+
+
+@pytest.mark.parametrize("setting", [s for s in explorer.allowed_settings() if s.mode == "fc"])
+def test_fc_weights_differ_in_every_row(setting):
+    # the page's claim for FC mode: no weight is shared, so no two output units use the same row
+    # of W (with 8 cycled values every row of a 4x4 input's W was equal: it looked weight-shared)
+    W = explorer.layer_map(setting).M
+    rows = {tuple(row) for row in W.tolist()}
+    assert len(rows) == W.shape[0], f"{setting}: {W.shape[0] - len(rows)} rows of W repeat another row"
