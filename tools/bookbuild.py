@@ -1,35 +1,17 @@
-"""The one place that knows how to build the book and what its TOC lists.
+"""Build the book: ``make book`` (strict) and ``make preview``; the TOC reader the tools share.
 
-Used by ``make book`` / ``make preview`` (this file's command line), by the tests
-(``tests/built/conftest.py``; pytest puts ``tools/`` on ``sys.path``), by ``tools/report.py``,
-``tools/repro.py`` and ``benchmarks/bench_build.py``.
+1. **Execution.** Every TOC page with code cells runs in a fresh kernel (cwd: the page's folder),
+   one page per core plus one, slowest first (the last build's ``_build/.execute/timings.json``,
+   else largest first), into a jupyter-cache folder.
+2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a copy of ``_config.yml`` whose
+   only changes are ``execute_notebooks: cache`` pointed at that folder and absolute
+   ``local_extensions``. It starts once the pages are handed to the workers and reads each page
+   when its outputs are cached (``fcconv_site``'s ``source-read`` hook, told by ``FCCONV_WAIT_DIR``).
 
-A build has two passes, which overlap:
-
-1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
-   kernel (working directory: the page's folder), several pages at a time (one worker per core
-   plus one, each kernel with one BLAS thread per worker's share of the cores), slowest page first (as the
-   last build timed them, ``_build/.execute/timings.json``; else longest first). The executed
-   notebooks are stored in a jupyter-cache folder.
-2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
-   ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
-   absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
-   takes every page's outputs from the cache. It starts as soon as the pages are handed to the
-   workers and reads each page once its outputs are cached, so Sphinx's start-up and the reading
-   of the finished pages overlap the execution of the others.
-
-:func:`strict_build` (``make book``) empties the cache folder first: every page is executed again
-in every build, nothing is reused from an earlier one; any cell error fails the build with its
-traceback (the Sphinx pass stops at the first page it cannot read), any warning fails it (``-W``).
-The outputs are byte-identical to those of ``jupyter-book build`` by hand. :func:`preview_build`
-(``make preview``) keeps its cache in a folder named after a hash of everything a page's outputs
-depend on besides its own code (``lessons_code``, ``pyproject.toml``, ``constraints.txt``, the
-Python version); jupyter-cache matches each page on its code cells, so a page runs again when its
-code or anything in ``lessons_code`` changed, never after a prose-only edit, and never shows a
-stale output.
-
-``jupyter-book build . --all -W -n --keep-going`` by hand still works (``_config.yml`` itself
-says ``execute_notebooks: force``): it executes the pages one after the other.
+:func:`strict_build` empties the cache first (every page runs again; a cell error or a warning
+fails the build); :func:`preview_build` keys its cache on ``lessons_code``, ``pyproject.toml``,
+``constraints.txt`` and the Python version, so a page runs again only when its code or those
+changed. ``jupyter-book build . --all -W -n --keep-going`` by hand still works (serially).
 """
 
 from __future__ import annotations
@@ -49,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import yaml
-from wait_for_pages import WAIT_ENV, marker
+from fcconv_site import WAIT_ENV, marker
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The strict Sphinx flags: every page read again, any warning fails (as ``make book``).
@@ -63,12 +45,11 @@ REPOSITORY_ENV = "FCCONV_REPOSITORY_URL"
 
 
 def myst_page(title: str, code: str | None = None) -> str:
-    """A generated MyST notebook page (the bare book of benchmarks/bench_build.py, the tests' tiny
-    books): front matter with the `description:` every page needs (tools/page_polish.py), a title,
-    and one code cell when ``code`` is given."""
+    """A generated MyST notebook page (benchmarks/bench_build.py, the tests' tiny books): the
+    description every page needs, a title, and one code cell when ``code`` is given."""
     front = (
         "---\n"
-        f'description: "A generated page: {title}."\n'
+        f'myst:\n  html_meta:\n    description: "A generated page: {title}."\n'
         "jupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
         "---\n"
@@ -296,29 +277,17 @@ def execute_pages(
     return sorted(runs, key=lambda r: order[r.doc])
 
 
-def build_config(cache_dir: Path, dest: Path, root: Path = ROOT, wait: bool = False) -> Path:
-    """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir``; return its path.
-
-    The only changes: ``execute.execute_notebooks: cache``, ``execute.cache: <cache_dir>``, the
-    ``local_extensions`` folders made absolute (Jupyter Book resolves them against the config's
-    folder), and, when ``FCCONV_REPOSITORY_URL`` is set (publish workflow on main), the
-    repository block of ``tools/set_repository.py``. With ``wait``, the extension
-    ``tools/wait_for_pages.py`` is added: Sphinx reads a page once its outputs are cached.
-    """
+def build_config(cache_dir: Path, dest: Path, root: Path = ROOT) -> Path:
+    """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir`` (and absolute
+    ``local_extensions``; with ``FCCONV_REPOSITORY_URL`` set, the repository block of
+    ``tools/set_repository.py``); return its path."""
     config = load_config(root)
-    config.setdefault("execute", {})
-    config["execute"]["execute_notebooks"] = "cache"
-    config["execute"]["cache"] = str(cache_dir.resolve())
+    config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache_dir.resolve()))
     sphinx = config.setdefault("sphinx", {})
-    local = sphinx.setdefault("local_extensions", {}) or {}
-    for name, folder in local.items():
-        local[name] = str((root / folder).resolve())
-    if wait:
-        local["wait_for_pages"] = str(Path(__file__).resolve().parent)
-        listed = (sphinx.get("config") or {}).get("extensions")
-        if listed is not None and "wait_for_pages" not in listed:
-            listed.append("wait_for_pages")  # an explicit list replaces the one local_extensions extends
-    sphinx["local_extensions"] = local
+    sphinx["local_extensions"] = {
+        name: str((root / folder).resolve())
+        for name, folder in (sphinx.get("local_extensions") or {}).items()
+    }
     url = os.environ.get(REPOSITORY_ENV)
     if url:
         from set_repository import repository_settings
@@ -399,7 +368,7 @@ def _build(
     echo: bool,
 ) -> Build:
     """Both passes at once: Sphinx starts as soon as the pages are handed to the workers, and
-    reads each page when its outputs are cached (``tools/wait_for_pages.py``)."""
+    reads each page when its outputs are cached."""
     out = out.resolve()
     start = time.perf_counter()
     report: list[str] = []
@@ -416,7 +385,7 @@ def _build(
     shutil.rmtree(signals, ignore_errors=True)
     signals.mkdir(parents=True)
     (signals / "pending.txt").write_text("".join(f"{doc}\n" for doc, _ in todo), encoding="utf-8")
-    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root, wait=True)
+    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root)
     sphinx: list[_Sphinx] = []
     try:
         runs = run_pages(

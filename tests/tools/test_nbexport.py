@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nbexport import (
+from fcconv_site.nbexport import (
     INSTALL_TAG,
     BookFacts,
     convert_code,
