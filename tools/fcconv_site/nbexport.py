@@ -14,7 +14,7 @@ MyST-only markup as raw text (``{numref}`fig-x```, ``(label)=``, directive fence
   computed, exercises become block quotes, equation labels become ``\\tag{n}``;
 * outputs are empty (the reader runs the notebook) and the bytes depend only on the inputs.
 
-Pure functions, no Sphinx: the Sphinx side (``tools/book_extras.py``) collects the numbers and
+Pure functions, no Sphinx: the Sphinx side (``tools/fcconv_site/extras.py``) collects the numbers and
 calls :func:`export_notebook` for every chapter.
 """
 

@@ -24,7 +24,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
@@ -59,6 +59,14 @@ def write(soup) -> str:
     return soup.decode(formatter=FORMATTER)
 
 
+def _remove(el) -> None:
+    """Remove an element and the line break or blanks after it."""
+    after = el.next_sibling
+    if isinstance(after, NavigableString) and not after.strip():
+        after.extract()
+    el.decompose()
+
+
 def _static_path(url: str) -> tuple[str, str] | None:
     """(prefix up to ``_static/``, path inside it) of a link into the site's ``_static/``."""
     prefix, sep, rest = urlsplit(url).path.partition("_static/")
@@ -80,7 +88,7 @@ def bundle_stylesheets(soup: BeautifulSoup, bundle) -> tuple[str, str] | None:
     name, text = bundle([path for _, (_, path) in links])
     links[0][0].attrs = {"rel": "stylesheet", "href": f"{prefixes.pop()}_static/{name}"}
     for link, _ in links[1:]:
-        link.decompose()
+        _remove(link)
     return name, text
 
 
@@ -94,7 +102,7 @@ def head_scripts(soup: BeautifulSoup, options_js: str) -> None:
             script.attrs = {}
             script.string = options_js.strip()
         elif needs is not None and soup.find(class_=needs) is None:
-            script.decompose()
+            _remove(script)
         elif not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module"):
             script.attrs = {"defer": "", **script.attrs}
 
@@ -125,7 +133,7 @@ def preload_fonts(soup: BeautifulSoup, urls: list[str]) -> None:
         link = soup.new_tag("link")
         link.attrs = {"rel": "preload", "href": url, "as": "font", "type": "font/woff2", "crossorigin": ""}
         at.insert_after(link)
-        link.insert_after("\n")
+        at.insert_after("\n")
 
 
 def native_folds(soup: BeautifulSoup) -> int:
@@ -230,7 +238,7 @@ def polish(
         return page_html, None
     if not site_url:  # without a site URL sphinxext-opengraph writes a relative og:url: invalid
         for meta in soup.head.select('meta[property="og:url"]'):
-            meta.decompose()
+            _remove(meta)
     native_folds(soup)
     size_images(soup, page, root)
     names_and_landmarks(soup)
