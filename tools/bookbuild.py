@@ -350,6 +350,15 @@ def strict_build(out: Path, toc=None, timeout=None, *, workers=None, echo=False,
     )
 
 
+def built(out: Path, toc: Path | None = None) -> Build:
+    """:func:`strict_build`, or exit with the end of its log when it failed (report, repro)."""
+    build = strict_build(out, toc)
+    if build.returncode != 0:
+        sys.stderr.write(build.log[-6000:])
+        raise SystemExit(f"the strict build into {out} failed (exit {build.returncode})")
+    return build
+
+
 def preview_build(out: Path = ROOT, *, workers=None, echo=False, root: Path = ROOT) -> Build:
     """The authors' loop: a page runs only if its code or :data:`PREVIEW_INPUTS` changed."""
     exec_dir = out.resolve() / "_build" / EXEC_DIR

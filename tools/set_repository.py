@@ -1,18 +1,11 @@
-"""Point the book at its repository: sets ``repository.url``/``branch`` and turns on the button.
+"""Point the book at its repository: ``repository.url``/``branch``, the repository button, and
+the 404 page's links under the site's path (``notfound_urls_prefix`` and the links of
+``notfound_context.body``); with ``--baseurl``, ``html.baseurl`` (canonical link, og:url).
 
-It also puts the 404 page's links under the site's path (``notfound_urls_prefix`` and the
-links of ``notfound_context``'s body). With ``--baseurl`` it also sets ``html.baseurl``, the address
-the site is published at (the
-canonical link and absolute OpenGraph ``og:url`` of every page come from it).
+The publish workflow runs it in its own checkout; by hand, once per checkout:
 
-No repository URL is committed in ``_config.yml`` (the book does not know where it will be
-hosted). The publish workflow runs this in its own checkout with the URL of the repository it
-runs in, so the published site gets a working "repository" button; by hand:
-
-    python tools/set_repository.py https://github.com/OWNER/REPO --branch main \
+    python tools/set_repository.py https://github.com/OWNER/REPO --branch main \\
         --baseurl https://OWNER.github.io/REPO/
-
-The edit is textual, so the comments of ``_config.yml`` survive; run it once per checkout.
 """
 
 from __future__ import annotations

@@ -282,3 +282,8 @@ def test_names_and_landmarks_change_the_theme_markup_and_only_that():
         "class": ["citation"],
         "id": "c1",
     }
+
+
+def test_an_equation_katex_could_not_parse_fails_the_check():
+    page = HEAD.format(body='<span class="katex-error" title="ParseError: x">\\frac{</span>')
+    assert pages.check(page)[-1] == "KaTeX could not render 'ParseError: x'"

@@ -84,9 +84,6 @@ def _config_inited(app, config) -> None:
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     """Before sphinxext-opengraph (priority 500): og:description is the page's own description."""
-    body = context.get("body", "")
-    if 'class="katex-error"' in body:  # KaTeX could not parse an equation (throwOnError: false)
-        logger.warning(f"{pagename}: KaTeX could not render an equation", location=pagename)
     if doctree is None:
         return
     found = [n["content"] for n in doctree.findall(nodes.meta) if n.get("name") == "description"]

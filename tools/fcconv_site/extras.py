@@ -15,7 +15,7 @@ import ast
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,22 +47,13 @@ def github_parts(repository_url: str) -> tuple[str, str]:
 
 
 def launch_urls(
-    repository_url: str,
-    docname: str,
-    *,
-    binderhub_url: str = "",
-    colab_url: str = "",
-    branch: str = NOTEBOOKS_BRANCH,
-) -> dict[str, str]:
+    repository_url: str, docname: str, *, binderhub_url="", colab_url="", branch=NOTEBOOKS_BRANCH
+):
     """Binder and Colab links to the runnable notebook of ``docname`` on ``branch``."""
-    owner, repo = github_parts(repository_url)
-    path = f"{docname}.ipynb"
-    urls = {}
-    if binderhub_url:
-        urls["Binder"] = f"{binderhub_url.rstrip('/')}/v2/gh/{owner}/{repo}/{branch}?labpath={path}"
-    if colab_url:
-        urls["Colab"] = f"{colab_url.rstrip('/')}/github/{owner}/{repo}/blob/{branch}/{path}"
-    return urls
+    (owner, repo), path = github_parts(repository_url), f"{docname}.ipynb"
+    urls = {"Binder": (binderhub_url, f"/v2/gh/{owner}/{repo}/{branch}?labpath={path}")}
+    urls["Colab"] = (colab_url, f"/github/{owner}/{repo}/blob/{branch}/{path}")
+    return {name: base.rstrip("/") + tail for name, (base, tail) in urls.items() if base}
 
 
 def book_version(root: Path) -> str:
@@ -81,15 +72,8 @@ def author_year(entry) -> str:
     """Author-year text of a pybtex entry, as sphinxcontrib-bibtex prints it in the text."""
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
-    if not names:
-        who = entry.fields.get("title", "?")
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+    who = " and ".join(names) if len(names) <= 2 else f"{names[0]} et al."
+    return f"{who or entry.fields.get('title', '?')}, {entry.fields.get('year', 'n.d.')}"
 
 
 def register_bibliography_style() -> None:
@@ -177,25 +161,20 @@ def _on_page_context_late(app, pagename, templatename, context, doctree) -> None
     launch = opts.get("launch_buttons") or {}
     for group in buttons:
         if group.get("label") == "launch-buttons" and repo:
-            urls = launch_urls(
-                repo,
-                pagename,
-                binderhub_url=launch.get("binderhub_url", ""),
-                colab_url=launch.get("colab_url", ""),
-            )
+            urls = launch_urls(repo, pagename, binderhub_url=launch.get("binderhub_url", ""),
+                               colab_url=launch.get("colab_url", ""))  # fmt: skip
             for button in group.get("buttons", []):
                 if button.get("text") in urls:
                     button["url"] = urls[button["text"]]
         if group.get("label") == "download-buttons" and _pdf_source(app) is not None:
+            url, text = context["pathto"](PDF_NAME, 1), "Whole book (.pdf)"
+            tooltip, icon, label = (
+                "Download the whole book as one PDF",
+                "fas fa-file-pdf",
+                "download-book-pdf-button",
+            )
             group["buttons"].append(
-                {
-                    "type": "link",
-                    "url": context["pathto"](PDF_NAME, 1),
-                    "text": "Whole book (.pdf)",
-                    "tooltip": "Download the whole book as one PDF",
-                    "icon": "fas fa-file-pdf",
-                    "label": "download-book-pdf-button",
-                }
+                dict(type="link", url=url, text=text, tooltip=tooltip, icon=icon, label=label)
             )
 
 
@@ -269,12 +248,7 @@ def finish(app) -> None:
             continue
         source = Path(app.env.doc2path(docname))
         parsed = read_myst_markdown_notebook(source.read_text(encoding="utf-8"))
-        page_facts = nbexport.BookFacts(
-            refs=facts.refs,
-            equations=facts.equations,
-            citations=facts.citations,
-            glue=_glue_values(executed_root / f"{docname}.glue.json"),
-        )
+        page_facts = replace(facts, glue=_glue_values(executed_root / f"{docname}.glue.json"))
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
         notebook = nbexport.export_notebook(
             [dict(cell) for cell in parsed.cells], page_facts, title=title, repository_url=repo, branch=branch

@@ -15,7 +15,8 @@ What configuration and templates cannot do, each edit on the parsed tree of a pa
   sidebar is a labelled landmark, the search button and myst-nb's folded cells are named by their
   visible text, the bibliography loses roles ARIA 1.2 does not allow there.
 
-:func:`check` lists what would make a page fail the build (a blocking script, a fold left).
+:func:`check` lists what fails the build: a blocking script, a fold left, an equation KaTeX
+could not parse.
 """
 
 from __future__ import annotations
@@ -257,6 +258,10 @@ def check(page_html: str) -> list[str]:
     """What is wrong with a polished page (empty when nothing is)."""
     soup = parse(page_html)
     problems = [f"a script blocks rendering: {src}" for src in blocking_scripts(soup)]
+    # KaTeX runs with throwOnError: false, and marks what it could not parse
+    problems += [
+        f"KaTeX could not render {e.get('title', '')!r}" for e in soup.find_all(class_="katex-error")
+    ]
     problems += ["a dropdown admonition was not made a <details>"] * len(
         soup.select("div.admonition.dropdown")
     )
