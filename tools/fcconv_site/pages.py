@@ -12,8 +12,8 @@ What configuration and templates cannot do, each edit on the parsed tree of a pa
 * **Images**: ``width``/``height`` from the file, ``decoding="async"``, ``loading="lazy"`` except
   for the article's first image.
 * **Names and landmarks**: display equations are focusable (they scroll sideways), the primary
-  sidebar is a labelled landmark, the search button and myst-nb's folded cells are named by their
-  visible text, the bibliography loses roles ARIA 1.2 does not allow there.
+  sidebar is a labelled landmark, myst-nb's folded cells are named by their visible text, the
+  bibliography loses roles ARIA 1.2 does not allow there.
 
 :func:`check` lists what fails the build: a blocking script, a fold left, an equation KaTeX
 could not parse.
@@ -218,11 +218,9 @@ def names_and_landmarks(soup: BeautifulSoup) -> None:
         span["tabindex"] = "0"
     for div in soup.select("div.bd-sidebar-primary"):  # holds the logo link outside any landmark
         div.attrs.update(role="complementary", **{"aria-label": "Book navigation"})
-    # The search button shows "Search Ctrl+K", a folded cell "Show code cell source": their
-    # aria-labels said "Search" and "Toggle hidden content"; without them the name is the text.
-    for el in soup.select(
-        'button[title="Search"][aria-label="Search"], summary[aria-label="Toggle hidden content"]'
-    ):
+    # myst-nb's folded cells show "Show code cell source" but were named "Toggle hidden content";
+    # without the aria-label the name is the text (the search buttons: tools/templates)
+    for el in soup.select('summary[aria-label="Toggle hidden content"]'):
         del el["aria-label"]
     # docutils' roles for the bibliography, which ARIA 1.2 deprecates or allows on list items only
     for el in soup.select('div.citation-list[role="list"], div.citation[role="doc-biblioentry"]'):

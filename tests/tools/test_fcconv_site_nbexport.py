@@ -1,4 +1,4 @@
-"""tools/nbexport.py: MyST chapter -> plain runnable notebook."""
+"""tools/fcconv_site/nbexport.py: MyST chapter -> plain runnable notebook."""
 
 from __future__ import annotations
 
