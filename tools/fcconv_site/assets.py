@@ -1,13 +1,7 @@
-"""Files the site serves besides its pages: KaTeX's stylesheet and fonts, the icons, the bundle.
-
-* KaTeX: sphinxcontrib-katex renders every equation at build time with the npm ``katex`` pinned
-  in ``package.json`` (``node_modules``); ``_static/katex/`` gets its stylesheet (woff2 fonts only).
-* Icons: ``_static/icons.css`` draws the theme's Font Awesome icons as CSS masks (glyphs read
-  from the theme's own ``all.min.js``, never served), so no Font Awesome file is loaded.
-* Stylesheets: the ones a page links become one file named after its content.
-* The theme's script: its tab-stop loop (a forced layout per code block) becomes a ResizeObserver.
-
-Each patch of a third-party file or method is guarded by :func:`fcconv_site.require`.
+"""Files the site serves besides its pages: KaTeX's stylesheet and woff2 fonts (the equations are
+rendered at build time by the npm ``katex`` pinned in ``package.json``), ``icons.css`` (the theme's
+Font Awesome icons as CSS masks, read from its ``all.min.js``, which is never served), the
+stylesheet bundle, and the theme script's tab-stop patch.
 """
 
 from __future__ import annotations

@@ -1,22 +1,14 @@
-"""The one pass over the written pages, through an HTML parser (BeautifulSoup, ``html.parser``).
+"""The one pass over the written pages, through an HTML parser (BeautifulSoup, ``html.parser``):
+what configuration and templates cannot do.
 
-What configuration and templates cannot do, each edit on the parsed tree of a page:
+* Head: the ``_static`` stylesheets become one bundle; ``documentation_options.js`` is inlined,
+  the other head scripts get ``defer``; the KaTeX fonts a page uses are preloaded.
+* Folds: ``div.admonition.dropdown`` (the solutions) becomes ``<details>``, title as ``<summary>``.
+* Images: width/height from the file, async decoding, lazy loading after the article's first.
+* Names and landmarks: focusable display equations, a labelled sidebar, myst-nb's folded cells
+  named by their text, no ARIA roles the bibliography may not have.
 
-* **Head**: the ``_static`` stylesheets become one bundle (:func:`fcconv_site.assets.bundle`);
-  ``documentation_options.js`` (a few hundred bytes the inline scripts after it need) is written
-  into the page, every other head script gets ``defer``, ``design-tabs.js`` leaves pages without
-  a tab set; the KaTeX fonts the page's equations use are preloaded (no text moves when they come).
-* **Folds**: an admonition with the class ``dropdown`` (the exercises' solutions) becomes
-  ``<details class="... fold">`` with its title as ``<summary>``: folded from the first paint with
-  no script; a small inline script unfolds them for printing.
-* **Images**: ``width``/``height`` from the file, ``decoding="async"``, ``loading="lazy"`` except
-  for the article's first image.
-* **Names and landmarks**: display equations are focusable (they scroll sideways), the primary
-  sidebar is a labelled landmark, myst-nb's folded cells are named by their visible text, the
-  bibliography loses roles ARIA 1.2 does not allow there.
-
-:func:`check` lists what fails the build: a blocking script, a fold left, an equation KaTeX
-could not parse.
+:func:`check`: what fails the build (a blocking script, a fold left, a KaTeX parse error).
 """
 
 from __future__ import annotations
