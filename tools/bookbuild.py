@@ -130,7 +130,26 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
             print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
     if result.err is not None:
         return "", time.perf_counter() - start, result.exc_string
+    for cell in result.nb.cells:
+        cell["outputs"] = join_streams(cell.get("outputs", []))
     return nbformat.writes(result.nb), time.perf_counter() - start, None
+
+
+def join_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream joined into one: where the kernel cut a stream depends on
+    when it flushed, and myst-nb's ``nb_merge_streams`` strips each piece's end before joining
+    them (a blank line in some builds, not in others)."""
+    joined: list = []
+    for output in outputs:
+        last = joined[-1] if joined else {}
+        if (
+            output.get("output_type") == last.get("output_type") == "stream"
+            and output["name"] == last["name"]
+        ):
+            last["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def default_workers() -> int:

@@ -109,3 +109,26 @@ def test_pages_run_slowest_first_by_the_last_builds_timings(tmp_path):
     assert order() == ["book/middle", "book/small", "book/large"]
     bookbuild.timings_file(tmp_path).write_text("not json")
     assert bookbuild.page_timings(tmp_path) == {} and order()[0] == "book/large"
+
+
+def test_pieces_of_a_stream_are_joined_as_printed():
+    """The kernel cuts stdout where it happens to flush; the cached outputs must not depend on it."""
+    cut = [
+        {"output_type": "stream", "name": "stdout", "text": "Exercise 2 (cnn): PASS"},
+        {"output_type": "stream", "name": "stdout", "text": "\n  all layer norms match\n"},
+        {"output_type": "stream", "name": "stderr", "text": "warning\n"},
+        {"output_type": "display_data", "data": {"text/plain": "x"}},
+        {"output_type": "stream", "name": "stdout", "text": "after\n"},
+    ]
+    whole = bookbuild.join_streams([dict(o) for o in cut])
+    assert [o.get("name") for o in whole] == ["stdout", "stderr", None, "stdout"]
+    assert whole[0]["text"] == "Exercise 2 (cnn): PASS\n  all layer norms match\n"
+    assert bookbuild.join_streams([dict(cut[0]), dict(cut[1])]) == bookbuild.join_streams(
+        [
+            {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": "Exercise 2 (cnn): PASS\n  all layer norms match\n",
+            }
+        ]
+    )
