@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(one, ignore_errors=True)
     start = time.perf_counter()
     try:
-        html1, html2 = (built(out, args.toc).html for out in (one, work / "two"))
+        builds = [built(out, args.toc) for out in (one, work / "two")]
+        print("\n".join(f"build {i}: {b.seconds:.1f} s -> {b.html}" for i, b in enumerate(builds, 1)))
+        html1, html2 = (b.html for b in builds)
         files = tree(html1)
         problems = compare(html1, html2)
         if problems:
