@@ -1,35 +1,17 @@
-"""The one place that knows how to build the book and what its TOC lists.
+"""Build the book: ``make book`` (strict) and ``make preview``; the TOC reader the tools share.
 
-Used by ``make book`` / ``make preview`` (this file's command line), by the tests
-(``tests/built/conftest.py``; pytest puts ``tools/`` on ``sys.path``), by ``tools/report.py``,
-``tools/repro.py`` and ``benchmarks/bench_build.py``.
+1. **Execution.** Every TOC page with code cells runs in a fresh kernel (cwd: the page's folder),
+   one page per core plus one, slowest first (the last build's ``_build/.execute/timings.json``,
+   else largest first), into a jupyter-cache folder.
+2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a copy of ``_config.yml`` whose
+   only changes are ``execute_notebooks: cache`` pointed at that folder and absolute
+   ``local_extensions``. It starts once the pages are handed to the workers and reads each page
+   when its outputs are cached (``fcconv_site``'s ``source-read`` hook, told by ``FCCONV_WAIT_DIR``).
 
-A build has two passes, which overlap:
-
-1. **Execution.** Every page of the TOC that is a notebook with code cells is executed in a fresh
-   kernel (working directory: the page's folder), several pages at a time (one worker per core
-   plus one, each kernel with one BLAS thread per worker's share of the cores), slowest page first (as the
-   last build timed them, ``_build/.execute/timings.json``; else longest first). The executed
-   notebooks are stored in a jupyter-cache folder.
-2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a generated copy of
-   ``_config.yml`` whose only changes are ``execute_notebooks: cache`` pointed at that folder,
-   absolute paths for ``local_extensions``, and the extension ``tools/wait_for_pages.py``: myst-nb
-   takes every page's outputs from the cache. It starts as soon as the pages are handed to the
-   workers and reads each page once its outputs are cached, so Sphinx's start-up and the reading
-   of the finished pages overlap the execution of the others.
-
-:func:`strict_build` (``make book``) empties the cache folder first: every page is executed again
-in every build, nothing is reused from an earlier one; any cell error fails the build with its
-traceback (the Sphinx pass stops at the first page it cannot read), any warning fails it (``-W``).
-The outputs are byte-identical to those of ``jupyter-book build`` by hand. :func:`preview_build`
-(``make preview``) keeps its cache in a folder named after a hash of everything a page's outputs
-depend on besides its own code (``lessons_code``, ``pyproject.toml``, ``constraints.txt``, the
-Python version); jupyter-cache matches each page on its code cells, so a page runs again when its
-code or anything in ``lessons_code`` changed, never after a prose-only edit, and never shows a
-stale output.
-
-``jupyter-book build . --all -W -n --keep-going`` by hand still works (``_config.yml`` itself
-says ``execute_notebooks: force``): it executes the pages one after the other.
+:func:`strict_build` empties the cache first (every page runs again; a cell error or a warning
+fails the build); :func:`preview_build` keys its cache on ``lessons_code``, ``pyproject.toml``,
+``constraints.txt`` and the Python version, so a page runs again only when its code or those
+changed. ``jupyter-book build . --all -W -n --keep-going`` by hand still works (serially).
 """
 
 from __future__ import annotations
@@ -49,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import yaml
-from wait_for_pages import WAIT_ENV, marker
+from fcconv_site import WAIT_ENV, marker
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The strict Sphinx flags: every page read again, any warning fails (as ``make book``).
@@ -63,12 +45,11 @@ REPOSITORY_ENV = "FCCONV_REPOSITORY_URL"
 
 
 def myst_page(title: str, code: str | None = None) -> str:
-    """A generated MyST notebook page (the bare book of benchmarks/bench_build.py, the tests' tiny
-    books): front matter with the `description:` every page needs (tools/page_polish.py), a title,
-    and one code cell when ``code`` is given."""
+    """A generated MyST notebook page (benchmarks/bench_build.py, the tests' tiny books): the
+    description every page needs, a title, and one code cell when ``code`` is given."""
     front = (
         "---\n"
-        f'description: "A generated page: {title}."\n'
+        f'myst:\n  html_meta:\n    description: "A generated page: {title}."\n'
         "jupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
         "---\n"
@@ -149,43 +130,46 @@ def _execute(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, f
             print(f"{path}: kernel failed, starting a new one:\n{traceback.format_exc()}", file=sys.stderr)
     if result.err is not None:
         return "", time.perf_counter() - start, result.exc_string
+    for cell in result.nb.cells:
+        cell["outputs"] = join_streams(cell.get("outputs", []))
     return nbformat.writes(result.nb), time.perf_counter() - start, None
 
 
+def join_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream joined into one: where the kernel cut a stream depends on
+    when it flushed, and myst-nb's ``nb_merge_streams`` strips each piece's end before joining
+    them (a blank line in some builds, not in others)."""
+    joined: list = []
+    for output in outputs:
+        last = joined[-1] if joined else {}
+        if (
+            output.get("output_type") == last.get("output_type") == "stream"
+            and output["name"] == last["name"]
+        ):
+            last["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
 def default_workers() -> int:
-    """One page per core, plus one (``FCCONV_BUILD_WORKERS`` overrides it): a page's first second
-    or so is its kernel starting, mostly waiting, and the extra page uses that time (measured on
-    the 2-core machine: 3 workers built in 48-51 s where 2 took 63-72 s, both under heavy load)."""
+    """One page per core plus one (``FCCONV_BUILD_WORKERS`` overrides it): the extra page uses the
+    time a kernel spends starting (2 cores: 3 workers built in 48-51 s, 2 in 63-72 s)."""
     return max(1, int(os.environ.get("FCCONV_BUILD_WORKERS") or (os.cpu_count() or 1) + 1))
 
 
-#: The thread-count variables of the BLAS and OpenMP libraries numpy may use.
-THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def _kernel_threads(threads: int) -> None:
-    """Worker initializer: the kernels this worker starts use ``threads`` BLAS threads.
-
-    The pages already run in parallel, one per core or more: a kernel whose OpenBLAS starts a
-    thread per core as well puts at least twice as many busy threads as cores on the machine,
-    and OpenBLAS threads that wait for a busy core spin (measured here: the parameters page took
-    7.7 s instead of 0.9 s next to another page). A variable the caller set is kept."""
-    for name in THREAD_ENV:
+    """Worker initializer: each kernel gets ``threads`` BLAS threads (pages already run in parallel;
+    OpenBLAS threads waiting for a busy core spin: one page took 7.7 s instead of 0.9 s)."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
 
 
-def plan_pages(
-    docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False
-) -> tuple[list[tuple[str, Path]], list[PageRun]]:
-    """Which of ``docs`` to execute: ``(todo, reused)``, ``todo`` as ``(doc, source)``, slowest
-    first, so that the last worker does not finish alone: pages in the order of the execution
-    times the last build of ``root`` measured (:func:`page_timings`; only the order comes from
-    there, never an output), pages it did not time first, each group largest source first.
-
-    A page without code cells, or matching ``execute.exclude_patterns``, is left out (myst-nb runs
-    none of them either). With ``reuse`` (preview), a page whose code cells match a notebook
-    already in the cache is not executed: it is listed in ``reused``.
-    """
+def plan_pages(docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bool = False):
+    """``(todo, reused)``: ``todo`` the ``(doc, source)`` to execute, slowest first by the last
+    build's :func:`page_timings` (untimed pages first, then largest source first); pages without
+    code or matching ``execute.exclude_patterns`` are left out; with ``reuse``, a page whose code
+    cells match a cached notebook is listed in ``reused`` instead."""
     from jupyter_cache import get_cache
 
     excluded = (load_config(root).get("execute") or {}).get("exclude_patterns") or []
@@ -196,13 +180,13 @@ def plan_pages(
         nb = read_notebook(path)
         if nb is None or any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded):
             continue
-        if reuse:
-            try:
+        try:
+            if reuse:
                 cache.match_cache_notebook(nb)
                 reused.append(PageRun(doc, 0.0, None, reused=True))
                 continue
-            except KeyError:
-                pass
+        except KeyError:
+            pass
         todo.append((doc, path))
     timed = page_timings(root)
     todo.sort(key=lambda item: (-timed.get(item[0], float("inf")), -item[1].stat().st_size))
@@ -210,7 +194,6 @@ def plan_pages(
 
 
 def timings_file(root: Path = ROOT) -> Path:
-    """Where a build of ``root`` keeps the execution time of each page, for the next build's order."""
     return root / "_build" / EXEC_DIR / "timings.json"
 
 
@@ -224,112 +207,70 @@ def page_timings(root: Path = ROOT) -> dict[str, float]:
 
 
 def save_timings(runs: list[PageRun], root: Path = ROOT) -> None:
-    """Add the execution times of the pages that ran without error to :func:`timings_file`."""
     timed = page_timings(root) | {r.doc: round(r.seconds, 2) for r in runs if not r.error and not r.reused}
-    path = timings_file(root)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(timed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        timings_file(root).parent.mkdir(parents=True, exist_ok=True)
+        timings_file(root).write_text(json.dumps(timed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     except OSError:  # a read-only checkout: the next build orders the pages by size
         pass
 
 
-def run_pages(
-    todo: list[tuple[str, Path]],
-    cache_dir: Path,
-    *,
-    root: Path = ROOT,
-    workers: int | None = None,
-    say=print,
-    submitted=lambda: None,
-    ready=lambda doc: None,
-) -> list[PageRun]:
-    """Execute ``todo`` (from :func:`plan_pages`) ``workers`` at a time into the jupyter-cache at
-    ``cache_dir``. ``submitted()`` is called once every page is handed to a worker (the workers
-    exist then), ``ready(doc)`` once a page's outputs are in the cache."""
+def run_pages(todo, cache_dir: Path, *, root=ROOT, workers=None, say=print, submitted=None, ready=None):
+    """Execute ``todo`` into the jupyter-cache at ``cache_dir``; ``submitted()`` once every page is
+    handed to a worker, ``ready(doc)`` once a page's outputs are cached."""
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    if not todo:
-        submitted()
-        return []
     execute = load_config(root).get("execute") or {}
     timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
-    cache = get_cache(str(cache_dir))
-    n = min(workers or default_workers(), len(todo))
-    say(f"executing {len(todo)} pages, {n} at a time")
-    runs = []
-    threads = max(1, (os.cpu_count() or 1) // n)
-    with ProcessPoolExecutor(max_workers=n, initializer=_kernel_threads, initargs=(threads,)) as pool:
+    cache, runs = get_cache(str(cache_dir)), []
+    n = max(1, min(workers or default_workers(), len(todo)))
+    if todo:
+        say(f"executing {len(todo)} pages, {n} at a time")
+    with ProcessPoolExecutor(
+        n, initializer=_kernel_threads, initargs=(max(1, (os.cpu_count() or 1) // n),)
+    ) as pool:
         futures = {pool.submit(_execute, str(path), timeout, allow_errors): (doc, path) for doc, path in todo}
-        submitted()
+        (submitted or (lambda: None))()
         for future in as_completed(futures):
-            doc, path = futures[future]
-            text, seconds, error = future.result()
+            (doc, path), (text, seconds, error) = futures[future], future.result()
             runs.append(PageRun(doc, seconds, error))
             if error:
                 say(f"{doc}: Executing notebook failed after {seconds:.2f} s\n{error}")
                 continue
             say(f"executed {doc} in {seconds:.2f} s")
-            bundle = CacheBundleIn(
-                nbformat.reads(text, nbformat.NO_CONVERT), str(path), data={"execution_seconds": seconds}
-            )
+            nb = nbformat.reads(text, nbformat.NO_CONVERT)
+            bundle = CacheBundleIn(nb, str(path), data={"execution_seconds": seconds})
             cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-            ready(doc)
+            (ready or (lambda doc: None))(doc)
     return runs
 
 
-def execute_pages(
-    docs: list[str],
-    cache_dir: Path,
-    *,
-    root: Path = ROOT,
-    workers: int | None = None,
-    reuse: bool = False,
-    say=print,
-) -> list[PageRun]:
+def execute_pages(docs, cache_dir: Path, *, root=ROOT, workers=None, reuse=False, say=print) -> list[PageRun]:
     """:func:`plan_pages` then :func:`run_pages`: the runs of ``docs``, in their order."""
     todo, reused = plan_pages(docs, cache_dir, root=root, reuse=reuse)
     runs = reused + run_pages(todo, cache_dir, root=root, workers=workers, say=say)
-    order = {doc: i for i, doc in enumerate(docs)}
-    return sorted(runs, key=lambda r: order[r.doc])
+    return sorted(runs, key=lambda r: docs.index(r.doc))
 
 
-def build_config(cache_dir: Path, dest: Path, root: Path = ROOT, wait: bool = False) -> Path:
-    """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir``; return its path.
-
-    The only changes: ``execute.execute_notebooks: cache``, ``execute.cache: <cache_dir>``, the
-    ``local_extensions`` folders made absolute (Jupyter Book resolves them against the config's
-    folder), and, when ``FCCONV_REPOSITORY_URL`` is set (publish workflow on main), the
-    repository block of ``tools/set_repository.py``. With ``wait``, the extension
-    ``tools/wait_for_pages.py`` is added: Sphinx reads a page once its outputs are cached.
-    """
+def build_config(cache_dir: Path, dest: Path, root: Path = ROOT) -> Path:
+    """Write ``_config.yml`` with the pages' outputs taken from ``cache_dir``, absolute
+    ``local_extensions`` and, with ``FCCONV_REPOSITORY_URL`` set, the repository block of
+    ``tools/set_repository.py``; return its path."""
     config = load_config(root)
-    config.setdefault("execute", {})
-    config["execute"]["execute_notebooks"] = "cache"
-    config["execute"]["cache"] = str(cache_dir.resolve())
+    config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache_dir.resolve()))
     sphinx = config.setdefault("sphinx", {})
-    local = sphinx.setdefault("local_extensions", {}) or {}
-    for name, folder in local.items():
-        local[name] = str((root / folder).resolve())
-    if wait:
-        local["wait_for_pages"] = str(Path(__file__).resolve().parent)
-        listed = (sphinx.get("config") or {}).get("extensions")
-        if listed is not None and "wait_for_pages" not in listed:
-            listed.append("wait_for_pages")  # an explicit list replaces the one local_extensions extends
-    sphinx["local_extensions"] = local
-    url = os.environ.get(REPOSITORY_ENV)
-    if url:
+    local = sphinx.get("local_extensions") or {}
+    sphinx["local_extensions"] = {name: str((root / folder).resolve()) for name, folder in local.items()}
+    if os.environ.get(REPOSITORY_ENV):
         from set_repository import repository_settings
 
-        repository_settings(config, url, os.environ.get("FCCONV_REPOSITORY_BRANCH", "main"))
+        branch = os.environ.get("FCCONV_REPOSITORY_BRANCH", "main")
+        repository_settings(config, os.environ[REPOSITORY_ENV], branch)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(
-        "# Generated by tools/bookbuild.py from _config.yml: do not edit.\n"
-        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    dest.write_text("# Generated by tools/bookbuild.py from _config.yml: do not edit.\n" + text, "utf-8")
     return dest
 
 
@@ -338,8 +279,7 @@ def preview_key(root: Path = ROOT) -> str:
     digest = hashlib.sha256(sys.version.encode())
     for name in PREVIEW_INPUTS:
         base = root / name
-        files = sorted(base.rglob("*")) if base.is_dir() else [base]
-        for path in files:
+        for path in sorted(base.rglob("*")) if base.is_dir() else [base]:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -349,89 +289,55 @@ class Build(NamedTuple):
     html: Path  # the built site
     seconds: float  # wall-clock time of the build (both passes)
     returncode: int
-    log: str  # the execution report, then stdout and stderr of jupyter-book
+    log: str  # the execution report, then the output of jupyter-book
     pages: tuple[PageRun, ...] = ()  # per-page execution times, in TOC order
     sphinx_seconds: float = 0.0  # how long the Sphinx pass ran on after the last page was executed
 
 
-class _Sphinx:
-    """``jupyter-book build`` running in the background; its output collected (and echoed)."""
-
-    def __init__(self, root: Path, out: Path, config: Path, toc: Path | None, echo: bool, signals: Path):
-        jb = Path(sys.executable).with_name("jupyter-book")
-        extra = ["--toc", str(toc)] if toc else []
-        cmd = [str(jb), "build", str(root), "--path-output", str(out), *JB_FLAGS, "--config", str(config)]
-        env = dict(os.environ, **{WAIT_ENV: str(signals)})
-        self.proc = subprocess.Popen(
-            [*cmd, *extra], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, args=(echo,), daemon=True)
-        self.reader.start()
-
-    def _read(self, echo: bool) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line)
-            if echo:
-                sys.stdout.write(line)
-                sys.stdout.flush()
-
-    def wait(self, timeout: float | None) -> tuple[int, str]:
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-            self.lines.append(f"\nbookbuild: the Sphinx pass was stopped after {timeout} s\n")
-        self.reader.join()
-        return code, "".join(self.lines)
-
-
-def _build(
-    out: Path,
-    cache_dir: Path,
-    *,
-    root: Path,
-    toc: Path | None,
-    timeout: float | None,
-    workers: int | None,
-    reuse: bool,
-    echo: bool,
-) -> Build:
-    """Both passes at once: Sphinx starts as soon as the pages are handed to the workers, and
-    reads each page when its outputs are cached (``tools/wait_for_pages.py``)."""
-    out = out.resolve()
-    start = time.perf_counter()
-    report: list[str] = []
+def _build(out: Path, cache_dir: Path, *, root, toc, timeout, workers, reuse, echo) -> Build:
+    """Both passes at once: Sphinx starts as soon as the pages are handed to the workers."""
+    out, start, report = out.resolve(), time.perf_counter(), []
 
     def say(msg: str) -> None:
         report.append(msg)
         if echo:
             print(msg, flush=True)
 
-    todo, reused = plan_pages(toc_files(toc or root / "_toc.yml"), cache_dir, root=root, reuse=reuse)
+    docs = toc_files(toc or root / "_toc.yml")
+    todo, reused = plan_pages(docs, cache_dir, root=root, reuse=reuse)
     for run in reused:
         say(f"reused {run.doc} (its code and lessons_code unchanged)")
     signals = out / "_build" / EXEC_DIR / "signals"
     shutil.rmtree(signals, ignore_errors=True)
     signals.mkdir(parents=True)
     (signals / "pending.txt").write_text("".join(f"{doc}\n" for doc, _ in todo), encoding="utf-8")
-    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root, wait=True)
-    sphinx: list[_Sphinx] = []
-    try:
-        runs = run_pages(
-            todo,
-            cache_dir,
-            root=root,
-            workers=workers,
-            say=say,
-            submitted=lambda: sphinx.append(_Sphinx(root, out, config, toc, echo, signals)),
-            ready=lambda doc: marker(signals, doc).touch(),
+    config = build_config(cache_dir, out / "_build" / EXEC_DIR / "_config.yml", root)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(root), "--path-output", str(out), *JB_FLAGS, "--config", str(config)]
+    cmd += ["--toc", str(toc)] if toc else []
+    lines, procs = [], []
+
+    def read(proc) -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if echo:
+                print(line, end="", flush=True)
+
+    def sphinx() -> None:  # jupyter-book in the background, its output collected (and echoed)
+        env = dict(os.environ, **{WAIT_ENV: str(signals)})
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
+        procs.extend([proc, threading.Thread(target=read, args=(proc,), daemon=True)])
+        procs[1].start()
+
+    try:
+        runs = run_pages(todo, cache_dir, root=root, workers=workers, say=say, submitted=sphinx,
+                         ready=lambda doc: marker(signals, doc).touch())  # fmt: skip
     except BaseException:
         (signals / "FAILED").write_text("interrupted\n")
-        for s in sphinx:
-            s.proc.kill()
+        if procs:
+            procs[0].kill()
         raise
     executed = time.perf_counter()
     save_timings(runs, root)
@@ -439,29 +345,23 @@ def _build(
     if failed:
         (signals / "FAILED").write_text("".join(f"{doc}\n" for doc in failed))
         say(f"cell errors in {', '.join(failed)}: the build fails (tracebacks above)")
-    code, log = sphinx[0].wait(timeout)
+    try:
+        code = procs[0].wait(timeout)
+    except subprocess.TimeoutExpired:
+        procs[0].kill()
+        code = procs[0].wait()
+        lines.append(f"\nbookbuild: the Sphinx pass was stopped after {timeout} s\n")
+    procs[1].join()
     end = time.perf_counter()
-    order = {doc: i for i, doc in enumerate(toc_files(toc or root / "_toc.yml"))}
-    pages = tuple(sorted(reused + runs, key=lambda r: order[r.doc]))
-    full = "\n".join(report) + "\n" + log
-    (out / "_build" / "build.log").write_text(full, encoding="utf-8")
-    return Build(out / "_build" / "html", end - start, 1 if failed else code, full, pages, end - executed)
+    pages = tuple(sorted(reused + runs, key=lambda r: docs.index(r.doc)))
+    log = "\n".join(report) + "\n" + "".join(lines)
+    (out / "_build" / "build.log").write_text(log, encoding="utf-8")
+    return Build(out / "_build" / "html", end - start, 1 if failed else code, log, pages, end - executed)
 
 
-def strict_build(
-    out: Path,
-    toc: Path | None = None,
-    timeout: float | None = None,
-    *,
-    workers: int | None = None,
-    echo: bool = False,
-    root: Path = ROOT,
-) -> Build:
-    """The strict build into ``out`` (HTML in ``out/_build/html``): every page executed afresh.
-
-    The execution cache is emptied first, so nothing is reused from an earlier build; then
-    :data:`JB_FLAGS`. The log is also written to ``out/_build/build.log``.
-    """
+def strict_build(out: Path, toc=None, timeout=None, *, workers=None, echo=False, root: Path = ROOT) -> Build:
+    """The strict build into ``out`` (HTML in ``out/_build/html``, log in ``out/_build/build.log``):
+    the execution cache emptied first, every page executed afresh, then :data:`JB_FLAGS`."""
     cache_dir = out.resolve() / "_build" / EXEC_DIR / "strict"
     shutil.rmtree(cache_dir, ignore_errors=True)
     return _build(
@@ -469,11 +369,17 @@ def strict_build(
     )
 
 
-def preview_build(
-    out: Path = ROOT, *, workers: int | None = None, echo: bool = False, root: Path = ROOT
-) -> Build:
-    """The authors' loop: like :func:`strict_build`, but a page runs only if its code changed or
-    :data:`PREVIEW_INPUTS` did (the cache folder is named after :func:`preview_key`)."""
+def built(out: Path, toc: Path | None = None) -> Build:
+    """:func:`strict_build`, or exit with the end of its log when it failed (report, repro)."""
+    build = strict_build(out, toc)
+    if build.returncode != 0:
+        sys.stderr.write(build.log[-6000:])
+        raise SystemExit(f"the strict build into {out} failed (exit {build.returncode})")
+    return build
+
+
+def preview_build(out: Path = ROOT, *, workers=None, echo=False, root: Path = ROOT) -> Build:
+    """The authors' loop: a page runs only if its code or :data:`PREVIEW_INPUTS` changed."""
     exec_dir = out.resolve() / "_build" / EXEC_DIR
     cache_dir = exec_dir / f"preview-{preview_key(root)}"
     for old in exec_dir.glob("preview-*"):
@@ -484,18 +390,13 @@ def preview_build(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the book (two passes: execution, then Sphinx).")
-    parser.add_argument(
-        "--preview", action="store_true", help="re-execute only pages whose code or lessons_code changed"
-    )
-    parser.add_argument(
-        "--out", type=Path, default=ROOT, help="output folder (the site goes to OUT/_build/html)"
-    )
+    parser.add_argument("--preview", action="store_true", help="re-execute only pages whose code changed")
+    parser.add_argument("--out", type=Path, default=ROOT, help="output folder (site: OUT/_build/html)")
     parser.add_argument("--toc", type=Path, help="another table of contents (default: _toc.yml)")
     args = parser.parse_args(argv)
-    if args.preview:
-        build = preview_build(args.out, echo=True)
-    else:
-        build = strict_build(args.out, args.toc, echo=True)
+    build = (
+        preview_build(args.out, echo=True) if args.preview else strict_build(args.out, args.toc, echo=True)
+    )
     print("\n".join(f"  {p.doc:34} {'reused' if p.reused else f'{p.seconds:6.2f} s'}" for p in build.pages))
     verdict = "ok" if build.returncode == 0 else f"FAILED (exit {build.returncode})"
     print(

@@ -1,14 +1,9 @@
-"""Which glossary terms a built page uses without linking their first use to the glossary.
+"""Glossary terms a built page uses without linking their first use to the glossary.
 
-Rule of the book: on every page, the first time a glossary term appears in the prose it is a
-``{term}`` link (``{term}`stride``` or ``{term}`receptive fields <receptive field>```). The terms
-are those of ``book/glossary.md``; a term also matches its plural and the extra forms below.
-Prose means the text of paragraphs, list items, table cells and definitions of the article, not
-headings, code, maths, cell outputs or figure captions.
-
-    python tools/glossary_check.py _build/html     # lists every first use that is not a link
-
-``tests/built/test_glossary.py`` runs the same check on the strict build.
+On every page, the first use of a term of ``book/glossary.md`` (or its plural, or a form in
+:data:`EXTRA_FORMS`) in the prose (paragraphs, list items, table cells, definitions; not headings,
+code, maths, outputs or captions) is a ``{term}`` link. ``tests/built/test_book_conventions.py``
+runs this check; by hand: ``python tools/glossary_check.py _build/html``.
 """
 
 from __future__ import annotations
@@ -102,7 +97,6 @@ def unlinked_first_uses(html_dir: Path, docnames: list[str]) -> list[tuple[str, 
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(Path(__file__).parent))
     from bookbuild import toc_files
 
     html = Path(argv[0] if argv else "_build/html")

@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from book_extras import PDF_NAME  # noqa: E402
 from bookbuild import toc_files  # noqa: E402
+from fcconv_site.extras import PDF_NAME  # noqa: E402
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }

@@ -4,14 +4,7 @@
     python tools/report.py --tests         # also time the whole test suite on that build (slow)
     python tools/report.py --site _build/html   # sizes of an existing build only (no timing)
 
-Times are measured and printed, never asserted (they depend on the machine). Sizes are weighed
-and checked against the budgets by ``tools/budgets.py`` (one page <= 1.5 MB, one animation player
-<= 400 KB), the module ``tests/built/test_site.py`` asserts them with; the report says which are over.
-
-The cold build is the strict build of ``make book`` (``tools/bookbuild.strict_build``) into a
-fresh temporary folder: every page executed, pages in parallel, then the Sphinx pass; the report
-gives its time, the Sphinx pass's share and every page's execution time.
-``benchmarks/bench_build.py`` compares these times with a bare book of the same configuration.
+Times are printed, never asserted; sizes are checked against ``tools/budgets.py``.
 """
 
 from __future__ import annotations
@@ -25,16 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bookbuild import ROOT, strict_build, toc_files
+from bookbuild import ROOT, built, toc_files
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
-
-
-def timed_build(out: Path):
-    build = strict_build(out)
-    if build.returncode != 0:
-        sys.stderr.write(build.log[-6000:])
-        raise SystemExit(f"report: the strict build failed (exit {build.returncode})")
-    return build
 
 
 def kb(n: int) -> str:
@@ -54,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         html = args.site.resolve()
     else:
         work = Path(tempfile.mkdtemp(prefix="fcconv-report-"))
-        cold = timed_build(work)
+        cold = built(work)
         html = work / "_build" / "html"
         lines += [f"cold strict build (fresh folder, every page executed): {cold.seconds:7.1f} s"]
         lines += [f"  of which the Sphinx pass:                           {cold.sphinx_seconds:7.1f} s"]

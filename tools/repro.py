@@ -1,19 +1,9 @@
-"""Prove the build is reproducible: two cold builds of this checkout, compared byte for byte.
-
-Each build is the strict build of ``make book`` (``tools/bookbuild.strict_build``) into its own
-fresh folder (no shared ``.doctrees``, a fresh execution cache: every page is executed again), one
-after the other.
-Then every file of the two ``_build/html`` trees is compared: same set of files, same bytes.
-Nothing is excluded: the HTML pages, images, search index, ``objects.inv``, ``.buildinfo``,
-the copied sources and the static assets all have to match.
+"""Two cold strict builds of this checkout (``make repro``), compared byte for byte: same files,
+same bytes, nothing excluded.
 
     python tools/repro.py            # exit 0 when byte-identical, 1 otherwise (with a diff)
     python tools/repro.py --keep     # keep both builds to inspect them
-    python tools/repro.py --site DIR # build 1 goes to DIR (site: DIR/_build/html, log:
-                                     # DIR/_build/build.log), kept for the tests of the built pages
-
-``make repro`` runs it (``make repro SITE=DIR`` for ``--site``). CI (``.ci/run``) runs it first with
-``--site`` and then the tests with ``FCCONV_SITE`` on that build: two cold builds in all.
+    python tools/repro.py --site DIR # build 1 goes to DIR, kept for the tests (FCCONV_SITE)
 """
 
 from __future__ import annotations
@@ -27,16 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bookbuild import strict_build
-
-
-def build(out: Path, toc: Path | None = None) -> tuple[Path, float]:
-    """Strict build of the book into ``out``; returns the html folder and the wall time."""
-    result = strict_build(out, toc)
-    if result.returncode != 0:
-        sys.stderr.write(result.log[-6000:])
-        raise SystemExit(f"repro: the strict build into {out} failed (exit {result.returncode})")
-    return result.html, result.seconds
+from bookbuild import built
 
 
 def tree(html: Path) -> dict[str, str]:
@@ -84,10 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(one, ignore_errors=True)
     start = time.perf_counter()
     try:
-        html1, t1 = build(one, args.toc)
-        print(f"build 1: {t1:.1f} s -> {html1}")
-        html2, t2 = build(work / "two", args.toc)
-        print(f"build 2: {t2:.1f} s -> {html2}")
+        builds = [built(out, args.toc) for out in (one, work / "two")]
+        print("\n".join(f"build {i}: {b.seconds:.1f} s -> {b.html}" for i, b in enumerate(builds, 1)))
+        html1, html2 = (b.html for b in builds)
         files = tree(html1)
         problems = compare(html1, html2)
         if problems:

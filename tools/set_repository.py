@@ -1,25 +1,24 @@
-"""Point the book at its repository: sets ``repository.url``/``branch`` and turns on the button.
+"""Point the book at its repository: ``repository.url``/``branch``, the repository button, and
+the 404 page's links under the site's path (``notfound_urls_prefix`` and the links of
+``notfound_context.body``); with ``--baseurl``, ``html.baseurl`` (canonical link, og:url).
 
-With ``--baseurl`` it also sets ``html.baseurl``, the address the site is published at (the
-canonical link and absolute OpenGraph ``og:url`` of every page come from it).
+The publish workflow runs it in its own checkout; by hand, once per checkout:
 
-No repository URL is committed in ``_config.yml`` (the book does not know where it will be
-hosted). The publish workflow runs this in its own checkout with the URL of the repository it
-runs in, so the published site gets a working "repository" button; by hand:
-
-    python tools/set_repository.py https://github.com/OWNER/REPO --branch main \
+    python tools/set_repository.py https://github.com/OWNER/REPO --branch main \\
         --baseurl https://OWNER.github.io/REPO/
-
-The edit is textual, so the comments of ``_config.yml`` survive; run it once per checkout.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import yaml
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,6 +41,30 @@ def repository_settings(config: dict, url: str, branch: str) -> dict:
     return config
 
 
+def _notfound_body(text: str, prefix: str) -> str:
+    """``_config.yml`` text with the 404 body's site links (``href="/..."``) under ``prefix``: the
+    body is parsed as HTML and written back as one YAML string in place of its block."""
+    body = (((yaml.safe_load(text) or {}).get("sphinx") or {}).get("config") or {}).get(
+        "notfound_context", {}
+    )
+    if "body" not in body:
+        return text
+    soup = BeautifulSoup(body["body"], "html.parser")
+    for link in soup.find_all("a", href=True):
+        if link["href"].startswith("/"):
+            link["href"] = prefix + link["href"][1:]
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("body:"))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    lines[start:end] = [f"{' ' * indent}body: {json.dumps(str(soup))}\n"]
+    return "".join(lines)
+
+
 def set_repository(text: str, url: str, branch: str, baseurl: str | None = None) -> str:
     """Return ``_config.yml`` text with the repository block set and the button turned on
     (and ``html.baseurl`` set when ``baseurl`` is given)."""
@@ -60,6 +83,7 @@ def set_repository(text: str, url: str, branch: str, baseurl: str | None = None)
     text = re.sub(
         r'^(\s+notfound_urls_prefix:)\s*"/"\s*$', rf'\1 "{prefix}"', text, count=1, flags=re.MULTILINE
     )
+    text = _notfound_body(text, prefix)
     if baseurl is not None:
         site = urlsplit(baseurl)
         if site.scheme != "https" or not site.netloc or not baseurl.endswith("/"):

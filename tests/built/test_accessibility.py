@@ -137,6 +137,6 @@ def test_every_image_has_a_size_and_every_page_a_description(site):
 
 @pytest.mark.parametrize("doc", ["search", "genindex", "404"])
 def test_pages_sphinx_writes_have_a_description(site, doc):
-    """Search, index and 404 have no front matter: page_polish.SPECIAL_DESCRIPTIONS names them."""
+    """Search, index and 404 have no front matter: _config.yml's html_context names them (fcconv_descriptions)."""
     description = site.soup(doc).find("meta", attrs={"name": "description"})
     assert description and 20 <= len(description["content"]) <= 160, doc

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from importlib import metadata
 
-import nbexport
 import pybtex.database
 from bookbuild import ROOT, toc_files
+from fcconv_site import nbexport
 from glossary_check import glossary_terms, unlinked_first_uses
 
 #: Pages that quote text they do not own (the changelog) or are the targets themselves.

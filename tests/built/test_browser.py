@@ -113,7 +113,7 @@ class Visit:
 
     def settle(self):
         """Wait for the web fonts (KaTeX's) and every image to decode. Images below the first
-        screen are lazy (tools/page_polish.py): they are switched to eager first, as if the reader
+        screen are lazy (tools/fcconv_site/pages.py): they are switched to eager first, as if the reader
         had scrolled, or decode() would wait for them forever."""
         self.page.evaluate(
             """async () => {

@@ -9,7 +9,7 @@ def test_built_exercises_page_has_seven_exercises_with_seven_executed_folded_sol
     solutions = soup.select(".solution")
     assert len(exercises_) == 7 and len(solutions) == 7
     for sol in solutions:
-        # folded without a script (tools/page_speed.py): <details>, closed, the title its summary
+        # folded without a script (tools/fcconv_site/pages.py): <details>, closed, the title its summary
         assert sol.name == "details" and "fold" in sol["class"] and not sol.has_attr("open")
         assert sol.find(True).name == "summary" and sol.summary.get_text(strip=True).startswith("Solution to")
         assert sol.select("div.cell_input"), "a solution without code"

@@ -1,4 +1,4 @@
-"""tools/page_speed.py on the built site, in Debian's Chromium.
+"""tools/fcconv_site's pass over the written pages, on the built site, in Debian's Chromium.
 
 On every TOC page, the search page, the index and the 404 page:
 
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
-import page_speed
 import pytest
 from bookbuild import toc_files
+from fcconv_site import assets, pages
 
 PAGES = [f"{doc}.html" for doc in toc_files()] + ["search.html", "genindex.html", "404.html"]
 
@@ -35,8 +35,7 @@ def test_one_stylesheet_and_no_blocking_script(site, path):
     name = re.search(r'_static/(styles-[0-9a-f]{12}\.css)"', sheets[0])
     assert name, f"{path}: the stylesheet is not the bundle: {sheets[0]}"
     assert (site.html / "_static" / name.group(1)).is_file()
-    assert page_speed.blocking_head_scripts(text) == [], path
-    assert page_speed.EARLY_THEME_LINE in head, f"{path}: the colour theme is not resolved in the head"
+    assert pages.blocking_scripts(pages.parse(text)) == [], path
 
 
 def test_the_bundle_holds_every_theme_stylesheet(site):
@@ -60,7 +59,7 @@ def test_the_bundle_holds_every_theme_stylesheet(site):
 
 def test_the_theme_script_is_patched(site):
     js = (site.html / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
-    assert page_speed.TAB_STOPS_NEW in js and page_speed.TAB_STOPS_OLD not in js
+    assert assets.patch_theme_script(js) == js  # the served script is the patched one
 
 
 _LOADED_FONTS = """async () => {
@@ -77,8 +76,8 @@ _LOADED_FONTS = """async () => {
 
 @pytest.mark.parametrize("path", PAGES)
 def test_preloaded_fonts_are_the_fonts_used(browser, server, site, path):
-    css = (site.html / "_static" / page_speed.KATEX_CSS).read_text(encoding="utf-8")
-    faces, _ = page_speed.katex_fonts(css)
+    css = (site.html / "_static" / assets.KATEX_CSS).read_text(encoding="utf-8")
+    faces, _ = assets.katex_fonts(css)
     text = site.path(path.removesuffix(".html")).read_text(encoding="utf-8")
     preloaded = {
         u.rsplit("/", 1)[-1] for u in re.findall(r'<link rel="preload" href="([^"]+)" as="font"', text)
@@ -91,7 +90,8 @@ def test_preloaded_fonts_are_the_fonts_used(browser, server, site, path):
     assert preloaded == used, f"{path}: preloaded {sorted(preloaded)}, used {sorted(used)}"
 
 
-def test_theme_is_light_or_dark_before_the_first_script(browser, server):
+@pytest.mark.parametrize("path", ["book/gradients.html", "search.html", "404.html"])
+def test_theme_is_light_or_dark_before_the_first_script(browser, server, path):
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
@@ -99,7 +99,7 @@ def test_theme_is_light_or_dark_before_the_first_script(browser, server):
             "document.addEventListener('readystatechange', () => {"
             " if (!window.__theme) window.__theme = document.documentElement.dataset.theme; });"
         )
-        page.goto(f"{server}/book/gradients.html")
+        page.goto(f"{server}/{path}")
         page.wait_for_load_state("load")
         first = page.evaluate("window.__theme")
         context.close()

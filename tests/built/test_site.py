@@ -208,7 +208,7 @@ def test_math_is_rendered_at_build_time_with_local_katex_assets(site):
         assert not soup.select(".katex-error"), f"{doc}: KaTeX could not parse {soup.select('.katex-error')}"
         n_display += len(soup.select("div.math .katex-display"))
         styles = [urlsplit(link["href"]).path for link in soup.find_all("link", rel="stylesheet")]
-        if soup.select(".katex"):  # KaTeX's stylesheet, linked or inside the bundle (tools/page_speed.py)
+        if soup.select(".katex"):  # KaTeX stylesheet, linked or in the bundle (tools/fcconv_site)
             texts = [(site.path(doc).parent / s).read_text(encoding="utf-8") for s in styles]
             assert any(
                 "/* katex/katex.min.css */" in t or s.endswith("katex/katex.min.css")

@@ -48,15 +48,8 @@ def test_generated_config_reads_outputs_from_the_cache_and_changes_nothing_else(
         k: v for k, v in committed["execute"].items() if k != "execute_notebooks"
     }
     assert "repository" not in generated
-    # the build's own config adds the extension that makes Sphinx wait for each page's outputs
-    waiting = yaml.safe_load(
-        build_config(tmp_path / "cache", tmp_path / "w" / "_config.yml", wait=True).read_text()
-    )
-    assert waiting["sphinx"]["local_extensions"]["wait_for_pages"] == str(ROOT / "tools")
-    assert waiting["sphinx"]["config"]["extensions"] == [
-        *committed["sphinx"]["config"]["extensions"],
-        "wait_for_pages",
-    ]
+    # the Sphinx pass waits for each page's outputs through fcconv_site, which _config.yml loads
+    assert "fcconv_site" in generated["sphinx"]["config"]["extensions"]
 
 
 def test_publish_time_repository_url_reaches_the_sphinx_config(tmp_path, monkeypatch):
@@ -116,3 +109,26 @@ def test_pages_run_slowest_first_by_the_last_builds_timings(tmp_path):
     assert order() == ["book/middle", "book/small", "book/large"]
     bookbuild.timings_file(tmp_path).write_text("not json")
     assert bookbuild.page_timings(tmp_path) == {} and order()[0] == "book/large"
+
+
+def test_pieces_of_a_stream_are_joined_as_printed():
+    """The kernel cuts stdout where it happens to flush; the cached outputs must not depend on it."""
+    cut = [
+        {"output_type": "stream", "name": "stdout", "text": "Exercise 2 (cnn): PASS"},
+        {"output_type": "stream", "name": "stdout", "text": "\n  all layer norms match\n"},
+        {"output_type": "stream", "name": "stderr", "text": "warning\n"},
+        {"output_type": "display_data", "data": {"text/plain": "x"}},
+        {"output_type": "stream", "name": "stdout", "text": "after\n"},
+    ]
+    whole = bookbuild.join_streams([dict(o) for o in cut])
+    assert [o.get("name") for o in whole] == ["stdout", "stderr", None, "stdout"]
+    assert whole[0]["text"] == "Exercise 2 (cnn): PASS\n  all layer norms match\n"
+    assert bookbuild.join_streams([dict(cut[0]), dict(cut[1])]) == bookbuild.join_streams(
+        [
+            {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": "Exercise 2 (cnn): PASS\n  all layer norms match\n",
+            }
+        ]
+    )

@@ -1,18 +1,12 @@
-"""What readers expect of a book besides its chapters (a local Sphinx extension, see ``_config.yml``).
+"""What readers expect of a book besides its chapters.
 
-* **Version**: the book's version (the package version, plus the commit when built from git) in
-  every page's footer and as the substitution ``{{ book_version }}``.
-* **Notebooks**: every chapter with code as a runnable ``.ipynb`` (``tools/nbexport.py``), offered
-  by the theme's download button (its ``.ipynb`` entry, icon ``fas fa-code``) and collected, with a
-  ``requirements.txt`` for Binder, in ``_build/notebooks`` (the publish workflow pushes that folder
-  to the ``notebooks`` branch).
-* **Launch buttons**: the theme's Binder and Colab buttons, shown only when a repository URL is
-  configured, re-pointed from the ``.md`` sources (which those services cannot run) to the
-  notebooks on the ``notebooks`` branch.
-* **PDF**: when ``make pdf`` has produced the book's PDF (``fcconv_pdf``), the build copies it into
-  the site and adds a "Book (.pdf)" entry to the download button (icon ``fas fa-file-pdf``);
-  without the file, no link.
-* **404 page**: ``sphinx-notfound-page``'s body links to the front page under the published prefix.
+* **Version** (package version and commit) in every footer and as ``{{ book_version }}``.
+* **Notebooks**: every chapter with code as a runnable ``.ipynb`` (:mod:`fcconv_site.nbexport`),
+  served by the download button and collected with a ``requirements.txt`` in ``_build/notebooks``
+  (the publish workflow pushes it to the ``notebooks`` branch).
+* **Launch buttons** only with a repository URL, pointed at those notebooks.
+* **PDF**: once ``make pdf`` made it, the site ships it and the download button links it.
+* **Bibliography style** ``fcconv``: labels and citations "(Author et al., Year)".
 """
 
 from __future__ import annotations
@@ -21,22 +15,18 @@ import ast
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import nbexport
+from fcconv_site import nbexport
 
 #: Jupyter Book's default ``repository.url``: present in every build, so it does not count as set.
 JB_DEFAULT_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
 #: The branch the publish workflow pushes the notebooks to; launch buttons open it.
 NOTEBOOKS_BRANCH = "notebooks"
 PDF_NAME = "fc-vs-conv-layers.pdf"
-
-
-# --- configuration-level helpers (pure, unit-tested) -------------------------------------------
 
 
 def configured_repository(theme_options: dict) -> str | None:
@@ -57,22 +47,13 @@ def github_parts(repository_url: str) -> tuple[str, str]:
 
 
 def launch_urls(
-    repository_url: str,
-    docname: str,
-    *,
-    binderhub_url: str = "",
-    colab_url: str = "",
-    branch: str = NOTEBOOKS_BRANCH,
-) -> dict[str, str]:
+    repository_url: str, docname: str, *, binderhub_url="", colab_url="", branch=NOTEBOOKS_BRANCH
+):
     """Binder and Colab links to the runnable notebook of ``docname`` on ``branch``."""
-    owner, repo = github_parts(repository_url)
-    path = f"{docname}.ipynb"
-    urls = {}
-    if binderhub_url:
-        urls["Binder"] = f"{binderhub_url.rstrip('/')}/v2/gh/{owner}/{repo}/{branch}?labpath={path}"
-    if colab_url:
-        urls["Colab"] = f"{colab_url.rstrip('/')}/github/{owner}/{repo}/blob/{branch}/{path}"
-    return urls
+    (owner, repo), path = github_parts(repository_url), f"{docname}.ipynb"
+    urls = {"Binder": (binderhub_url, f"/v2/gh/{owner}/{repo}/{branch}?labpath={path}")}
+    urls["Colab"] = (colab_url, f"/github/{owner}/{repo}/blob/{branch}/{path}")
+    return {name: base.rstrip("/") + tail for name, (base, tail) in urls.items() if base}
 
 
 def book_version(root: Path) -> str:
@@ -91,15 +72,8 @@ def author_year(entry) -> str:
     """Author-year text of a pybtex entry, as sphinxcontrib-bibtex prints it in the text."""
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
-    if not names:
-        who = entry.fields.get("title", "?")
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+    who = " and ".join(names) if len(names) <= 2 else f"{names[0]} et al."
+    return f"{who or entry.fields.get('title', '?')}, {entry.fields.get('year', 'n.d.')}"
 
 
 def register_bibliography_style() -> None:
@@ -141,10 +115,7 @@ def register_bibliography_style() -> None:
     )
 
 
-# --- Sphinx side --------------------------------------------------------------------------------
-
-
-def _on_config_inited(app, config) -> None:
+def config_inited(app, config) -> None:
     root = Path(app.srcdir)
     version = book_version(root)
     config.version = config.release = version
@@ -163,18 +134,6 @@ def _on_config_inited(app, config) -> None:
             launch[key] = ""
         launch["thebe"] = False
     opts["launch_buttons"] = launch
-    # 404 page: a body that links home under the published prefix
-    prefix = config.notfound_urls_prefix or "/"
-    config.notfound_context = {
-        "title": "Page not found",
-        "body": (
-            "<h1>Page not found</h1>"
-            "<p>This address is not a page of <em>FC vs convolution layers</em>: it may have moved "
-            "or been misspelled.</p>"
-            f'<p>Go to the <a href="{prefix}index.html">front page</a>, or use the table of contents '
-            "and the search box.</p>"
-        ),
-    }
 
 
 def _pdf_source(app) -> Path | None:
@@ -202,25 +161,20 @@ def _on_page_context_late(app, pagename, templatename, context, doctree) -> None
     launch = opts.get("launch_buttons") or {}
     for group in buttons:
         if group.get("label") == "launch-buttons" and repo:
-            urls = launch_urls(
-                repo,
-                pagename,
-                binderhub_url=launch.get("binderhub_url", ""),
-                colab_url=launch.get("colab_url", ""),
-            )
+            urls = launch_urls(repo, pagename, binderhub_url=launch.get("binderhub_url", ""),
+                               colab_url=launch.get("colab_url", ""))  # fmt: skip
             for button in group.get("buttons", []):
                 if button.get("text") in urls:
                     button["url"] = urls[button["text"]]
         if group.get("label") == "download-buttons" and _pdf_source(app) is not None:
+            url, text = context["pathto"](PDF_NAME, 1), "Whole book (.pdf)"
+            tooltip, icon, label = (
+                "Download the whole book as one PDF",
+                "fas fa-file-pdf",
+                "download-book-pdf-button",
+            )
             group["buttons"].append(
-                {
-                    "type": "link",
-                    "url": context["pathto"](PDF_NAME, 1),
-                    "text": "Whole book (.pdf)",
-                    "tooltip": "Download the whole book as one PDF",
-                    "icon": "fas fa-file-pdf",
-                    "label": "download-book-pdf-button",
-                }
+                dict(type="link", url=url, text=text, tooltip=tooltip, icon=icon, label=label)
             )
 
 
@@ -274,8 +228,9 @@ def book_facts(app) -> nbexport.BookFacts:
     return nbexport.BookFacts(refs=refs, equations=equations, citations=citations)
 
 
-def _on_build_finished(app, exception) -> None:
-    if exception is not None or app.builder.name != "html":
+def finish(app) -> None:
+    """Notebooks, their bundle and the PDF, once the pages are written."""
+    if app.builder.name != "html":
         return
     from myst_nb.core.read import read_myst_markdown_notebook
 
@@ -293,12 +248,7 @@ def _on_build_finished(app, exception) -> None:
             continue
         source = Path(app.env.doc2path(docname))
         parsed = read_myst_markdown_notebook(source.read_text(encoding="utf-8"))
-        page_facts = nbexport.BookFacts(
-            refs=facts.refs,
-            equations=facts.equations,
-            citations=facts.citations,
-            glue=_glue_values(executed_root / f"{docname}.glue.json"),
-        )
+        page_facts = replace(facts, glue=_glue_values(executed_root / f"{docname}.glue.json"))
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
         notebook = nbexport.export_notebook(
             [dict(cell) for cell in parsed.cells], page_facts, title=title, repository_url=repo, branch=branch
@@ -318,13 +268,8 @@ def _on_build_finished(app, exception) -> None:
         shutil.copyfile(pdf, outdir / PDF_NAME)
 
 
-def setup(app) -> dict[str, Any]:
+def setup(app) -> None:
     register_bibliography_style()
     app.add_config_value("fcconv_pdf", "_build/pdf/" + PDF_NAME, "html")
-    if "notfound_urls_prefix" not in app.config.values:
-        app.add_config_value("notfound_urls_prefix", "/", "html")
-    app.connect("config-inited", _on_config_inited, priority=900)
     app.connect("html-page-context", _on_page_context_early, priority=500)
     app.connect("html-page-context", _on_page_context_late, priority=600)
-    app.connect("build-finished", _on_build_finished)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,21 +1,10 @@
-"""Turn a chapter (a MyST Markdown notebook) into a plain ``.ipynb`` that runs anywhere.
+"""A chapter (a MyST Markdown notebook) as a plain ``.ipynb`` that runs in Jupyter or Colab.
 
-The book's pages are MyST notebooks executed by myst-nb. Downloaded as they are, they would show
-MyST-only markup as raw text (``{numref}`fig-x```, ``(label)=``, directive fences) and need
-``myst_nb`` for ``glue``. :func:`export_notebook` returns a notebook in which
-
-* the first cell installs the book's package (``%pip install`` from the repository, tagged
-  ``fcconv-install`` so a test can skip it), or, with no repository URL, says how to install it;
-* the second cell defines small stand-ins for ``myst_nb.glue`` and ``IPython.display.Markdown``
-  (the stand-in turns the tables' ``:::{table}`` fences into a bold caption), and the chapters'
-  own ``from myst_nb import glue`` lines are dropped;
-* roles and directives become plain Markdown: cross-references become the numbers and titles the
-  book shows, citations become author-year text, glued numbers become the values this build
-  computed, exercises become block quotes, equation labels become ``\\tag{n}``;
-* outputs are empty (the reader runs the notebook) and the bytes depend only on the inputs.
-
-Pure functions, no Sphinx: the Sphinx side (``tools/book_extras.py``) collects the numbers and
-calls :func:`export_notebook` for every chapter.
+:func:`export_notebook`: a first cell installs the book's package (tagged ``fcconv-install``) or
+says how; a second defines stand-ins for ``myst_nb.glue`` and ``IPython.display.Markdown``; roles
+and directives become plain Markdown with the numbers, titles, citations and glued values of this
+build; outputs are empty and the bytes depend only on the inputs. Pure functions, no Sphinx
+(``extras.py`` collects the book's facts).
 """
 
 from __future__ import annotations

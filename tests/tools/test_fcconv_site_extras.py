@@ -1,4 +1,4 @@
-"""tools/book_extras.py at the configuration level: launch links, repository, labels, PDF link."""
+"""tools/fcconv_site/extras.py at the configuration level: launch links, repository, labels, PDF link."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pybtex.database
 import pytest
-from book_extras import (
+from fcconv_site.extras import (
     JB_DEFAULT_REPOSITORY,
     PDF_NAME,
     _on_page_context_late,
@@ -108,15 +108,3 @@ def test_author_year_labels():
         "Dumoulin and Visin, 2016",
         "Stanford CS231n, n.d.",
     ]
-
-
-def test_set_repository_sets_the_404_prefix():
-    from bookbuild import ROOT
-    from set_repository import set_repository
-
-    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    assert 'notfound_urls_prefix: "/"' in text
-    project = set_repository(text, "https://github.com/owner/fc-vs-conv", "main")
-    assert 'notfound_urls_prefix: "/fc-vs-conv/"' in project
-    user_site = set_repository(text, "https://github.com/owner/owner.github.io", "main")
-    assert 'notfound_urls_prefix: "/"' in user_site

@@ -1,9 +1,9 @@
-"""tools/nbexport.py: MyST chapter -> plain runnable notebook."""
+"""tools/fcconv_site/nbexport.py: MyST chapter -> plain runnable notebook."""
 
 from __future__ import annotations
 
 import pytest
-from nbexport import (
+from fcconv_site.nbexport import (
     INSTALL_TAG,
     BookFacts,
     convert_code,
