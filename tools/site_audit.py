@@ -54,9 +54,6 @@ PHONE = {"width": 412, "height": 823}
 TRANSFER_BUDGET = 400 * 1024
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map", ".inv"}
 
-#: Violations owned by the animation-player rework (issue 13, helper ``explorer``): each is
-#: ignored only for that rule on the player's own markup (rule id, CSS selector the node must
-#: match). Remove these once the reworked player lands.
 #: axe exceptions (rule, CSS selector): none since the animation player was reworked (issue 13).
 PLAYER_EXCLUDE: list[tuple[str, str]] = []
 
@@ -202,27 +199,24 @@ def lighthouse(url: str, out: Path) -> dict:
 
 
 def animation_frame_bytes(site: Path, path: str, sizes: dict[str, int] | None = None) -> int:
-    """gzip bytes of the page's animation frames: the base64 images inside its scripts, plus the
-    frame files its players load later (``tools/lazy_frames.py``, ``data-frames``), gzipped as
-    :class:`GzipServer` serves them. With ``sizes`` (URL -> bytes of a visit, as
-    :func:`transfer_bytes` gives) a frame file counts only if that visit loaded it: the frames
-    *of* that visit's transfer."""
-    import re
+    """Bytes of the page's animation frames: the frame files of its players (both drawings,
+    ``budgets.read_images``; PNG, served as they are). With ``sizes`` (URL -> bytes of a visit, as
+    :func:`transfer_bytes` gives) a frame counts only if that visit loaded it: the frames *of*
+    that visit's transfer."""
     from urllib.parse import unquote, urlsplit
 
-    from lazy_frames import frame_files
+    from budgets import frame_files, read_images
 
     page = site / path
-    html = page.read_text(encoding="utf-8")
-    frames = "".join(re.findall(r'"data:image/[a-z]+;base64,[A-Za-z0-9+/=\\n]*"', html))
-    total = len(gzip.compress(frames.encode(), compresslevel=9, mtime=0)) if frames else 0
-    loaded = None
+    files = [
+        f
+        for player in read_images(page.read_text(encoding="utf-8")).players
+        for f in frame_files(page, player.wide + player.narrow)
+    ]
     if sizes is not None:
         loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
-    for file in frame_files(page, html):
-        if loaded is None or file in loaded:
-            total += len(gzip.compress(file.read_bytes(), compresslevel=9, mtime=0))
-    return total
+        files = [f for f in files if f in loaded]
+    return sum(f.stat().st_size for f in dict.fromkeys(files))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,7 +290,7 @@ def print_table(rows: list[dict], lighthouse_ran: bool) -> None:
     print(
         "KB 1st visit: gzip bytes of every response of a first visit at 412x823 (before scrolling);"
         " 'of it frames': the animation frames inside it (the budget of 400 KB excludes them);"
-        " 'frames later': the players' frame files that visit did not load (tools/lazy_frames.py)."
+        " 'frames later': the players' frame files that visit did not load (they load near the player)."
     )
 
 
