@@ -29,11 +29,15 @@
       var img = frames[current].querySelector("img");
       status.textContent = current === 0 ? first : img.alt;
     }
-    function stop() { if (timer !== null) { clearInterval(timer); timer = null; } }
+    function stop() {
+      if (timer !== null) { clearInterval(timer); timer = null; }
+      fig.removeAttribute("data-playing");
+    }
     function play() {
       stop();
       load();
       if (current === n - 1) show(0);
+      fig.setAttribute("data-playing", "");
       timer = setInterval(function () {
         if (current < n - 1) show(current + 1);
         else if (loop.checked) show(0);
