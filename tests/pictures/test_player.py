@@ -16,11 +16,11 @@ from lessons_code.pictures import animations, player
 # Tests that build an animation without playing it make matplotlib warn; that is expected here.
 pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering anything")
 
-DESC = "A test animation of four gradient-flow steps on a 4 by 4 input."
+DESC = "A test animation of four coverage steps on a 4 by 4 input."
 
 
 def _flow(**kw):
-    return animations.anim_fc_vs_conv(gradient_flow.example_problem((4, 4), (3, 3), seed=1), dpi=40, **kw)
+    return animations.anim_coverage((4, 4), (3, 3), dpi=40, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_frames_are_every_step_in_order_and_reproducible(small):
         anim._fig.savefig(buf, format="png")
         assert player.shrink_png(buf.getvalue()) == first.wide.png[k]
     assert first.steps[1] == "Step 2 of 4: " + anim.step_labels[1]
-    assert first.interval == 1200 and first.nbytes == sum(len(p) for p in first.wide.png)
+    assert first.interval == 900 and first.nbytes == sum(len(p) for p in first.wide.png)
 
 
 def test_the_notebook_bundle_is_self_contained_and_round_trips(small):
@@ -146,7 +146,7 @@ def test_smallest_label_px_reads_the_figure():
 
 
 def test_shrink_png_is_smaller_deterministic_and_readable():
-    fig = _flow()._fig
+    fig = animations.anim_fc_vs_conv(gradient_flow.example_problem((4, 4), (3, 3), seed=1), dpi=40)._fig
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     small = player.shrink_png(buf.getvalue())
