@@ -10,8 +10,7 @@ page tests assert the same numbers with the same arithmetic (``tools`` is on pyt
   weighs the frame files of its larger drawing (wide ``<img>`` or narrow ``<source>``): a reader
   fetches one drawing, when the player comes near (its markup is part of the page's HTML).
 
-Pages are read with the standard library's HTML parser: the report runs without the test
-dependencies.
+Standard library only (``html.parser``): the report runs without the test dependencies.
 """
 
 from __future__ import annotations
@@ -65,24 +64,19 @@ class PageImages(HTMLParser):
 
 
 def read_images(text: str) -> PageImages:
-    parser = PageImages()
-    parser.feed(text)
-    parser.close()
+    (parser := PageImages()).feed(text)
     return parser
 
 
-def local_file(page: Path, url: str) -> Path | None:
-    """The file of the site that ``url`` on ``page`` names, or None (data, external, ``_static``)."""
-    if url.startswith("data:") or urlsplit(url).scheme or "_static/" in url:
-        return None
-    target = (page.parent / unquote(urlsplit(url).path)).resolve()
-    return target if target.is_file() else None
-
-
 def frame_files(page: Path, urls: list[str]) -> list[Path]:
-    """The frame files of a player's URLs (each once, in order)."""
-    files = [local_file(Path(page), u) for u in urls]
-    return list(dict.fromkeys(f for f in files if f is not None))
+    """The site's files that ``urls`` on ``page`` name, each once, in order (``data:``, external
+    and ``_static`` URLs are not the page's)."""
+    out: dict[Path, None] = {}
+    for url in urls:
+        if not (url.startswith("data:") or urlsplit(url).scheme or "_static/" in url):
+            target = (Path(page).parent / unquote(urlsplit(url).path)).resolve()
+            out.update(dict.fromkeys([target] if target.is_file() else []))
+    return list(out)
 
 
 @dataclass(frozen=True)
@@ -100,24 +94,20 @@ class PageWeight:
         return self.html + self.images
 
 
-def player_bytes(page: Path, player: PlayerFrames) -> int:
-    """Bytes of the frame files of the player's larger drawing."""
-    return max(
-        sum(f.stat().st_size for f in frame_files(page, urls)) for urls in (player.wide, player.narrow)
-    )
-
-
 def page_weight(path: Path) -> PageWeight:
     """Weigh the built page at ``path`` (an ``.html`` file of the site)."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     found = read_images(text)
-    own = frame_files(path, found.images)
+
+    def size(urls):
+        return sum(f.stat().st_size for f in frame_files(path, urls))
+
     return PageWeight(
         html=len(text.encode()),
         inline=sum(len(u.encode()) for u in found.images if u.startswith("data:")),
-        images=sum(f.stat().st_size for f in own),
-        players=tuple(player_bytes(path, p) for p in found.players),
+        images=size(found.images),
+        players=tuple(max(size(p.wide), size(p.narrow)) for p in found.players),
     )
 
 

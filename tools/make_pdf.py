@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from book_extras import PDF_NAME  # noqa: E402
 from bookbuild import toc_files  # noqa: E402
+from site_audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }
@@ -41,32 +42,13 @@ PRINT_CSS = """
 }
 """
 
-#: Unfold the solutions; count the animation players (player.css prints each as a grid of frames).
-PREPARE_JS = r"""
-() => {
-  document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
-  return document.querySelectorAll('figure.fcconv-player').length;
-}
-"""
-
-
-#: Wait until the page is final: eager images decoded, fonts loaded, MathJax done (when the page
-#: uses it), two frames painted. Printing earlier gives different bytes on a busy machine.
+#: Wait until the page is final: the solutions unfolded, every image (the players' lazy frames too)
+#: decoded, fonts loaded, two frames painted. Printing earlier gives different bytes on a busy machine.
 SETTLE_JS = r"""
 async () => {
+  document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
   document.querySelectorAll('img[loading]').forEach(img => { img.loading = 'eager'; });
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
-  await document.fonts.ready;
-  const maths = [...document.querySelectorAll('span.math, div.math')];
-  if (window.MathJax && maths.length) {
-    for (let i = 0; i < 600 && !(MathJax.startup && MathJax.startup.promise); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-    await MathJax.startup.promise;
-    for (let i = 0; i < 600 && !maths.every(e => e.querySelector('mjx-container')); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
   await document.fonts.ready;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 }
@@ -74,20 +56,12 @@ async () => {
 
 
 def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
-    """(title, pdf bytes, animations replaced) for each page, printed by Chromium."""
+    """(title, pdf bytes, animation players) for each page, printed by Chromium."""
     from playwright.sync_api import sync_playwright
 
     out = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.emulate_media(media="print", color_scheme="light")
         for doc in docs:
@@ -95,8 +69,8 @@ def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
             page.evaluate("document.documentElement.dataset.theme = 'light'")
             page.evaluate("document.documentElement.dataset.mode = 'light'")
             page.add_style_tag(content=PRINT_CSS)
-            players = page.evaluate(PREPARE_JS)
             page.evaluate(SETTLE_JS)
+            players = page.locator("figure.fcconv-player").count()
             title = page.title().split("\u2014")[0].split(" - ")[0].strip() or doc
             pdf = page.pdf(
                 format="A4",

@@ -3,19 +3,12 @@
     python tools/site_audit.py                      # audit _build/html (``make audit`` builds first)
     python tools/site_audit.py --site DIR --no-lighthouse
 
-The site is served on 127.0.0.1 with gzip (:class:`GzipServer`, as a static host serves it).
-For every page of ``_toc.yml`` plus ``search.html``, ``genindex.html`` and ``404.html`` (when
-built) it runs
-
-* Lighthouse 12 (npm ``lighthouse`` pinned by ``package-lock.json``, mobile preset, Debian's
-  Chromium): performance, accessibility, best-practices and SEO scores, total blocking time,
-  cumulative layout shift and the bytes Lighthouse saw transferred;
-* axe-core (npm ``axe-core``) in Playwright's Chromium in light and in dark mode, with the
-  rules tagged :data:`AXE_TAGS` (experimental rules off): the number of violations;
-* the first-visit transfer (gzip bytes of every response, a fresh browser at Lighthouse's
-  phone viewport), the number ``tests/built/test_accessibility.py`` asserts.
-
-and prints one table. Scores and times are measured and printed, never asserted.
+The site is served on 127.0.0.1 with gzip (:func:`serve`, as a static host serves it). For every
+page of ``_toc.yml`` plus search, genindex and 404 it runs Lighthouse 12 (npm, mobile preset,
+Debian's Chromium: scores, blocking time, layout shift, bytes), axe-core in light and dark mode
+(rules :data:`AXE_TAGS`: violations) and a first visit at a phone's size (gzip bytes of every
+response, the number ``tests/built/test_accessibility.py`` asserts), and prints one table.
+Scores and times are measured and printed, never asserted.
 """
 
 from __future__ import annotations
@@ -24,6 +17,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import subprocess
@@ -39,23 +33,18 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
-CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-background-networking --disable-component-update --no-first-run"
-)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
 ]
+CHROME_FLAGS = " ".join(["--headless", *CHROMIUM_ARGS])
 #: Lighthouse's mobile preset: a Moto G Power sized screen.
 PHONE = {"width": 412, "height": 823}
 #: Budget of the issue: first-visit transfer of a page before any animation frames.
 TRANSFER_BUDGET = 400 * 1024
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map", ".inv"}
-
-#: axe exceptions (rule, CSS selector): none since the animation player was reworked (issue 13).
-PLAYER_EXCLUDE: list[tuple[str, str]] = []
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -81,8 +70,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
 
@@ -109,23 +96,17 @@ def audited_pages(site: Path) -> list[str]:
 
 
 def run_axe(page, rules: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on an open Playwright page (player markup of issue 13 excluded):
-    the rules tagged :data:`AXE_TAGS`, or exactly ``rules`` (ids; experimental ones too)."""
+    """axe-core's violations on an open Playwright page: the rules tagged :data:`AXE_TAGS`, or
+    exactly ``rules`` (ids; experimental ones too). No exceptions."""
     page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
-        """async ([tags, rules, exclude]) => {
+        """async ([tags, rules]) => {
             const runOnly = rules ? {type: 'rule', values: rules} : {type: 'tag', values: tags};
-            const options = {runOnly, resultTypes: ['violations']};
-            const r = await axe.run(document, options);
-            const owned = (id, n) => exclude.some(([rule, sel]) => rule === id && n.target.length === 1
-                && document.querySelector(n.target[0])?.matches(sel));
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.filter(n => !owned(v.id, n))
-                    .map(n => n.target.join(' ') + ' :: '
-                         + n.failureSummary.split('\\n').slice(0, 2).join(' '))}))
-                .filter(v => v.nodes.length);
+            const r = await axe.run(document, {runOnly, resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n =>
+                n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(0, 2).join(' '))}));
         }""",
-        [AXE_TAGS, rules, PLAYER_EXCLUDE],
+        [AXE_TAGS, rules],
     )
 
 

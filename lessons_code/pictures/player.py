@@ -31,8 +31,9 @@ from .._checks import check_int
 MIME_TYPE = "application/vnd.fcconv.player+json"
 #: Labels of a frame never render smaller than this, in CSS px, where the player shows it.
 MIN_LABEL_PX = 11.0
-#: Viewports up to this width (CSS px) get the narrow frames, when a player has them.
-NARROW_MAX_PX = 600
+#: Viewports up to this width (CSS px) get the narrow frames, when a player has them: above it the
+#: article column is at least 656 px wide (pydata-sphinx-theme 0.15), as wide as a wide frame may be.
+NARROW_MAX_PX = 700
 #: The player's script and stylesheet (served as ``_static/player.js`` and ``player.css`` on the site).
 STATIC = Path(__file__).parent / "static"
 

@@ -12,7 +12,7 @@ from test_browser import DESKTOP, PHONE, _luminance
 from test_explorer import AXE, SHOTS, _axe
 
 from lessons_code.pictures import animations
-from lessons_code.pictures.player import MIN_LABEL_PX, animation_player
+from lessons_code.pictures.player import MIN_LABEL_PX, NARROW_MAX_PX, animation_player
 
 # The explorer tests' page opener (on conftest's `browser` and `server`), used here as a fixture too.
 open_page = test_explorer.open_page
@@ -135,11 +135,17 @@ def _fit(page) -> list[dict]:
     )
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+TABLET = {"width": NARROW_MAX_PX, "height": 900}
+WIDER = {"width": NARROW_MAX_PX + 1, "height": 900}
+
+
+@pytest.mark.parametrize(
+    "viewport", [PHONE, TABLET, WIDER, DESKTOP], ids=["phone", "tablet", "wider", "desktop"]
+)
 def test_player_fits_with_labels_of_11_px(open_page, viewport):
-    """360 px: the narrow drawing, whole, labels >= 11 px, no sideways scroll; 1280 px: the wide
-    drawing at its natural size (nothing cut, nothing shrunk)."""
-    phone = viewport is PHONE
+    """Up to NARROW_MAX_PX (360 px: a phone): the narrow drawing, whole, labels >= 11 px, no sideways
+    scroll; wider (1280 px): the wide drawing at its natural size (nothing cut, nothing shrunk)."""
+    phone = viewport["width"] <= NARROW_MAX_PX
     for doc, ids in PLAYERS.items():
         v = open_page(doc, viewport=viewport, dark=phone)
         page = v.page

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import site_audit
 from bookbuild import toc_files
-from budgets import ANIMATION_BUDGET, local_file, page_weight
+from budgets import ANIMATION_BUDGET, frame_files, page_weight
 from PIL import Image
 from test_browser import DESKTOP, PHONE
 
@@ -19,7 +19,8 @@ def _frames(site, doc, figure, tag, attr):
     out = []
     for picture in figure.select("picture.fcconv-frame"):
         el = picture.find(tag)
-        out.append((local_file(site.path(doc), el[attr]), int(el["width"]), int(el["height"])))
+        (file,) = frame_files(site.path(doc), [el[attr]])
+        out.append((file, int(el["width"]), int(el["height"])))
     return out
 
 
@@ -40,7 +41,7 @@ def test_every_frame_is_a_png_file_of_the_site(site):
                 drawing = _frames(site, doc, figure, tag, attr)
                 assert len(drawing) == len(steps), (figure["id"], tag)
                 for file, width, height in drawing:
-                    assert file is not None and file.parent.name == "_images", (figure["id"], file)
+                    assert file.parent.name == "_images", (figure["id"], file)
                     with Image.open(file) as img:
                         assert img.format == "PNG" and img.size == (width, height), (file, img.size)
                 files.update(f for f, _, _ in drawing)

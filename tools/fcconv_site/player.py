@@ -1,12 +1,11 @@
 """The animation players on the site: a myst-nb MIME renderer and a docutils node.
 
-A player cell's output holds :data:`lessons_code.pictures.player.MIME_TYPE` (frames as base64 PNG,
-alt text, step captions; :meth:`Player.to_json`). :class:`PlayerMime` (entry point
-``myst_nb.mime_renderers``) writes each frame to a file beside the page's other outputs and returns
-a :class:`player` node whose children are image nodes of those files, so that Sphinx copies the
-frames to ``_images/`` like any figure. The node's HTML is :func:`player_markup` (frames
-``loading="lazy"``); pages with a player get ``player.css`` and ``player.js``, served from
-``lessons_code/pictures/static`` (the notebook's self-contained player inlines the same two files).
+:class:`PlayerMime` (entry point ``myst_nb.mime_renderers``) renders a cell output of
+:data:`~lessons_code.pictures.player.MIME_TYPE` (:meth:`Player.to_json`): each frame becomes a file
+beside the page's other outputs and an image node, which Sphinx copies to ``_images/`` like any
+figure; the :class:`player` node writes :func:`player_markup` with those URLs (frames lazy). Pages
+get ``player.css``, pages with a player ``player.js`` (from ``lessons_code/pictures/static``, which the
+notebook's self-contained player inlines).
 """
 
 from __future__ import annotations
@@ -61,9 +60,8 @@ def visit_player(self, node: player) -> None:
     raise nodes.SkipNode
 
 
-def _page_assets(app, pagename, templatename, context, doctree) -> None:
+def _page_script(app, pagename, templatename, context, doctree) -> None:
     if doctree is not None and next(doctree.findall(player), None) is not None:
-        app.add_css_file("player.css")
         app.add_js_file("player.js", defer="defer")
 
 
@@ -74,5 +72,6 @@ def _static_path(app, config) -> None:
 def setup(app):
     app.add_node(player, html=(visit_player, None))
     app.connect("config-inited", _static_path)
-    app.connect("html-page-context", _page_assets)
+    app.add_css_file("player.css")  # on every page: one stylesheet bundle for the whole site
+    app.connect("html-page-context", _page_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
