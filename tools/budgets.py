@@ -4,8 +4,7 @@
 page tests assert the same numbers with the same arithmetic (``tools`` is on pytest's pythonpath).
 
 * a **page** weighs its HTML file (inline ``data:`` URIs included) plus the image files it shows
-  itself outside its animation players (each counted once; the theme's ``_static`` files and
-  external URLs are not the page's);
+  outside its players (each once; not the theme's ``_static`` files, not external URLs);
 * an **animation player** (``<figure class="fcconv-player">``, ``lessons_code.pictures.player``)
   weighs the frame files of its larger drawing (wide ``<img>`` or narrow ``<source>``): a reader
   fetches one drawing, when the player comes near (its markup is part of the page's HTML).
@@ -47,12 +46,9 @@ class PageImages(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "figure":
-            if self._depth:
-                self._depth += 1
-            elif "fcconv-player" in (a.get("class") or "").split():
-                self.players.append(PlayerFrames(a.get("id", "")))
-                self._depth = 1
+        if tag == "figure" and (self._depth or "fcconv-player" in (a.get("class") or "").split()):
+            self.players += [] if self._depth else [PlayerFrames(a.get("id", ""))]
+            self._depth += 1
         elif tag == "img" and a.get("src"):
             (self.players[-1].wide if self._depth else self.images).append(a["src"])
         elif tag == "source" and self._depth and a.get("srcset"):

@@ -143,23 +143,18 @@ def transfer_bytes(browser, base: str, path: str) -> dict[str, int]:
 def lighthouse(url: str, out: Path) -> dict:
     """One Lighthouse run (mobile preset): scores 0-100, TBT ms, CLS, total bytes."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    cmd = [
-        str(NODE_BIN / "lighthouse"),
-        url,
-        "--quiet",
-        "--output=json",
-        f"--output-path={out}",
+    cmd = [str(NODE_BIN / "lighthouse"), url, "--quiet", "--output=json", f"--output-path={out}"]
+    cmd += [
         f"--chrome-flags={CHROME_FLAGS}",
         "--only-categories=performance,accessibility,best-practices,seo",
     ]
     subprocess.run(cmd, check=True, env=env, timeout=300, capture_output=True)
     report = json.loads(out.read_text(encoding="utf-8"))
     cats, audits = report["categories"], report["audits"]
+    score = {k: round(cats[c]["score"] * 100) for k, c in (("perf", "performance"), ("a11y", "accessibility"),
+             ("bp", "best-practices"), ("seo", "seo"))}  # fmt: skip
     return {
-        "perf": round(cats["performance"]["score"] * 100),
-        "a11y": round(cats["accessibility"]["score"] * 100),
-        "bp": round(cats["best-practices"]["score"] * 100),
-        "seo": round(cats["seo"]["score"] * 100),
+        **score,
         "tbt": audits["total-blocking-time"]["numericValue"],
         "cls": audits["cumulative-layout-shift"]["numericValue"],
         "lcp": audits["largest-contentful-paint"]["numericValue"],
@@ -167,16 +162,17 @@ def lighthouse(url: str, out: Path) -> dict:
         # Lighthouse's CPU benchmark of the machine at the time (a quiet desktop: ~1500-2500);
         # blocking time and the performance score scale with it.
         "bench": round(report["environment"]["benchmarkIndex"]),
-        "failed": sorted(
-            a
-            for cat in cats.values()
-            for ref in cat["auditRefs"]
-            if ref["weight"] > 0
-            and (a := ref["id"]) in audits
-            and audits[a]["score"] is not None
-            and audits[a]["score"] < 0.9
-        ),
+        "failed": sorted(_failed(cats, audits)),
     }
+
+
+def _failed(cats: dict, audits: dict):
+    """The ids of the weighted audits that scored below 0.9."""
+    for cat in cats.values():
+        for ref in cat["auditRefs"]:
+            score = audits.get(ref["id"], {}).get("score")
+            if ref["weight"] > 0 and score is not None and score < 0.9:
+                yield ref["id"]
 
 
 def animation_frame_bytes(site: Path, path: str, sizes: dict[str, int] | None = None) -> int:

@@ -37,11 +37,8 @@ class PlayerMime:
         spec = dict(data.content)
         node = player(spec={k: v for k, v in spec.items() if k not in ("wide", "narrow")})
         for key in ("wide", "narrow"):
-            frames = spec[key]
-            if frames is None:
-                node["spec"][key] = None
-                continue
-            node["spec"][key] = {k: v for k, v in frames.items() if k != "png"}
+            frames = spec[key] or {"png": []}
+            node["spec"][key] = spec[key] and {k: v for k, v in frames.items() if k != "png"}
             for b64 in frames["png"]:
                 png = base64.b64decode(b64)
                 name = f"{spec['name']}-{hashlib.sha256(png).hexdigest()[:16]}.png"
@@ -65,13 +62,9 @@ def _page_script(app, pagename, templatename, context, doctree) -> None:
         app.add_js_file("player.js", defer="defer")
 
 
-def _static_path(app, config) -> None:
-    config.html_static_path.append(str(STATIC))
-
-
 def setup(app):
     app.add_node(player, html=(visit_player, None))
-    app.connect("config-inited", _static_path)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
     app.add_css_file("player.css")  # on every page: one stylesheet bundle for the whole site
     app.connect("html-page-context", _page_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
