@@ -6,7 +6,8 @@
   up (final count: :func:`lessons_code.geometry.coverage_count`).
 
 Both return a ``matplotlib.animation.FuncAnimation`` over a bare ``Figure`` (no pyplot);
-:func:`lessons_code.pictures.player.animation_html` puts one on a page.
+:func:`lessons_code.pictures.player.animation_player` puts one on a page. Each takes ``narrow=True``
+for its phone drawing (portrait, at most 328 px wide: whole on a 360 px screen, labels >= 11 px).
 
 Command line: ``python -m lessons_code.pictures.animations --out DIR`` writes every
 animation to ``DIR/<name>.gif``.
