@@ -176,24 +176,20 @@ def _failed(cats: dict, audits: dict):
 
 
 def animation_frame_bytes(site: Path, path: str, sizes: dict[str, int] | None = None) -> int:
-    """Bytes of the page's animation frames: the frame files of its players (both drawings,
-    ``budgets.read_images``; PNG, served as they are). With ``sizes`` (URL -> bytes of a visit, as
-    :func:`transfer_bytes` gives) a frame counts only if that visit loaded it: the frames *of*
-    that visit's transfer."""
+    """Bytes of the page's animation frames (PNG files, served as they are): of each player, its
+    larger drawing (a reader fetches one, ``budgets.page_weight``); with ``sizes`` (URL -> bytes
+    of a visit, :func:`transfer_bytes`) only the frames that visit loaded."""
     from urllib.parse import unquote, urlsplit
 
-    from budgets import frame_files, read_images
+    from budgets import frame_files, page_weight, read_images
 
     page = site / path
-    files = [
-        f
-        for player in read_images(page.read_text(encoding="utf-8")).players
-        for f in frame_files(page, player.wide + player.narrow)
-    ]
-    if sizes is not None:
-        loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
-        files = [f for f in files if f in loaded]
-    return sum(f.stat().st_size for f in dict.fromkeys(files))
+    if sizes is None:
+        return sum(page_weight(page).players)
+    loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
+    players = read_images(page.read_text(encoding="utf-8")).players
+    files = {f for p in players for f in frame_files(page, p.wide + p.narrow) if f in loaded}
+    return sum(f.stat().st_size for f in files)
 
 
 def main(argv: list[str] | None = None) -> int:
