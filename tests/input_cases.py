@@ -273,7 +273,7 @@ BIG = (224, 224)
 
 
 def _small_anim():
-    """A tiny animation for the argument checks of save_gif and animation_html (refused before any
+    """A tiny animation for the argument checks of save_gif and animation_player (refused before any
     frame is drawn; marked as started so matplotlib does not warn that it was never rendered)."""
     anim = animations.anim_coverage((3, 3), (2, 2))
     anim._draw_was_started = True
@@ -661,12 +661,11 @@ MANUAL = [
     Case("animations.save_gif", "range",
          lambda: animations.save_gif(_small_anim(), "/tmp/never-written.gif", fps=1e-9),
          "ValueError", "fps"),
-    Case("player.animation_html", "range",
-         lambda: player.animation_html(_small_anim(), "1bad name", "x" * 30), "ValueError", "name"),
-    Case("player.animation_html", "nonfinite",
-         lambda: player.animation_html(_small_anim(), "a", "x" * 30, embed_limit_mb=np.nan),
-         "ValueError", "embed_limit_mb"),
-    Case("player.animation_html", "type", lambda: player.animation_html(None, "a", "x" * 30), "TypeError", "anim"),
+    Case("player.animation_player", "range",
+         lambda: player.animation_player(_small_anim(), "1bad name", "x" * 30), "ValueError", "name"),
+    Case("player.animation_player", "type", lambda: player.animation_player(None, "a", "x" * 30), "TypeError", "anim"),
+    Case("player.render_frames", "type", lambda: player.render_frames("anim"), "TypeError", "anim"),
+    Case("player.render_frames", "range", lambda: player.render_frames(_small_anim(), colors=1), "ValueError", "colors"),
     # the checks, the explorer's twin and the real-layer figures: the same policy
     Case("stats.mean_interval", "shape", lambda: stats.mean_interval([1.0]), "ValueError", "values"),
     Case("stats.mean_interval", "nonfinite", lambda: stats.mean_interval([1.0, np.nan]), "ValueError", "values"),

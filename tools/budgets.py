@@ -4,35 +4,75 @@
 page tests assert the same numbers with the same arithmetic (``tools`` is on pytest's pythonpath).
 
 * a **page** weighs its HTML file (inline ``data:`` URIs included) plus the image files it shows
-  itself (each counted once; the theme's ``_static`` files and external URLs are not the page's);
-* an **animation player** weighs its markup with every embedded frame: the
-  ``<figure class="fcconv-animation">`` that ``lessons_code.pictures.player.animation_html`` wraps
-  around matplotlib's player (caption and still image included), or, for a bare matplotlib player,
-  from its ``<div class="animation">`` to the end of the ``<script>`` that starts it; on the built
-  site (``tools/lazy_frames.py``) the player's frames 1..n-1 live in a file of
-  ``_static/frames/`` that the figure names in ``data-frames``: that file counts too.
+  outside its players (each once; not the theme's ``_static`` files, not external URLs);
+* an **animation player** (``<figure class="fcconv-player">``, ``lessons_code.pictures.player``)
+  weighs the frame files of its larger drawing (wide ``<img>`` or narrow ``<source>``): a reader
+  fetches one drawing, when the player comes near (its markup is part of the page's HTML).
 
-Standard library only: the report runs without the test dependencies.
+Standard library only (``html.parser``): the report runs without the test dependencies.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from lazy_frames import frame_files
-
 #: One page: HTML (inline data included) + its own images, in bytes (1.5 MB).
 PAGE_BUDGET = 1536 * 1024
-#: One animation player, markup and frames, in bytes (400 KB).
+#: One animation player: the frames of one drawing, in bytes (400 KB).
 ANIMATION_BUDGET = 400 * 1024
 
-_INLINE_RE = re.compile(r"data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=]+")
-_IMG_SRC_RE = re.compile(r'<img[^>]*?\ssrc="([^"]+)"')
-_PLAYER_RE = re.compile(r'<div class="animation">')
-_FIGURE_RE = re.compile(r'<figure class="fcconv-animation"')
+
+@dataclass
+class PlayerFrames:
+    """The frame URLs of one player, as its page writes them."""
+
+    name: str
+    wide: list[str] = field(default_factory=list)
+    narrow: list[str] = field(default_factory=list)
+
+
+class PageImages(HTMLParser):
+    """The image URLs of a page: ``images`` (outside players, ``data:`` URIs included) and
+    ``players`` (each player's frames)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images: list[str] = []
+        self.players: list[PlayerFrames] = []
+        self._depth = 0  # <figure> nesting inside the current player (0: outside players)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "figure" and (self._depth or "fcconv-player" in (a.get("class") or "").split()):
+            self.players += [] if self._depth else [PlayerFrames(a.get("id", ""))]
+            self._depth += 1
+        elif tag == "img" and a.get("src"):
+            (self.players[-1].wide if self._depth else self.images).append(a["src"])
+        elif tag == "source" and self._depth and a.get("srcset"):
+            self.players[-1].narrow.append(a["srcset"])
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self._depth:
+            self._depth -= 1
+
+
+def read_images(text: str) -> PageImages:
+    (parser := PageImages()).feed(text)
+    return parser
+
+
+def frame_files(page: Path, urls: list[str]) -> list[Path]:
+    """The site's files that ``urls`` on ``page`` name, each once, in order (``data:``, external
+    and ``_static`` URLs are not the page's)."""
+    out: dict[Path, None] = {}
+    for url in urls:
+        if not (url.startswith("data:") or urlsplit(url).scheme or "_static/" in url):
+            target = (Path(page).parent / unquote(urlsplit(url).path)).resolve()
+            out.update(dict.fromkeys([target] if target.is_file() else []))
+    return list(out)
 
 
 @dataclass(frozen=True)
@@ -40,9 +80,9 @@ class PageWeight:
     """The weight of one built page, in bytes (see the module docstring)."""
 
     html: int  #: the HTML file
-    inline: int  #: of which inline ``data:`` URIs
-    images: int  #: the page's own image files
-    players: tuple[int, ...]  #: each animation player (its markup, part of ``html``, + its frame file)
+    inline: int  #: of which inline ``data:`` images
+    images: int  #: the page's own image files (not the players' frames)
+    players: tuple[int, ...]  #: each animation player: the frame files of its larger drawing
 
     @property
     def total(self) -> int:
@@ -50,43 +90,20 @@ class PageWeight:
         return self.html + self.images
 
 
-def animation_players(text: str) -> list[str]:
-    """The markup of every animation player of a page, in page order (see the module docstring)."""
-    out = []
-    for m in _PLAYER_RE.finditer(text):
-        script = text.find("new Animation(", m.start())
-        end = text.find("</script>", script) if script >= 0 else -1
-        if end < 0:
-            continue
-        end += len("</script>")
-        start = m.start()
-        figure = text.rfind("<figure", 0, start)
-        if figure >= 0 and _FIGURE_RE.match(text, figure) and text.find("</figure>", figure) > end:
-            start, end = figure, text.find("</figure>", figure) + len("</figure>")
-        out.append(text[start:end])
-    return out
-
-
 def page_weight(path: Path) -> PageWeight:
     """Weigh the built page at ``path`` (an ``.html`` file of the site)."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    images, seen = 0, set()
-    for src in _IMG_SRC_RE.findall(text):
-        if src.startswith("data:") or urlsplit(src).scheme or "_static/" in src:
-            continue
-        target = (path.parent / unquote(urlsplit(src).path)).resolve()
-        if target.is_file() and target not in seen:
-            seen.add(target)
-            images += target.stat().st_size
+    found = read_images(text)
+
+    def size(urls):
+        return sum(f.stat().st_size for f in frame_files(path, urls))
+
     return PageWeight(
         html=len(text.encode()),
-        inline=sum(len(m) for m in _INLINE_RE.findall(text)),
-        images=images,
-        players=tuple(
-            len(p.encode()) + sum(f.stat().st_size for f in frame_files(path, p))
-            for p in animation_players(text)
-        ),
+        inline=sum(len(u.encode()) for u in found.images if u.startswith("data:")),
+        images=size(found.images),
+        players=tuple(max(size(p.wide), size(p.narrow)) for p in found.players),
     )
 
 

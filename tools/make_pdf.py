@@ -7,9 +7,8 @@ LaTeX route was not taken: its class needs ``bbm.sty`` (Debian's 509 MB ``texliv
 and it drops the exercise-solution figures. What the printed pages get that the screen does not:
 
 * the exercise solutions are unfolded (``<details>`` closed on screen, tools/page_speed.py);
-* each animation player is replaced by a static grid of its frames (small multiples, at most 16
-  frames, evenly spaced), taken from the PNG frames the player embeds (or, on the built site, from
-  the player once it has fetched its frame file, ``tools/lazy_frames.py``);
+* each animation player prints as a grid of its frames, by the player's own print stylesheet
+  (``lessons_code/pictures/static/player.css``), as it does from a reader's browser;
 * equation numbers, figure numbers and cross-references are the built site's, already resolved.
 
 Same bytes on a rebuild: fixed document information (no dates) and a document id derived from the
@@ -30,86 +29,26 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from bookbuild import toc_files  # noqa: E402
 from fcconv_site.extras import PDF_NAME  # noqa: E402
+from site_audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }
 @media print {
-  .fcconv-anim-print { display: grid !important; }
-  .animation, .anim-controls { display: none !important; }
   .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .prev-next-area,
   .header-article, .bd-header-article, footer { display: none !important; }
   .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
   figure, img, table, div.cell_input, div.cell_output, div.highlight, pre { break-inside: avoid; }
   pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 }
-.fcconv-anim-print { display: none; grid-template-columns: repeat(4, 1fr); gap: 4px; margin: 0.5em 0; }
-.fcconv-anim-print figure { margin: 0; text-align: center; font-size: 9px; }
-.fcconv-anim-print img { width: 100%; height: auto; }
 """
 
-#: Unfold the solutions; put a grid of each animation's frames next to its player.
-PREPARE_JS = r"""
-async () => {
-  document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
-  const wait = () => new Promise(r => setTimeout(r, 25));
-  // tools/lazy_frames.py: a player's frames 1..n-1 come from its frame file; fetch them first.
-  for (const fig of document.querySelectorAll('figure.fcconv-animation[data-frames]')) {
-    const anim = 'anim' + fig.id.slice('anim-'.length);
-    for (let i = 0; i < 400 && !window[anim]; i++) await wait();
-    fig.dispatchEvent(new Event('pointerdown'));
-    for (let i = 0; i < 400 && !fig.hasAttribute('data-frames-loaded'); i++) await wait();
-    if (!fig.hasAttribute('data-frames-loaded')) throw new Error(`the frames of ${fig.id} did not load`);
-  }
-  let players = 0;
-  for (const script of document.querySelectorAll('script')) {
-    const text = script.textContent;
-    if (!text.includes('new Animation(')) continue;
-    const idMatch = text.match(/var img_id = "([^"]+)"/);
-    if (!idMatch) continue;
-    let frames = [];
-    const re = /frames\[(\d+)\] = "(data:image\/png;base64,[^"]*)"/g;
-    let m;
-    while ((m = re.exec(text)) !== null) frames[+m[1]] = m[2].replace(/\\\n/g, '');
-    const running = window[(text.match(/(\w+) = new Animation\(/) || [])[1]];
-    if (running && running.frames.length > frames.length) frames = running.frames.map(f => f.src);
-    const img = document.getElementById(idMatch[1]);
-    const player = img && img.closest('.animation');
-    if (!player || !frames.length) continue;
-    const n = Math.min(16, frames.length);
-    const grid = document.createElement('div');
-    grid.className = 'fcconv-anim-print';
-    for (let k = 0; k < n; k++) {
-      const i = Math.round(k * (frames.length - 1) / Math.max(1, n - 1));
-      const fig = document.createElement('figure');
-      fig.innerHTML = `<img alt="Frame ${i + 1} of ${frames.length}" src="${frames[i]}">`
-        + `<figcaption>frame ${i + 1}</figcaption>`;
-      grid.appendChild(fig);
-    }
-    player.parentNode.insertBefore(grid, player.nextSibling);
-    players += 1;
-  }
-  return players;
-}
-"""
-
-
-#: Wait until the page is final: eager images decoded, fonts loaded, MathJax done (when the page
-#: uses it), two frames painted. Printing earlier gives different bytes on a busy machine.
+#: Wait until the page is final: the solutions unfolded, every image (the players' lazy frames too)
+#: decoded, fonts loaded, two frames painted. Printing earlier gives different bytes on a busy machine.
 SETTLE_JS = r"""
 async () => {
+  document.querySelectorAll('.solution details, details.solution').forEach(d => d.open = true);
   document.querySelectorAll('img[loading]').forEach(img => { img.loading = 'eager'; });
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
-  await document.fonts.ready;
-  const maths = [...document.querySelectorAll('span.math, div.math')];
-  if (window.MathJax && maths.length) {
-    for (let i = 0; i < 600 && !(MathJax.startup && MathJax.startup.promise); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-    await MathJax.startup.promise;
-    for (let i = 0; i < 600 && !maths.every(e => e.querySelector('mjx-container')); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
   await document.fonts.ready;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 }
@@ -117,20 +56,12 @@ async () => {
 
 
 def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
-    """(title, pdf bytes, animations replaced) for each page, printed by Chromium."""
+    """(title, pdf bytes, animation players) for each page, printed by Chromium."""
     from playwright.sync_api import sync_playwright
 
     out = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.emulate_media(media="print", color_scheme="light")
         for doc in docs:
@@ -138,8 +69,8 @@ def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
             page.evaluate("document.documentElement.dataset.theme = 'light'")
             page.evaluate("document.documentElement.dataset.mode = 'light'")
             page.add_style_tag(content=PRINT_CSS)
-            players = page.evaluate(PREPARE_JS)
             page.evaluate(SETTLE_JS)
+            players = page.locator("figure.fcconv-player").count()
             title = page.title().split("\u2014")[0].split(" - ")[0].strip() or doc
             pdf = page.pdf(
                 format="A4",

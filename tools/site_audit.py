@@ -3,19 +3,12 @@
     python tools/site_audit.py                      # audit _build/html (``make audit`` builds first)
     python tools/site_audit.py --site DIR --no-lighthouse
 
-The site is served on 127.0.0.1 with gzip (:class:`GzipServer`, as a static host serves it).
-For every page of ``_toc.yml`` plus ``search.html``, ``genindex.html`` and ``404.html`` (when
-built) it runs
-
-* Lighthouse 12 (npm ``lighthouse`` pinned by ``package-lock.json``, mobile preset, Debian's
-  Chromium): performance, accessibility, best-practices and SEO scores, total blocking time,
-  cumulative layout shift and the bytes Lighthouse saw transferred;
-* axe-core (npm ``axe-core``) in Playwright's Chromium in light and in dark mode, with the
-  rules tagged :data:`AXE_TAGS` (experimental rules off): the number of violations;
-* the first-visit transfer (gzip bytes of every response, a fresh browser at Lighthouse's
-  phone viewport), the number ``tests/built/test_accessibility.py`` asserts.
-
-and prints one table. Scores and times are measured and printed, never asserted.
+The site is served on 127.0.0.1 with gzip (:func:`serve`, as a static host serves it). For every
+page of ``_toc.yml`` plus search, genindex and 404 it runs Lighthouse 12 (npm, mobile preset,
+Debian's Chromium: scores, blocking time, layout shift, bytes), axe-core in light and dark mode
+(rules :data:`AXE_TAGS`: violations) and a first visit at a phone's size (gzip bytes of every
+response, the number ``tests/built/test_accessibility.py`` asserts), and prints one table.
+Scores and times are measured and printed, never asserted.
 """
 
 from __future__ import annotations
@@ -24,6 +17,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import subprocess
@@ -39,26 +33,18 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
-CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-background-networking --disable-component-update --no-first-run"
-)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
 ]
+CHROME_FLAGS = " ".join(["--headless", *CHROMIUM_ARGS])
 #: Lighthouse's mobile preset: a Moto G Power sized screen.
 PHONE = {"width": 412, "height": 823}
 #: Budget of the issue: first-visit transfer of a page before any animation frames.
 TRANSFER_BUDGET = 400 * 1024
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map", ".inv"}
-
-#: Violations owned by the animation-player rework (issue 13, helper ``explorer``): each is
-#: ignored only for that rule on the player's own markup (rule id, CSS selector the node must
-#: match). Remove these once the reworked player lands.
-#: axe exceptions (rule, CSS selector): none since the animation player was reworked (issue 13).
-PLAYER_EXCLUDE: list[tuple[str, str]] = []
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -84,8 +70,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
 
@@ -112,23 +96,17 @@ def audited_pages(site: Path) -> list[str]:
 
 
 def run_axe(page, rules: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on an open Playwright page (player markup of issue 13 excluded):
-    the rules tagged :data:`AXE_TAGS`, or exactly ``rules`` (ids; experimental ones too)."""
+    """axe-core's violations on an open Playwright page: the rules tagged :data:`AXE_TAGS`, or
+    exactly ``rules`` (ids; experimental ones too). No exceptions."""
     page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
-        """async ([tags, rules, exclude]) => {
+        """async ([tags, rules]) => {
             const runOnly = rules ? {type: 'rule', values: rules} : {type: 'tag', values: tags};
-            const options = {runOnly, resultTypes: ['violations']};
-            const r = await axe.run(document, options);
-            const owned = (id, n) => exclude.some(([rule, sel]) => rule === id && n.target.length === 1
-                && document.querySelector(n.target[0])?.matches(sel));
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.filter(n => !owned(v.id, n))
-                    .map(n => n.target.join(' ') + ' :: '
-                         + n.failureSummary.split('\\n').slice(0, 2).join(' '))}))
-                .filter(v => v.nodes.length);
+            const r = await axe.run(document, {runOnly, resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n =>
+                n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(0, 2).join(' '))}));
         }""",
-        [AXE_TAGS, rules, PLAYER_EXCLUDE],
+        [AXE_TAGS, rules],
     )
 
 
@@ -165,23 +143,18 @@ def transfer_bytes(browser, base: str, path: str) -> dict[str, int]:
 def lighthouse(url: str, out: Path) -> dict:
     """One Lighthouse run (mobile preset): scores 0-100, TBT ms, CLS, total bytes."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    cmd = [
-        str(NODE_BIN / "lighthouse"),
-        url,
-        "--quiet",
-        "--output=json",
-        f"--output-path={out}",
+    cmd = [str(NODE_BIN / "lighthouse"), url, "--quiet", "--output=json", f"--output-path={out}"]
+    cmd += [
         f"--chrome-flags={CHROME_FLAGS}",
         "--only-categories=performance,accessibility,best-practices,seo",
     ]
     subprocess.run(cmd, check=True, env=env, timeout=300, capture_output=True)
     report = json.loads(out.read_text(encoding="utf-8"))
     cats, audits = report["categories"], report["audits"]
+    score = {k: round(cats[c]["score"] * 100) for k, c in (("perf", "performance"), ("a11y", "accessibility"),
+             ("bp", "best-practices"), ("seo", "seo"))}  # fmt: skip
     return {
-        "perf": round(cats["performance"]["score"] * 100),
-        "a11y": round(cats["accessibility"]["score"] * 100),
-        "bp": round(cats["best-practices"]["score"] * 100),
-        "seo": round(cats["seo"]["score"] * 100),
+        **score,
         "tbt": audits["total-blocking-time"]["numericValue"],
         "cls": audits["cumulative-layout-shift"]["numericValue"],
         "lcp": audits["largest-contentful-paint"]["numericValue"],
@@ -189,40 +162,34 @@ def lighthouse(url: str, out: Path) -> dict:
         # Lighthouse's CPU benchmark of the machine at the time (a quiet desktop: ~1500-2500);
         # blocking time and the performance score scale with it.
         "bench": round(report["environment"]["benchmarkIndex"]),
-        "failed": sorted(
-            a
-            for cat in cats.values()
-            for ref in cat["auditRefs"]
-            if ref["weight"] > 0
-            and (a := ref["id"]) in audits
-            and audits[a]["score"] is not None
-            and audits[a]["score"] < 0.9
-        ),
+        "failed": sorted(_failed(cats, audits)),
     }
 
 
+def _failed(cats: dict, audits: dict):
+    """The ids of the weighted audits that scored below 0.9."""
+    for cat in cats.values():
+        for ref in cat["auditRefs"]:
+            score = audits.get(ref["id"], {}).get("score")
+            if ref["weight"] > 0 and score is not None and score < 0.9:
+                yield ref["id"]
+
+
 def animation_frame_bytes(site: Path, path: str, sizes: dict[str, int] | None = None) -> int:
-    """gzip bytes of the page's animation frames: the base64 images inside its scripts, plus the
-    frame files its players load later (``tools/lazy_frames.py``, ``data-frames``), gzipped as
-    :class:`GzipServer` serves them. With ``sizes`` (URL -> bytes of a visit, as
-    :func:`transfer_bytes` gives) a frame file counts only if that visit loaded it: the frames
-    *of* that visit's transfer."""
-    import re
+    """Bytes of the page's animation frames (PNG files, served as they are): of each player, its
+    larger drawing (a reader fetches one, ``budgets.page_weight``); with ``sizes`` (URL -> bytes
+    of a visit, :func:`transfer_bytes`) only the frames that visit loaded."""
     from urllib.parse import unquote, urlsplit
 
-    from lazy_frames import frame_files
+    from budgets import frame_files, page_weight, read_images
 
     page = site / path
-    html = page.read_text(encoding="utf-8")
-    frames = "".join(re.findall(r'"data:image/[a-z]+;base64,[A-Za-z0-9+/=\\n]*"', html))
-    total = len(gzip.compress(frames.encode(), compresslevel=9, mtime=0)) if frames else 0
-    loaded = None
-    if sizes is not None:
-        loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
-    for file in frame_files(page, html):
-        if loaded is None or file in loaded:
-            total += len(gzip.compress(file.read_bytes(), compresslevel=9, mtime=0))
-    return total
+    if sizes is None:
+        return sum(page_weight(page).players)
+    loaded = {(site / unquote(urlsplit(u).path).lstrip("/")).resolve() for u in sizes}
+    players = read_images(page.read_text(encoding="utf-8")).players
+    files = {f for p in players for f in frame_files(page, p.wide + p.narrow) if f in loaded}
+    return sum(f.stat().st_size for f in files)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,7 +263,7 @@ def print_table(rows: list[dict], lighthouse_ran: bool) -> None:
     print(
         "KB 1st visit: gzip bytes of every response of a first visit at 412x823 (before scrolling);"
         " 'of it frames': the animation frames inside it (the budget of 400 KB excludes them);"
-        " 'frames later': the players' frame files that visit did not load (tools/lazy_frames.py)."
+        " 'frames later': the players' frame files that visit did not load (they load near the player)."
     )
 
 

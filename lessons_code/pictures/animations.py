@@ -6,7 +6,8 @@
   up (final count: :func:`lessons_code.geometry.coverage_count`).
 
 Both return a ``matplotlib.animation.FuncAnimation`` over a bare ``Figure`` (no pyplot);
-:func:`lessons_code.pictures.player.animation_html` puts one on a page.
+:func:`lessons_code.pictures.player.animation_player` puts one on a page. Each takes ``narrow=True``
+for its phone drawing (portrait, at most 328 px wide: whole on a 360 px screen, labels >= 11 px).
 
 Command line: ``python -m lessons_code.pictures.animations --out DIR`` writes every
 animation to ``DIR/<name>.gif``.
@@ -40,11 +41,18 @@ LEGEND = (
     "purple < 0 < orange (grey: no gradient); dx and the dW row rescaled per step\n"
     "black frame: the unit in focus, its window, its row of dW"
 )
+#: The legend of the narrow (phone) drawing: the same words on four lines.
+LEGEND_NARROW = (
+    "purple < 0 < orange (grey: no gradient);\ndx and the dW row rescaled per step\n"
+    "black frame: the unit in focus,\nits window, its row of dW"
+)
 #: Smallest font size (points) of the gradient-flow animation: 9 pt at 90 dpi is 11.25 px.
 MIN_FONT_PT = 9
 
 
-def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90, interval: int = 1200):
+def anim_fc_vs_conv(
+    problem: GradientFlowProblem | None = None, *, dpi: int = 90, interval: int = 1200, narrow: bool = False
+):
     """FC (left half) and convolution (right half) backward passes, one output unit per frame.
 
     Rows: the output unit sending gradient; what the unit reads (FC: x and its row of W;
@@ -55,7 +63,8 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
     ``Figure`` with ``H_out * W_out`` frames; the frame data is ``anim.gradient_frames`` (see
     :func:`gradient_flow_frames`). problem: defaults to :func:`example_problem`; dpi: pixels
     per inch; interval: milliseconds per frame when playing. Every label is at least
-    :data:`MIN_FONT_PT` points.
+    :data:`MIN_FONT_PT` points. narrow: the phone drawing, 3.6 inches wide (324 px at 90 dpi):
+    FC in the left column, convolution in the right, one row per panel pair.
     """
     problem = example_problem() if problem is None else problem
     frames = gradient_flow_frames(problem)
@@ -80,20 +89,29 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
     norm_dK = mpl.colors.Normalize(-vk, vk)
     out_cmap = mpl.colors.ListedColormap([palette.MUTED, palette.HIGHLIGHT])
     small = MIN_FONT_PT
-    fc_out_shape = (1, n) if n <= 16 else (int(np.ceil(n / 16)), 16)
+    row = 8 if narrow else 16
+    fc_out_shape = (1, n) if n <= row else (int(np.ceil(n / row)), row)
 
     with mpl.rc_context({**palette.RC, "font.size": small + 1, "axes.titlesize": small + 1}):
-        fig = Figure(figsize=(6.9, 7.0), dpi=dpi, layout="constrained")
-        grid = fig.add_gridspec(4, 4, height_ratios=[0.55, 1, 1, 1.15], width_ratios=[1, 1, 1, 1])
-        spots = {
-            "fc_out": (0, slice(0, 2)), "conv_out": (0, slice(2, 4)),
-            "fc_x": (1, 0), "fc_wrow": (1, 1), "conv_x": (1, 2), "conv_k": (1, 3),
-            "fc_dx": (2, 0), "fc_dwrow": (2, 1), "conv_dx": (2, 2), "conv_prod": (2, 3),
-            "fc_w": (3, slice(0, 2)), "conv_w": (3, slice(2, 4)),
-        }  # fmt: skip
+        if narrow:
+            fig = Figure(figsize=(3.6, 10.2), dpi=dpi, layout="constrained")
+            grid = fig.add_gridspec(6, 2, height_ratios=[0.6, 1, 1, 1, 1, 1.1])
+            left = ("fc_out", "fc_x", "fc_wrow", "fc_dx", "fc_dwrow", "fc_w")
+            right = ("conv_out", "conv_x", "conv_k", "conv_dx", "conv_prod", "conv_w")
+            spots = {key: (r, c) for c, keys in enumerate((left, right)) for r, key in enumerate(keys)}
+        else:
+            fig = Figure(figsize=(6.9, 7.0), dpi=dpi, layout="constrained")
+            grid = fig.add_gridspec(4, 4, height_ratios=[0.55, 1, 1, 1.15], width_ratios=[1, 1, 1, 1])
+            spots = {
+                "fc_out": (0, slice(0, 2)), "conv_out": (0, slice(2, 4)),
+                "fc_x": (1, 0), "fc_wrow": (1, 1), "conv_x": (1, 2), "conv_k": (1, 3),
+                "fc_dx": (2, 0), "fc_dwrow": (2, 1), "conv_dx": (2, 2), "conv_prod": (2, 3),
+                "fc_w": (3, slice(0, 2)), "conv_w": (3, slice(2, 4)),
+            }  # fmt: skip
+        br = "\n" if narrow else " "  # where the narrow drawing breaks a line
         ax = {key: fig.add_subplot(grid[r, c]) for key, (r, c) in spots.items()}
         title = fig.suptitle("", fontsize=small + 2, fontweight="bold")
-        fig.supxlabel(LEGEND, fontsize=small)
+        fig.supxlabel(LEGEND_NARROW if narrow else LEGEND, fontsize=small)
 
         def show(key, shape, norm, **kw):
             image = ax[key].imshow(np.zeros(shape), cmap=kw.pop("cmap", cmap), norm=norm, **kw)
@@ -117,7 +135,7 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
         im["fc_x"].set_data(x)
         im["conv_x"].set_data(x)
         im["conv_k"].set_data(K)
-        ax["fc_out"].set_xlabel(f"{n} units, no spatial layout")
+        ax["fc_out"].set_xlabel(f"{n} units,{br}no spatial layout")
         ax["conv_out"].set_xlabel(f"{oh}×{ow} output image")
         ax["fc_x"].set_title("x: all of it\nis the window")
         ax["conv_x"].set_title(f"x, the {kh}×{kw}\nwindow of unit t")
@@ -159,16 +177,16 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
         def update(k: int):
             f = frames[k]
             i, j = f.conv_unit
-            title.set_text(f"Step {k + 1} of {n}: output unit {f.t} sends dy = {f.dy_t:+.2f} back")
+            title.set_text(f"Step {k + 1} of {n}: output unit {f.t}{br}sends dy = {f.dy_t:+.2f} back")
             out = np.zeros(fc_out_shape)
             out.flat[f.t] = 1
             im["fc_out"].set_data(out)
             box_fc_out.set_xy((f.t % fc_out_shape[1] - 0.5, f.t // fc_out_shape[1] - 0.5))
             im["conv_out"].set_data(out.ravel()[: oh * ow].reshape(oh, ow))
             box_conv_out.set_xy((j - 0.5, i - 0.5))
-            ax["fc_out"].set_title(f"FC layer: output unit {f.t}", fontweight="bold", fontsize=small + 1)
+            ax["fc_out"].set_title(f"FC layer:{br}output unit {f.t}", fontweight="bold", fontsize=small + 1)
             ax["conv_out"].set_title(
-                f"Convolution: unit {f.t} = ({i}, {j})", fontweight="bold", fontsize=small + 1
+                f"Convolution:{br}unit {f.t} = ({i}, {j})", fontweight="bold", fontsize=small + 1
             )
 
             # what unit t reads
@@ -196,7 +214,10 @@ def anim_fc_vs_conv(problem: GradientFlowProblem | None = None, *, dpi: int = 90
             im["fc_w"].set_data(np.ma.masked_where(~done[:, None] | (f.fc_dW_sum == 0), f.fc_dW_sum))
             box_fc_w.set_xy((-0.5, f.t - 0.5))
             ax["fc_w"].set_title(
-                f"dW so far: rows 0–{f.t} written,\nrow {f.t} new, each row written once", fontsize=small + 1
+                f"dW so far: rows 0–{f.t}\nwritten, row {f.t} new,\neach row written once"
+                if narrow
+                else f"dW so far: rows 0–{f.t} written,\nrow {f.t} new, each row written once",
+                fontsize=small + 1,
             )
             im["conv_w"].set_data(f.conv_dK_sum)
             write("conv_w", f.conv_dK_sum, norm_dK)
@@ -228,12 +249,15 @@ def _fix_layout(fig: Figure) -> None:
 # --- a second, smaller animation: how often each pixel is read ---------------------
 
 
-def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, interval: int = 900):
+def anim_coverage(
+    input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, interval: int = 900, narrow: bool = False
+):
     """The conv window sliding over the input while a count of reads builds up.
 
     Frame ``t`` adds 1 to every pixel of the window of output ``t``; after the last
     frame the count is :func:`coverage_count` (corners 1, interior ``kh*kw``). Returns a
-    ``FuncAnimation`` with ``H_out * W_out`` frames.
+    ``FuncAnimation`` with ``H_out * W_out`` frames. narrow: the phone drawing (3.6 inches wide,
+    the output below the input).
     """
     h, w = as_pair("input_shape", input_shape, 1)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
@@ -245,8 +269,13 @@ def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, int
     cmap = mpl.colormaps[palette.SEQUENTIAL]
     norm = mpl.colors.Normalize(0, final.max())
     with mpl.rc_context(palette.RC):
-        fig = Figure(figsize=(6.0, 3.4), dpi=dpi, layout="constrained")
-        ax_in, ax_out = fig.subplots(1, 2, width_ratios=[h / max(h, oh), oh / max(h, oh)])
+        ratios = [h / max(h, oh), oh / max(h, oh)]
+        if narrow:
+            fig = Figure(figsize=(3.6, 6.4), dpi=dpi, layout="constrained")
+            ax_in, ax_out = fig.subplots(2, 1, height_ratios=ratios)
+        else:
+            fig = Figure(figsize=(6.0, 3.4), dpi=dpi, layout="constrained")
+            ax_in, ax_out = fig.subplots(1, 2, width_ratios=ratios)
         title = fig.suptitle("", fontsize=11, fontweight="bold")
         im = ax_in.imshow(np.zeros((h, w)), cmap=cmap, norm=norm)
         out_im = ax_out.imshow(np.zeros((oh, ow)), cmap=mpl.colors.ListedColormap([palette.MUTED,
@@ -281,7 +310,9 @@ def anim_coverage(input_shape=(6, 6), kernel_shape=(3, 3), *, dpi: int = 80, int
             out_im.set_data(out)
             cell.set_xy((j - 0.5, i - 0.5))
             ax_out.set_title(f"Output unit {t}\n= position ({i}, {j})")
-            title.set_text(f"Step {t + 1} of {n}: the {kh}×{kw} window of output ({i}, {j})")
+            title.set_text(
+                f"Step {t + 1} of {n}:{chr(10) if narrow else ' '}the {kh}×{kw} window of output ({i}, {j})"
+            )
             return []
 
         update(0)

@@ -45,13 +45,16 @@ def _unread(x_shape, k_shape, stride) -> np.ndarray:
     return mask
 
 
-def anim_strided_backward(x_shape, kernel, dy, *, stride=2, dpi: int = 72, interval: int = 1400):
+def anim_strided_backward(
+    x_shape, kernel, dy, *, stride=2, dpi: int = 72, interval: int = 1400, narrow: bool = False
+):
     """The input gradient of a strided convolution, one output unit per frame.
 
     Panels: ``dy`` with the unit in focus; the dilated ``dy`` (``s - 1`` zeros inserted) with the
     same entry; the running ``dx`` with the unit's window framed and the pixels no window reads
     hatched. x_shape: ``(H, W)``; kernel: ``(kh, kw)``; dy: ``(H_out, W_out)``. The frame data is
-    ``anim.stride_frames``; frame count ``H_out * W_out``.
+    ``anim.stride_frames``; frame count ``H_out * W_out``. Labels are >= 8.5 pt. narrow: the phone
+    drawing (3.4 inches wide, ``dx`` below the two ``dy`` panels).
     """
     frames = backward_rules.strided_backward_frames(x_shape, kernel, dy, stride=stride)
     kernel = as_float_array("kernel", kernel, 2)
@@ -68,11 +71,23 @@ def anim_strided_backward(x_shape, kernel, dy, *, stride=2, dpi: int = 72, inter
     norm = mpl.colors.Normalize(-v, v)
     n = len(frames)
     with mpl.rc_context(palette.RC):
-        fig = Figure(figsize=(7.6, 3.5), dpi=dpi, layout="constrained")
-        ax_dy, ax_dd, ax_dx = fig.subplots(1, 3, width_ratios=[dy.shape[1], dilated.shape[1], w])
+        br = "\n" if narrow else " "
+        if narrow:
+            fig = Figure(figsize=(3.4, 6.0), dpi=dpi, layout="constrained")
+            grid = fig.add_gridspec(
+                2, 2, width_ratios=[dy.shape[1], dilated.shape[1]], height_ratios=[1, 1.6]
+            )
+            ax_dy, ax_dd, ax_dx = (
+                fig.add_subplot(grid[0, 0]),
+                fig.add_subplot(grid[0, 1]),
+                fig.add_subplot(grid[1, :]),
+            )
+        else:
+            fig = Figure(figsize=(6.8, 3.4), dpi=dpi, layout="constrained")
+            ax_dy, ax_dd, ax_dx = fig.subplots(1, 3, width_ratios=[dy.shape[1], dilated.shape[1], w])
         title = fig.suptitle("", fontsize=11, fontweight="bold")
-        fig.supxlabel("purple < 0 < orange  ·  grey: an inserted zero  ·  hatched: no window reads "
-                      "this pixel, its gradient is 0", fontsize=8.5)  # fmt: skip
+        fig.supxlabel(f"purple < 0 < orange  ·  grey: an inserted zero{br if narrow else '  ·  '}hatched: "
+                      f"no window reads{br}this pixel, its gradient is 0", fontsize=8.5)  # fmt: skip
         ax_dy.imshow(dy, cmap=cmap, norm=norm)
         _numbers(ax_dy, dy, cmap, norm)
         clean_axes(ax_dy, dy.shape)
@@ -82,7 +97,7 @@ def anim_strided_backward(x_shape, kernel, dy, *, stride=2, dpi: int = 72, inter
         clean_axes(ax_dd, dilated.shape)
         ax_dd.set_title(f"dy dilated by s = {sh}\n({dilated.shape[0]}×{dilated.shape[1]})")
         im_dx = ax_dx.imshow(np.zeros((h, w)), cmap=cmap, norm=norm)
-        dx_text = _numbers(ax_dx, np.zeros((h, w)), cmap, norm, fontsize=8)
+        dx_text = _numbers(ax_dx, np.zeros((h, w)), cmap, norm, fontsize=8.5)
         clean_axes(ax_dx, (h, w))
         for r, c in zip(*np.nonzero(unread), strict=True):
             ax_dx.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="///",
@@ -97,7 +112,7 @@ def anim_strided_backward(x_shape, kernel, dy, *, stride=2, dpi: int = 72, inter
         def update(t: int):
             f = frames[t]
             i, j = f.unit
-            title.set_text(f"Step {t + 1} of {n}: dy[{i}, {j}] = {f.dy_t:+.0f} goes back to the window at "
+            title.set_text(f"Step {t + 1} of {n}: dy[{i}, {j}] = {f.dy_t:+.0f} goes back{br}to the window at "
                            f"({f.window[0]}, {f.window[1]})")  # fmt: skip
             box_dy.set_xy((j - 0.5, i - 0.5))
             box_dd.set_xy((f.dilated_at[1] - 0.5, f.dilated_at[0] - 0.5))

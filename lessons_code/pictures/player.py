@@ -1,8 +1,16 @@
-"""The animations as self-contained HTML players for a page.
+"""The book's animation player: PNG frames, one small script (``static/player.js``), no matplotlib player.
 
-:func:`animation_html` wraps matplotlib's ``to_jshtml`` player: frames re-encoded with a small
-palette, stable ids (two builds give the same bytes), paused until the reader plays, alt text,
-and a check that matplotlib did not silently drop frames past ``animation.embed_limit``.
+:func:`animation_player` draws every frame of a ``FuncAnimation`` (and, optionally, of a narrow
+portrait twin for phones) into PNG bytes and returns a :class:`Player`. Shown by Jupyter, a
+player is a MIME bundle of
+
+* ``text/html``: a self-contained player (frames as ``data:`` URIs, ``player.css`` and
+  ``player.js`` inline). With JavaScript it plays; without (an untrusted notebook) it shows frame 0
+  and a grid of the frames when printed;
+* :data:`MIME_TYPE`: the frames (base64 PNG), alt text, step captions and timing as JSON, which the
+  book's site renders with files for frames (``fcconv_site.player``), using :func:`player_markup`.
+
+:func:`player_markup` is the one writer of the player's HTML, for the notebook and for the site.
 """
 
 from __future__ import annotations
@@ -10,18 +18,26 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
-import math
-import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.text
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import AbstractMovieWriter, FuncAnimation
 
-from .._checks import require_int, require_real
+from .._checks import require_int
 
-_FRAME_RE = re.compile(r'frames\[\d+\] = "data:image/png;base64,')
-_FRAME_DATA_RE = re.compile(r'(frames\[\d+\] = "data:image/png;base64,)([A-Za-z0-9+/=\\\n]*)(")')
+#: The MIME type of a player's data (frames, alt text, captions) in a notebook output.
+MIME_TYPE = "application/vnd.fcconv.player+json"
+#: Labels of a frame never render smaller than this, in CSS px, where the player shows it.
+MIN_LABEL_PX = 11.0
+#: Viewports up to this width (CSS px) get the narrow frames, when a player has them: above it the
+#: article column is at least 656 px wide (pydata-sphinx-theme 0.15), as wide as a wide frame may be.
+NARROW_MAX_PX = 700
+#: The player's script and stylesheet (served as ``_static/player.js`` and ``player.css`` on the site).
+STATIC = Path(__file__).parent / "static"
+
+_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def shrink_png(data: bytes, colors: int = 64) -> bytes:
@@ -32,174 +48,45 @@ def shrink_png(data: bytes, colors: int = 64) -> bytes:
     """
     from PIL import Image
 
-    colors = require_int("colors", colors, 2)
+    colors = require_int("colors", colors, 2, 256)
     with Image.open(io.BytesIO(data)) as img:
         small = img.convert("RGB").quantize(
-            colors=min(colors, 256), method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
+            colors=colors, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
         )
     buf = io.BytesIO()
     small.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
 
 
-def _shrink_embedded(markup: str, colors: int) -> str:
-    def repl(match: re.Match) -> str:
-        data = base64.b64decode(match.group(2).replace("\\\n", ""))
-        return match.group(1) + base64.b64encode(shrink_png(data, colors)).decode("ascii") + match.group(3)
+class _FrameGrabber(AbstractMovieWriter):
+    """A movie writer that keeps each frame as PNG bytes in memory (writes no file)."""
 
-    return _FRAME_DATA_RE.sub(repl, markup)
+    def setup(self, fig, outfile, dpi=None):
+        super().setup(fig, outfile, dpi)
+        self.frames: list[bytes] = []
+
+    def grab_frame(self, **savefig_kwargs):
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.dpi, **savefig_kwargs)
+        self.frames.append(buf.getvalue())
+
+    def finish(self):
+        pass
 
 
-def count_embedded_frames(markup: str) -> int:
-    """Number of PNG frames embedded in a matplotlib JavaScript player."""
-    return len(_FRAME_RE.findall(markup))
-
-
-def animation_html(
-    anim: FuncAnimation,
-    name: str,
-    description: str,
-    *,
-    n_frames: int | None = None,
-    embed_limit_mb: float = 4.0,
-    colors: int | None = 64,
-    caption: str | None = None,
-    step_labels=None,
-) -> str:
-    """The animation as a self-contained, reproducible, accessible HTML player.
-
-    Built on ``anim.to_jshtml()`` (PNG frames, play/pause/step/slider controls), then:
-
-    * each PNG frame is re-encoded with a palette of ``colors`` colours (``None``: keep
-      matplotlib's RGBA PNGs), which divides the size by about three;
-    * the Font Awesome ``<link>`` to a CDN is removed (the book theme ships the icons;
-      nothing is fetched from another origin);
-    * matplotlib's random element ids become ``name``, so two builds give identical HTML;
-    * the player starts paused on frame 0 and stops at the end (mode "once");
-    * ``caption`` (optional) becomes a visible ``<figcaption>`` below the player (it names the
-      ``<figure>``; readable in light and dark mode);
-    * the frame image gets ``description`` as alt text; the slider is named "Animation step" and
-      tells its step ("Step 3 of 16"), which an ``aria-live`` line under the buttons announces,
-      followed by ``step_labels[k]`` when given (default: the animation's ``step_labels``
-      attribute, if any); the repetition-mode radios form a named radio group instead of a
-      named ``<form>`` (a landmark per player, all with the same name);
-    * on a narrow screen the frame shrinks only down to the width at which its smallest label
-      (read off the figure's texts) is still 11 px, then scrolls inside its own box;
-    * a ``RuntimeError`` is raised if matplotlib dropped frames because of its
-      ``animation.embed_limit`` (it does so silently), i.e. if the HTML holds fewer
-      than ``n_frames`` frames (default: the animation's frame count).
-    """
+def render_frames(anim: FuncAnimation, colors: int | None = 64) -> list[bytes]:
+    """Every frame of ``anim`` as PNG bytes, in order (palette of ``colors`` colours; ``None``:
+    matplotlib's RGBA PNGs)."""
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-        raise ValueError(f"name must be an identifier (letters, digits, _), got {name!r}")
-    if not isinstance(description, str) or len(description.strip()) < 20:
-        raise ValueError(
-            f"description must be a sentence of alt text (>= 20 characters), got {description!r}"
-        )
-    expected = anim._save_count if n_frames is None else require_int("n_frames", n_frames, 1)
-    embed_limit_mb = require_real("embed_limit_mb", embed_limit_mb, positive=True)
     if colors is not None:
         colors = require_int("colors", colors, 2, 256)
-    with mpl.rc_context({"animation.embed_limit": float(embed_limit_mb), "animation.frame_format": "png"}):
-        markup = anim.to_jshtml(default_mode="once")
-    got = count_embedded_frames(markup)
-    if got != expected:
-        raise RuntimeError(
-            f"the player for {name!r} holds {got} frames, expected {expected}: matplotlib dropped "
-            f"frames past animation.embed_limit = {embed_limit_mb} MB; raise embed_limit_mb or lower the dpi"
-        )
-    if colors is not None:
-        markup = _shrink_embedded(markup, colors)
-        if count_embedded_frames(markup) != expected:
-            raise RuntimeError(f"lost frames while re-encoding the player for {name!r}")
-    markup = re.sub(r"<link\b[^>]*>", "", markup)
-    ids = set(re.findall(r"_anim_img([0-9a-f]{32})", markup))
-    if len(ids) != 1:
-        raise RuntimeError(f"unexpected matplotlib player markup: found ids {sorted(ids)}")
-    markup = markup.replace(ids.pop(), name)
-    alt = html.escape(description, quote=True)
-    markup = markup.replace(f'<img id="_anim_img{name}">', f'<img id="_anim_img{name}" alt="{alt}">')
-    markup = markup.replace("width: 374px;", "width: min(374px, 90%);")
-    if 'alt="' not in markup or "play_animation();\n" in markup.split("/* Instantiate")[-1]:
-        raise RuntimeError("unexpected matplotlib player markup: cannot set alt text or pause the player")
-    markup = _accessible_controls(markup, name, expected)
-    width, min_width = _frame_widths(anim, markup, MIN_LABEL_PX)
-    markup = markup.replace(
-        f'<img id="_anim_img{name}" alt="{alt}">',
-        f'<div class="anim-frame" tabindex="0"><img id="_anim_img{name}" alt="{alt}" '
-        f'style="min-width:{min_width}px"></div>',
-    )
-    labels = getattr(anim, "step_labels", None) if step_labels is None else step_labels
-    labels = [] if labels is None else [str(label) for label in labels]
-    if labels and len(labels) != expected:
-        raise ValueError(f"step_labels must hold one label per frame ({expected}), got {len(labels)}")
-    figcaption = "" if caption is None else f"<figcaption>{html.escape(str(caption))}</figcaption>\n"
-    smallest = _smallest_label_px(anim)
-    return (
-        f'<figure class="fcconv-animation" id="anim-{name}" data-frame-width="{width}" '
-        f'data-min-label-px="{smallest:.2f}" style="margin:0 0 1em 0;text-align:center">\n'
-        f"{_PLAYER_STYLE}{markup}\n{_status_script(name, expected, labels)}{figcaption}</figure>\n"
-    )
+    writer = _FrameGrabber()
+    anim.save("frames.png", writer=writer)  # the grabber writes no file
+    return [shrink_png(f, colors) for f in writer.frames] if colors else writer.frames
 
 
-#: Labels of a frame never render smaller than this on a narrow screen.
-MIN_LABEL_PX = 11.0
-
-_PLAYER_STYLE = """<style>
-.fcconv-animation { color: var(--pst-color-text-base, #222222);
-  background: var(--pst-color-background, #ffffff); }
-.fcconv-animation figcaption { color: var(--pst-color-text-base, #222222); }
-.fcconv-animation .animation { display: block; }
-.fcconv-animation .anim-frame { max-width: 100%; overflow-x: auto; }
-.fcconv-animation .anim-status { margin: 0.25em 0; font-size: 0.9em; }
-</style>
-"""
-
-
-def _accessible_controls(markup: str, name: str, n: int) -> str:
-    """Name the slider, and turn the named repetition-mode ``<form>`` landmark into a radio group."""
-    slider = f'<input id="_anim_slider{name}" type="range" class="anim-slider"'
-    form = re.search(
-        r'<form title="Repetition mode" aria-label="Repetition mode" (action="#n" name="[^"]+")\s*', markup
-    )
-    if slider not in markup or form is None or "</form>" not in markup:
-        raise RuntimeError("unexpected matplotlib player markup: cannot label the slider and the mode radios")
-    markup = markup.replace(slider, f'{slider} aria-label="Animation step" aria-valuetext="Step 1 of {n}"')
-    markup = markup.replace(form.group(0), f"<form {form.group(1)} ")
-    markup = re.sub(
-        r'(<form action="#n"[^>]*>)', r'\1<div role="radiogroup" aria-label="Repetition mode">', markup
-    )
-    return markup.replace("</form>", "</div></form>")
-
-
-def _status_script(name: str, n: int, labels: list[str]) -> str:
-    """An ``aria-live`` line that says the current step, kept in step by wrapping ``set_frame``."""
-    texts = [f"Step {k + 1} of {n}" + (f": {labels[k]}" if labels else "") for k in range(n)]
-    first = html.escape(texts[0])
-    return (
-        f'<p class="anim-status" id="_anim_status{name}" aria-live="polite">{first}</p>\n'
-        "<script>\n(function () {\n"
-        f"  var texts = {json.dumps(texts, ensure_ascii=False)};\n"
-        f'  var status = document.getElementById("_anim_status{name}");\n'
-        f'  var slider = document.getElementById("_anim_slider{name}");\n'
-        "  function hook() {\n"
-        f'    var anim = window["anim{name}"];\n'
-        "    if (!anim) { setTimeout(hook, 20); return; }\n"
-        "    var set = anim.set_frame;\n"
-        "    anim.set_frame = function (frame) {\n"
-        "      set.call(anim, frame);\n"
-        "      slider.setAttribute('aria-valuetext', texts[frame].split(':')[0]);\n"
-        "      if (status.textContent !== texts[frame]) status.textContent = texts[frame];\n"
-        "    };\n"
-        "    slider.setAttribute('aria-valuetext', texts[anim.current_frame].split(':')[0]);\n"
-        "  }\n"
-        "  hook();\n"
-        "})();\n</script>\n"
-    )
-
-
-def _smallest_label_px(anim: FuncAnimation) -> float:
+def smallest_label_px(anim: FuncAnimation) -> float:
     """The smallest font size (px at the figure's dpi) of any visible, non-empty text of the figure."""
     fig = anim._fig
     sizes = [
@@ -207,19 +94,187 @@ def _smallest_label_px(anim: FuncAnimation) -> float:
         for t in fig.findobj(mpl.text.Text)
         if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
     ]
-    if not sizes:
-        return float("inf")
-    return min(sizes) * fig.dpi / 72.0
+    return min(sizes) * fig.dpi / 72.0 if sizes else float("inf")
 
 
-def _frame_widths(anim: FuncAnimation, markup: str, min_label_px: float) -> tuple[int, int]:
-    """The frame's natural width (px) and the narrowest width that keeps labels >= ``min_label_px``."""
+@dataclass(frozen=True)
+class Frames:
+    """One drawing of an animation: PNG frames of one size and the smallest label on them (px)."""
+
+    png: tuple[bytes, ...]
+    width: int
+    height: int
+    label_px: float
+
+
+@dataclass(frozen=True)
+class Player:
+    """An animation player: what :func:`player_markup` draws, as a notebook shows it
+    (``_repr_mimebundle_``) or as JSON (:meth:`to_json`, the site's input)."""
+
+    name: str
+    description: str  #: alt text of the animation as a whole (frame 0)
+    steps: tuple[str, ...]  #: "Step k of n: ..." per frame, announced as it shows
+    wide: Frames
+    narrow: Frames | None  #: portrait frames for phones, or None
+    caption: str | None
+    interval: int  #: milliseconds per frame when playing
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the wide frames (what a reader on a wide screen fetches)."""
+        return sum(len(f) for f in self.wide.png)
+
+    def to_json(self) -> dict:
+        """The player as the JSON of :data:`MIME_TYPE` (frames as base64 PNG)."""
+
+        def frames(f: Frames | None):
+            if f is None:
+                return None
+            png = [base64.b64encode(p).decode("ascii") for p in f.png]
+            return {"png": png, "width": f.width, "height": f.height, "label_px": round(f.label_px, 3)}
+
+        return {
+            "name": self.name,
+            "description": self.description,
+            "steps": list(self.steps),
+            "caption": self.caption,
+            "interval": self.interval,
+            "wide": frames(self.wide),
+            "narrow": frames(self.narrow),
+        }
+
+    def to_html(self) -> str:
+        """The self-contained player: frames as ``data:`` URIs, stylesheet and script inline."""
+        spec = self.to_json()
+
+        def uris(key):
+            f = spec[key]
+            return None if f is None else [f"data:image/png;base64,{p}" for p in f["png"]]
+
+        css = (STATIC / "player.css").read_text(encoding="utf-8")
+        js = (STATIC / "player.js").read_text(encoding="utf-8")
+        markup = player_markup(spec, uris("wide"), uris("narrow"), lazy=False)
+        return f"<style>\n{css}</style>\n{markup}<script>\n{js}</script>\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.to_html(), MIME_TYPE: self.to_json()}
+
+
+def _frames(anim: FuncAnimation, colors: int | None) -> Frames:
     from PIL import Image
 
-    match = _FRAME_DATA_RE.search(markup)
-    with Image.open(io.BytesIO(base64.b64decode(match.group(2).replace("\\\n", "")))) as img:
-        width = img.width
-    smallest = _smallest_label_px(anim)
-    if smallest < min_label_px:  # too small even at full size: never shrink
-        return width, width
-    return width, min(width, math.ceil(width * min_label_px / smallest))
+    png = render_frames(anim, colors)
+    with Image.open(io.BytesIO(png[0])) as img:
+        width, height = img.size
+    return Frames(tuple(png), width, height, smallest_label_px(anim))
+
+
+def animation_player(
+    anim: FuncAnimation,
+    name: str,
+    description: str,
+    *,
+    narrow: FuncAnimation | None = None,
+    caption: str | None = None,
+    step_labels=None,
+    colors: int | None = 64,
+) -> Player:
+    """The animation as a :class:`Player` (its frames drawn now, re-encoded with ``colors`` colours).
+
+    name: an identifier, the player's id on its page; description: alt text (a sentence, >= 20
+    characters); narrow: the same animation drawn for a phone (same frame count), shown on
+    viewports up to :data:`NARROW_MAX_PX`; caption: a visible ``<figcaption>``; step_labels: one
+    text per frame, announced after "Step k of n: " (default: the animation's ``step_labels``).
+    """
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
+    if not isinstance(name, str) or not name or not name[0].isalpha() or not set(name) <= _NAME_CHARS:
+        raise ValueError(f"name must be an identifier (letters, digits, _), got {name!r}")
+    if not isinstance(description, str) or len(description.strip()) < 20:
+        raise ValueError(
+            f"description must be a sentence of alt text (>= 20 characters), got {description!r}"
+        )
+    if narrow is not None and not isinstance(narrow, FuncAnimation):
+        raise TypeError(f"narrow must be a matplotlib FuncAnimation or None, got {type(narrow).__name__}")
+    n = anim._save_count
+    if narrow is not None and narrow._save_count != n:
+        raise ValueError(f"narrow must have the same frame count as anim ({n}), got {narrow._save_count}")
+    labels = getattr(anim, "step_labels", None) if step_labels is None else step_labels
+    labels = [] if labels is None else [str(label) for label in labels]
+    if labels and len(labels) != n:
+        raise ValueError(f"step_labels must hold one label per frame ({n}), got {len(labels)}")
+    steps = tuple(f"Step {k + 1} of {n}" + (f": {labels[k]}" if labels else "") for k in range(n))
+    wide = _frames(anim, colors)
+    small = None if narrow is None else _frames(narrow, colors)
+    if len(wide.png) != n or (small is not None and len(small.png) != n):
+        raise RuntimeError(f"the player {name!r} drew {len(wide.png)} frames, expected {n}")
+    return Player(
+        name, description, steps, wide, small, None if caption is None else str(caption), int(anim._interval)
+    )
+
+
+# --- the markup (the notebook's and the site's) -----------------------------------------------
+
+_ICONS = {  # 20x20 SVG paths, filled with the text colour: |<<  <|  ||  >  |>  >>|
+    "first": "M2 3h2v14H2zM11 3v14L4 10zM18 3v14l-7-7z",
+    "previous": "M13 3v14L5 10zM14 3h2v14h-2z",
+    "pause": "M5 3h4v14H5zM11 3h4v14h-4z",
+    "play": "M5 3v14l11-7z",
+    "next": "M4 3h2v14H4zM7 3v14l8-7z",
+    "last": "M2 3v14l7-7zM9 3v14l7-7zM16 3h2v14h-2z",
+}
+_BUTTONS = [
+    ("first", "First frame"),
+    ("previous", "Previous frame"),
+    ("pause", "Pause"),
+    ("play", "Play"),
+    ("next", "Next frame"),
+    ("last", "Last frame"),
+]
+
+
+def player_markup(spec: dict, wide: list[str], narrow: list[str] | None, *, lazy: bool) -> str:
+    """The HTML of a player (:meth:`Player.to_json` gives ``spec``); ``wide`` and ``narrow``:
+    the URLs of its frames (``narrow`` None: one drawing); ``lazy``: frames load when near.
+
+    Without script: frame 0 (print: every frame, in a grid); ``player.js`` shows the controls.
+    """
+    esc = html.escape
+    name, steps = spec["name"], spec["steps"]
+    n = len(steps)
+    w, nw = spec["wide"], spec["narrow"]
+    if len(wide) != n or (narrow is not None and len(narrow) != n) or (narrow is None) != (nw is None):
+        raise ValueError(f"player {name!r}: {n} steps, {len(wide)} wide frames, narrow {narrow is not None}")
+    loading = ' loading="lazy"' if lazy else ""
+    frames = []
+    for k in range(n):
+        source = ""
+        if narrow is not None:
+            source = (
+                f'<source media="(max-width: {NARROW_MAX_PX}px)" srcset="{esc(narrow[k])}" '
+                f'width="{nw["width"]}" height="{nw["height"]}" data-label-px="{nw["label_px"]}">'
+            )
+        alt = spec["description"] if k == 0 else steps[k]
+        frames.append(
+            f'<picture class="fcconv-frame" data-step="Step {k + 1} of {n}">{source}'
+            f'<img src="{esc(wide[k])}" alt="{esc(alt)}" width="{w["width"]}" height="{w["height"]}" '
+            f'data-label-px="{w["label_px"]}"{loading} decoding="async"></picture>'
+        )
+    buttons = "".join(
+        f'<button type="button" data-action="{action}" aria-label="{label}" title="{label}">'
+        f'<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">'
+        f'<path d="{_ICONS[action]}"/></svg></button>'
+        for action, label in _BUTTONS
+    )
+    caption = "" if spec["caption"] is None else f"<figcaption>{esc(spec['caption'])}</figcaption>\n"
+    return (
+        f'<figure class="fcconv-player" id="player-{name}" data-interval="{int(spec["interval"])}">\n'
+        f'<div class="fcconv-frames">{"".join(frames)}</div>\n'
+        '<div class="fcconv-controls" hidden>'
+        f'<input type="range" min="0" max="{n - 1}" value="0" step="1" aria-label="Animation step" '
+        f'aria-valuetext="Step 1 of {n}">\n<div class="fcconv-buttons">{buttons}'
+        '<label class="fcconv-loop"><input type="checkbox"> Loop</label></div></div>\n'
+        f'<p class="fcconv-status" aria-live="polite">{esc(steps[0])}</p>\n'
+        f"{caption}</figure>\n"
+    )

@@ -9,9 +9,8 @@ on a free port for the test session. For every page of ``_toc.yml``:
 * desktop, dark: the theme really is dark and every figure sits on an opaque background;
 * phone (360 px wide): the page never scrolls sideways, and no display equation is wider than it;
 * desktop: no code block is wider than its column (no sideways scrolling);
-* every matplotlib animation player (found by its DOM: ``div.animation`` with an
-  ``_anim_img*`` image and an ``anim-slider``): still until the reader asks, then Play,
-  Pause, the step buttons and the slider all move the frame;
+* every animation player (``figure.fcconv-player``, lessons_code/pictures/player.py): still until
+  the reader asks, then Play, Pause, the step buttons and the slider all move the frame;
 * the search page finds the page by a word of its own.
 
 Screenshots (desktop light, desktop dark, phone) of every page are written to
@@ -257,65 +256,48 @@ def test_phone_width_has_no_horizontal_scroll(visit, doc):
 
 # ---------------------------------------------------------------- animation players
 
-PLAYERS_JS = """() => [...document.querySelectorAll('div.animation')]
-    .filter(d => d.querySelector('img[id^="_anim_img"]') && d.querySelector('input.anim-slider'))
-    .map(d => d.querySelector('img[id^="_anim_img"]').id.slice('_anim_img'.length))"""
-
 
 def test_animation_players_wait_then_play_step_and_seek(visit, site):
     """Every player on every page: frame 0 until asked; Play, Pause, steps and slider work."""
     checked = 0
     for doc in PAGES:
-        expected = len(
-            [
-                d
-                for d in site.soup(doc).select("div.animation")
-                if d.select_one('img[id^="_anim_img"]') and d.select_one("input.anim-slider")
-            ]
-        )
-        if not expected:
+        ids = [f["id"] for f in site.soup(doc).select("figure.fcconv-player")]
+        if not ids:
             continue
         v = visit(doc)
-        page = v.page
-        ids = page.evaluate(PLAYERS_JS)
-        assert len(ids) == expected, f"{doc}: {expected} players in the HTML, {len(ids)} in the page"
         for pid in ids:
-            _check_player(page, doc, pid)
+            _check_player(v.page, doc, pid)
             checked += 1
         v.assert_clean(doc)
-    expected_total = sum(len(site.soup(d).select("div.animation input.anim-slider")) for d in PAGES)
-    assert checked == expected_total
+    assert checked == sum(len(site.soup(d).select("figure.fcconv-player")) for d in PAGES) >= 3
 
 
 def _check_player(page, doc, pid):
-    anim = f"window['anim{pid}']"
     where = f"{doc} player {pid}"
-    page.wait_for_function(f"() => {anim} !== undefined", timeout=10_000)
-    player = page.locator(f"div.animation:has(#_anim_img{pid})")
+    player = page.locator(f"#{pid}")
     player.scroll_into_view_if_needed()
-    # tools/lazy_frames.py: near the screen, the player fetches its frames 1..n-1
-    page.wait_for_selector(f"#anim-{pid}[data-frames-loaded]", state="attached", timeout=10_000)
+    page.wait_for_selector(f"#{pid}[data-loaded]", state="attached", timeout=10_000)
 
     def state():
         return page.evaluate(
-            f"""() => ({{frame: {anim}.current_frame, n: {anim}.frames.length,
-                        slider: parseInt(document.getElementById('_anim_slider{pid}').value),
-                        playing: {anim}.timer !== null && {anim}.timer !== undefined,
-                        shown: document.getElementById('_anim_img{pid}').src === {anim}.frames[{anim}.current_frame].src,
-                        width: document.getElementById('_anim_img{pid}').naturalWidth}})"""
+            f"""() => {{ const f = document.getElementById('{pid}'), frames = [...f.querySelectorAll('picture')];
+                const cur = f.querySelectorAll('.fcconv-current'), img = cur.length === 1 && cur[0].querySelector('img');
+                return {{frame: frames.indexOf(cur[0]), n: frames.length, current: cur.length,
+                         slider: parseInt(f.querySelector('input[type=range]').value),
+                         playing: f.hasAttribute('data-playing'), src: img && img.currentSrc,
+                         width: img ? img.naturalWidth : 0, shown: img ? img.getBoundingClientRect().width : 0}}; }}"""
         )
 
     # Nothing plays before the reader asks, even after a while.
     page.wait_for_timeout(1500)
     s = state()
     assert s["n"] >= 2, f"{where}: an animation needs two frames or more, has {s['n']}"
-    assert (s["frame"], s["slider"], s["playing"]) == (0, 0, False), f"{where} started by itself: {s}"
-    assert s["shown"] and s["width"] > 0, f"{where}: first frame not shown: {s}"
-    # Every control button shows an icon (_static/icons.css, no Font Awesome, no CDN).
+    assert (s["frame"], s["slider"], s["playing"], s["current"]) == (0, 0, False, 1), f"{where} moved: {s}"
+    assert s["width"] > 0 and s["shown"] > 0, f"{where}: first frame not shown: {s}"
+    # Every control button shows an icon (inline SVG, no Font Awesome, no CDN).
     blank = page.evaluate(
-        f"""() => [...document.querySelectorAll('div.animation:has(#_anim_img{pid}) .anim-buttons button')]
-            .filter(b => {{ const i = b.querySelector('svg, i, span');
-                           return !i || i.getBoundingClientRect().width < 4; }})
+        f"""() => [...document.querySelectorAll('#{pid} button')]
+            .filter(b => {{ const i = b.querySelector('svg'); return !i || i.getBoundingClientRect().width < 12; }})
             .map(b => b.title)"""
     )
     assert not blank, f"{where}: buttons without a visible icon: {blank}"
@@ -330,39 +312,38 @@ def _check_player(page, doc, pid):
     assert state()["frame"] == 0
     press("Last frame")
     s = state()
-    assert (s["frame"], s["slider"], s["shown"]) == (last, last, True), f"{where}: {s}"
+    assert (s["frame"], s["slider"], s["current"]) == (last, last, 1), f"{where}: {s}"
     press("First frame")
     assert state()["frame"] == 0
     # The slider, driven from the keyboard as a reader would.
-    slider = page.locator(f"#_anim_slider{pid}")
-    slider.focus()
+    player.locator("input[type=range]").focus()
     page.keyboard.press("ArrowRight")
-    s = state()
-    assert (s["frame"], s["shown"]) == (1, True), f"{where}: slider ArrowRight gave {s}"
+    assert state()["frame"] == 1, f"{where}: slider ArrowRight gave {state()}"
     page.keyboard.press("End")
     assert state()["frame"] == last, f"{where}: slider End did not reach the last frame"
     press("First frame")
     # Every frame is there and its own image: step through them all.
-    expected = int(page.get_attribute(f"#anim-{pid}", "data-frame-count"))
     seen = []
-    for k in range(expected):
+    for k in range(s["n"]):
+        page.wait_for_function(f"() => document.querySelector('#{pid} .fcconv-current img').complete")
         s = state()
-        assert (s["n"], s["frame"], s["shown"]) == (expected, k, True) and s["width"] > 0, f"{where}: {s}"
-        seen.append(page.evaluate(f"() => document.getElementById('_anim_img{pid}').src"))
+        assert (s["frame"], s["current"]) == (k, 1) and s["width"] > 0 and s["shown"] > 0, f"{where}: {s}"
+        seen.append(s["src"])
         if k < last:
             press("Next frame")
-            page.wait_for_function(f"() => document.getElementById('_anim_img{pid}').complete")
-    assert len(set(seen)) == expected, f"{where}: {expected - len(set(seen))} frames repeat another"
+    assert len(set(seen)) == len(seen), f"{where}: {len(seen) - len(set(seen))} frames repeat another"
     press("First frame")
     # Play advances the frame; Pause stops it.
     press("Play")
-    page.wait_for_function(f"() => {anim}.current_frame > 0", timeout=10_000)
+    page.wait_for_function(
+        f"() => document.querySelector('#{pid} picture.fcconv-current').dataset.step !== 'Step 1 of {last + 1}'",
+        timeout=10_000,
+    )
     press("Pause")
     s = state()
-    assert not s["playing"], f"{where}: still playing after Pause: {s}"
-    frozen = s["frame"]
-    page.wait_for_timeout(600)
-    assert state()["frame"] == frozen, f"{where}: frame moved after Pause"
+    assert not s["playing"] and s["frame"] > 0, f"{where}: still playing after Pause: {s}"
+    page.wait_for_timeout(1600)
+    assert state()["frame"] == s["frame"], f"{where}: frame moved after Pause"
 
 
 # ---------------------------------------------------------------- search page

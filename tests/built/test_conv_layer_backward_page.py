@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from budgets import page_weight
-from lazy_frames import page_players
 
 DOC = "book/conv_layer_backward"
 
@@ -21,11 +20,13 @@ def test_chapter_comes_right_after_the_matrix_view(site):
 
 def test_stride_player_is_complete_accessible_and_small(site):
     soup = site.soup(DOC)
-    players = soup.select("figure.fcconv-animation")
-    assert [p["id"] for p in players] == ["anim-stride2_backward"]
-    frames = page_players(site.path(DOC))["stride2_backward"]  # frame 0 inline, the rest lazy
-    assert sorted(frames) == list(range(9)) and len(set(frames.values())) == 9  # one per output unit
-    (weight,) = page_weight(site.path(DOC)).players  # markup + frame file
+    players = soup.select("figure.fcconv-player")
+    assert [p["id"] for p in players] == ["player-stride2_backward"]
+    frames = players[0].select("picture.fcconv-frame")
+    assert (
+        len({f.img["src"] for f in frames}) == len({f.source["srcset"] for f in frames}) == 9
+    )  # one per unit
+    (weight,) = page_weight(site.path(DOC)).players  # the frame files of its larger drawing
     assert weight <= 400 * 1024
     assert len(players[0].find("img")["alt"]) > 200
     assert "step 9" in players[0].find("figcaption").get_text()

@@ -2,50 +2,39 @@
 
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
 
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, page_weight
-from lazy_frames import page_players
-from PIL import Image
 
 DOC = "book/gradient_flow"
 
 
 def test_page_has_both_players_with_all_frames(site):
     soup = site.soup(DOC)
-    players = soup.select("figure.fcconv-animation")
-    assert [p["id"] for p in players] == ["anim-fc_vs_conv", "anim-coverage"]
-    # frame 0 in the page, frames 1..15 in the player's file of _static/frames (tools/lazy_frames.py)
-    frames = page_players(site.path(DOC))
-    assert list(frames) == ["fc_vs_conv", "coverage"]
-    for name, uris in frames.items():
-        assert sorted(uris) == list(range(16)), name
-        sizes = set()
-        for uri in uris.values():
-            with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as img:
-                assert img.format == "PNG"
-                sizes.add(img.size)
-        assert len(sizes) == 1 and len(set(uris.values())) == 16, f"{name}: {sizes}"
-    weights = page_weight(site.path(DOC)).players  # each player's markup + its frame file
+    players = soup.select("figure.fcconv-player")
+    assert [p["id"] for p in players] == ["player-fc_vs_conv", "player-coverage"]
+    weights = page_weight(site.path(DOC)).players  # the frame files of each player's larger drawing
     assert len(weights) == 2 and all(w <= ANIMATION_BUDGET for w in weights), weights
     for player in players:
-        assert player["data-frame-count"] == "16" and player["data-frames"].startswith("../_static/frames/")
-        assert player.find("img")["src"].startswith("data:image/png;base64,")  # frame 0, even without JS
+        frames = player.select("picture.fcconv-frame")
+        assert len(frames) == 16 and len({f.img["src"] for f in frames}) == 16
+        assert len({f.source["srcset"] for f in frames}) == 16  # the narrow drawing, one file per step
+        assert all(f.img["loading"] == "lazy" and f.img["src"].startswith("../_images/") for f in frames)
+        img = frames[0].img
+        assert len(img["alt"]) > 100 and not img["alt"].startswith("<")  # the whole animation, described
+        alts = [f.img["alt"] for f in frames[1:]]  # the others: their step, as the status line says it
+        assert [a.split(": ")[0] for a in alts] == [f"Step {k} of 16" for k in range(2, 17)] and len(
+            set(alts)
+        ) == 15
         assert not player.has_attr("role") and not player.has_attr("aria-label")  # the figcaption names it
         slider = player.find("input", {"type": "range"})
         assert slider["aria-label"] == "Animation step" and slider["aria-valuetext"] == "Step 1 of 16"
-        status = player.find("p", class_="anim-status")
-        assert status["aria-live"] == "polite" and status.get_text().startswith("Step 1 of 16")
-        assert player.find("form").get("aria-label") is None  # no landmark per player
-        assert player.find(attrs={"role": "radiogroup"})["aria-label"] == "Repetition mode"
-        img = player.find("img")
-        assert img is not None and len(img["alt"]) > 100 and not img["alt"].startswith("<")
+        status = player.find("p", class_="fcconv-status")
+        assert status["aria-live"] == "polite" and status.get_text().startswith("Step 1 of 16: ")
         assert len(player.find("figcaption").get_text(strip=True)) > 50
-        assert player.find("input", {"type": "range"}) is not None  # the slider
-        titles = {b["title"] for b in player.find_all("button")}
-        assert {"Play", "Pause", "Next frame", "Previous frame"} <= titles
+        titles = [b["title"] for b in player.find_all("button")]
+        assert titles == ["First frame", "Previous frame", "Pause", "Play", "Next frame", "Last frame"]
+        assert all(b.svg is not None for b in player.find_all("button"))  # icons drawn inline
     assert not soup.select('link[href*="font-awesome"]')
     explorer = soup.find("a", href=lambda h: h and h.startswith("explorer.html"))
     assert explorer is not None, "the gradient-flow page links to the backward-pass explorer"

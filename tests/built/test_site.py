@@ -48,7 +48,7 @@ def _ids(soup: BeautifulSoup) -> set[str]:
 
 def _is_external(url: str) -> bool:
     parts = urlsplit(url)
-    if parts.scheme == "data":  # inline (an animation player's frame 0, tools/lazy_frames.py)
+    if parts.scheme == "data":  # inline (a notebook output's image)
         return False
     return bool(parts.scheme or parts.netloc)
 

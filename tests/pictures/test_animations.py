@@ -81,7 +81,43 @@ def test_anim_coverage_ends_at_the_coverage_count():
     assert texts == [str(v) for v in anim.final_count.ravel()]
 
 
-# --- the HTML player ------------------------------------------------------------------
+def _panels(anim, k):
+    """Frame ``k``: each image panel's values and mask (row by row) by its title, and every text
+    of the figure (line breaks ignored)."""
+    anim._func(k)
+    words = lambda t: " ".join(t.split())  # noqa: E731
+    arrays = {
+        words(a.get_title()): (np.ma.getdata(a.images[0].get_array()).ravel().tolist(),
+                               np.ma.getmaskarray(a.images[0].get_array()).ravel().tolist())
+        for a in anim._fig.axes if a.images
+    }  # fmt: skip
+    texts = sorted(words(t.get_text()) for t in anim._fig.findobj(Text) if t.get_text().strip())
+    return arrays, texts
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: animations.anim_fc_vs_conv(gradient_flow.example_problem((6, 6), (3, 3), seed=18), **kw),
+        lambda **kw: animations.anim_coverage((6, 6), (3, 3), **kw),
+    ],
+    ids=["fc_vs_conv", "coverage"],
+)
+def test_the_narrow_drawing_shows_the_same_frames_for_a_phone(make):
+    """Portrait, at most 328 px wide (the column of a 360 px screen), labels >= 11 px, and frame
+    for frame the same panels, numbers and words as the wide drawing."""
+    from lessons_code.pictures.player import MIN_LABEL_PX, smallest_label_px
+
+    wide, narrow = make(), make(narrow=True)
+    width, height = narrow._fig.get_size_inches() * narrow._fig.dpi
+    assert width <= 328 < wide._fig.get_size_inches()[0] * wide._fig.dpi and height > width
+    assert smallest_label_px(narrow) >= MIN_LABEL_PX
+    assert narrow._save_count == wide._save_count == 16
+    for k in (0, 9):
+        assert _panels(narrow, k) == _panels(wide, k)
+
+
+# --- the GIF command ------------------------------------------------------------------
 
 
 def _cli(capsys, *args) -> tuple[int, str, str]:

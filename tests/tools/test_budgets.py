@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 
-from budgets import ANIMATION_BUDGET, PAGE_BUDGET, animation_players, over_budget, page_weight
+from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight, read_images
 
 FRAME = "data:image/png;base64," + base64.b64encode(b"x" * 300).decode()
 
 
-def player(frames: int, figure: bool) -> str:
-    script = "".join(f'frames[{i}] = "{FRAME}";\n' for i in range(frames))
-    bare = (
-        '<div class="animation"><img id="_anim_img"></div>\n'
-        f"<script>{script}setTimeout(function() {{ a = new Animation(frames, 1); }}, 0);</script>"
+def player(name: str, wide: list[str], narrow: list[str]) -> str:
+    """A player as lessons_code.pictures.player writes it: one <picture> per frame."""
+    frames = "".join(
+        f'<picture class="fcconv-frame">{f"<source srcset={n!r}>" if n else ""}<img src="{w}" alt="f"></picture>'
+        for w, n in zip(wide, narrow or [None] * len(wide), strict=True)
     )
-    if not figure:
-        return bare
-    return f'<figure class="fcconv-animation" id="anim-x"><img alt="still" src="{FRAME}">{bare}<figcaption>c</figcaption></figure>'
+    return (
+        f'<figure class="fcconv-player" id="player-{name}"><div class="fcconv-frames">{frames}</div>'
+        "<figure><img src='_images/inner.png'></figure><figcaption>c</figcaption></figure>"
+    )
 
 
 def write_page(tmp_path, body: str, images: dict[str, int]) -> object:
@@ -49,20 +50,30 @@ def test_a_page_weighs_its_html_and_each_own_image_once(tmp_path):
     assert w.total == w.html + 1500 and w.players == ()
 
 
-def test_players_are_the_wrapping_figure_or_the_bare_player(tmp_path):
-    wrapped, bare = player(3, figure=True), player(2, figure=False)
-    found = animation_players(f"<p>intro</p>{wrapped}<p>between</p>{bare}<p>end</p>")
-    assert found == [wrapped, bare]
-    page = write_page(tmp_path, wrapped + bare, {})
-    assert page_weight(page).players == (len(wrapped.encode()), len(bare.encode()))
+def test_a_player_weighs_its_larger_drawing_and_not_the_page(tmp_path):
+    files = {f"_images/w{k}.png": 100 for k in range(3)} | {f"_images/n{k}.png": 70 for k in range(3)}
+    files |= {"_images/inner.png": 5, "_images/fig.png": 1000}
+    wide = [f"_images/w{k}.png" for k in range(3)]
+    narrow = [f"_images/n{k}.png" for k in range(3)]
+    body = player("a", wide, narrow) + '<img src="_images/fig.png">' + player("b", narrow, None)
+    page = write_page(tmp_path, body, files)
+    found = read_images(page.read_text(encoding="utf-8"))
+    assert [(p.name, p.wide, p.narrow) for p in found.players] == [
+        ("player-a", [*wide, "_images/inner.png"], narrow),
+        ("player-b", [*narrow, "_images/inner.png"], []),
+    ]  # a figure nested in a player belongs to the player
+    assert found.images == ["_images/fig.png"]
+    w = page_weight(page)
+    assert w.players == (305, 215) and w.images == 1000
 
 
 def test_over_budget_names_the_page_and_the_player(tmp_path):
-    frames = ANIMATION_BUDGET // len(FRAME) + 1
-    heavy = player(frames, figure=False)
-    page = write_page(tmp_path, heavy + '<img src="_images/big.png">', {"_images/big.png": PAGE_BUDGET})
+    big = [f"_images/f{k}.png" for k in range(5)]
+    files = dict.fromkeys(big, ANIMATION_BUDGET // 5 + 1) | {"_images/big.png": PAGE_BUDGET}
+    page = write_page(tmp_path, player("x", big, None) + '<img src="_images/big.png">', files)
     lines = over_budget("book/x", page_weight(page))
     assert len(lines) == 2
     assert lines[0].startswith("page book/x:") and lines[1].startswith("animation 0 on book/x:")
-    light = write_page(tmp_path, player(2, figure=True), {})
+    files = dict.fromkeys(big, ANIMATION_BUDGET // 5)
+    light = write_page(tmp_path, player("x", big, None), files)
     assert over_budget("book/x", page_weight(light)) == []
