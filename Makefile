@@ -56,7 +56,7 @@ notebooks: $(STAMP) $(NODE_STAMP) ## Run every downloadable notebook in a fresh 
 	$(BIN)/python -m pytest tests/built/test_notebooks_run.py -m notebooks
 
 unit: $(STAMP) ## The fast loop: every test that does not need the built book (tests/built/ and slow runs skipped)
-	$(BIN)/python -m pytest -m "not book and not slow"
+	$(BIN)/python -m pytest -n auto -m "not book and not slow"
 
 serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it if needed)
 	@test -f _build/html/index.html || $(MAKE) book
