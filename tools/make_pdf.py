@@ -6,7 +6,7 @@ theme, and the pages are joined in TOC order with pypdf, one bookmark per chapte
 LaTeX route was not taken: its class needs ``bbm.sty`` (Debian's 509 MB ``texlive-fonts-extra``)
 and it drops the exercise-solution figures. What the printed pages get that the screen does not:
 
-* the exercise solutions are unfolded (``<details>`` closed on screen, tools/page_speed.py);
+* the exercise solutions are unfolded (``<details>`` closed on screen, tools/fcconv_site/pages.py);
 * each animation player prints as a grid of its frames, by the player's own print stylesheet
   (``lessons_code/pictures/static/player.css``), as it does from a reader's browser;
 * equation numbers, figure numbers and cross-references are the built site's, already resolved.
