@@ -129,6 +129,7 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
 def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
     """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
     per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    steps_per_epoch = require_int("steps_per_epoch", steps_per_epoch, 1)
     rows = []
     for (model, layer), rel in study.relative.items():
         for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
