@@ -108,7 +108,7 @@ def _safe(fn: Callable, *args, **kwargs):
 
 def _require_args(fn, cases, seed: int = 0) -> None:
     """The arguments every ``compare_*`` shares: a callable rule, a non-empty tuple of cases, a seed."""
-    if fn is not None and not callable(fn):
+    if not callable(fn):
         raise TypeError(f"the rule must be a function, got {type(fn).__name__}")
     if not isinstance(cases, (tuple, list)) or not cases:
         raise ValueError(f"cases must be a non-empty tuple of cases, got {cases!r:.60}")
@@ -393,6 +393,7 @@ def compare_receptive_field(fn: Callable = receptive_field_size, stacks=STACKS) 
     """``fn(layers) -> size`` against the extent of the input gradient of one unit sent back by the
     loop backward pass, the row of the product ``M_L ... M_1``, and finite differences of the
     stack's forward pass. Error: the number of stacks where the sizes differ."""
+    _require_args(fn, stacks)
     wrong = np.zeros(3)
     for layers, input_size in stacks:
         got = _safe(fn, list(layers))

@@ -80,6 +80,8 @@ def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStu
     ``{step: params}`` dict (as :class:`lessons_code.experiments.nets.TrainResult` keeps them);
     specs: ``{model: NetSpec}``; layers_by_model: ``{model: (layer, ...)}``. Keyword arguments go
     to :func:`layer_spreads`."""
+    if not isinstance(runs_by_model, dict) or not runs_by_model:
+        raise TypeError(f"runs_by_model must be a non-empty dict {{model: runs}}, got {runs_by_model!r:.60}")
     relative: dict = {}
     along: dict = {}
     seeds: tuple[int, ...] = ()
