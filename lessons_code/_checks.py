@@ -50,11 +50,13 @@ def format_bytes(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def require_size(what: str, n_bytes: float, limit: int = MAX_BYTES) -> None:
-    """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes.
+def require_size(what: str, n_bytes: float, limit: int | None = None) -> None:
+    """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes
+    (default: :data:`MAX_BYTES`, read at each call).
 
     Call it with an *estimate* before allocating: the message gives the estimate and the limit.
     """
+    limit = MAX_BYTES if limit is None else limit
     if n_bytes > limit:
         raise ValueError(
             f"{what} would need about {format_bytes(n_bytes)}, more than the package's limit of "

@@ -86,7 +86,7 @@ def dilate_loop(a, factor) -> np.ndarray:
     return out
 
 
-def _geometry(x_shape, w, dout, stride, padding, dilation):
+def _geometry(x_shape, w, dout, stride, padding, dilation, copies):
     """Validate the shapes of a backward call; return the pairs and the output size."""
     n, c_in, h, wd = as_shape("x_shape", x_shape, "(N, C, H, W)")
     if w.shape[1] != c_in:
@@ -106,7 +106,10 @@ def _geometry(x_shape, w, dout, stride, padding, dilation):
     require_shape("dout", dout, (n, w.shape[0], *out_hw))
     patches = c_in * kh * kw * n * out_hw[0] * out_hw[1]
     inputs = n * c_in * h * wd + math.prod(w.shape) + math.prod(dout.shape)
-    require_size(f"the patches of x {(n, c_in, h, wd)} for w {tuple(w.shape)}", 8 * (2 * patches + inputs))
+    # copies: how many patch-sized arrays the caller holds at its peak (measured: benchmarks/bench_guards.py)
+    require_size(
+        f"the patches of x {(n, c_in, h, wd)} for w {tuple(w.shape)}", 8 * (copies * patches + inputs)
+    )
     return (n, c_in, h, wd), stride, padding, dilation, out_hw
 
 
@@ -122,7 +125,9 @@ def input_grad_as_conv(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> 
     """
     dout, _ = array_shape("dout", dout, 4)
     w, _ = array_shape("w", w, 4)
-    (n, c_in, h, wd), stride, padding, dilation, _ = _geometry(x_shape, w, dout, stride, padding, dilation)
+    (n, c_in, h, wd), stride, padding, dilation, _ = _geometry(
+        x_shape, w, dout, stride, padding, dilation, 1.6
+    )
     dout, w = as_float_array("dout", dout, 4), as_float_array("w", w, 4)
     d_dout = dilate_unchecked(dout, stride)  # (N, C_out, s(H_out-1)+1, ...)
     w_d = dilate_unchecked(w, dilation)  # (C_out, C_in, span_h, span_w)
@@ -156,7 +161,7 @@ def weight_grad_as_conv(x, dout, kernel_shape, *, stride=1, padding=0, dilation=
     dout, _ = array_shape("dout", dout, 4)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     fake_w = np.broadcast_to(0.0, (dout.shape[1], x_shape[1], kh, kw))
-    _, stride, padding, dilation, _ = _geometry(x_shape, fake_w, dout, stride, padding, dilation)
+    _, stride, padding, dilation, _ = _geometry(x_shape, fake_w, dout, stride, padding, dilation, 1.25)
     x, dout = as_float_array("x", x, 4), as_float_array("dout", dout, 4)
     xp = pad_unchecked(x, padding).transpose(1, 0, 2, 3)  # (C_in, N, Hp, Wp): channels as the batch
     kernel = dout.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out): dout as the kernel
@@ -338,7 +343,7 @@ def weight_grad_im2col(x, dout, kernel_shape, *, stride=1, padding=0, dilation=1
     dout, _ = array_shape("dout", dout, 4)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     fake_w = np.broadcast_to(0.0, (dout.shape[1], x_shape[1], kh, kw))
-    _, stride, padding, dilation, out_hw = _geometry(x_shape, fake_w, dout, stride, padding, dilation)
+    _, stride, padding, dilation, out_hw = _geometry(x_shape, fake_w, dout, stride, padding, dilation, 2.15)
     x, dout = as_float_array("x", x, 4), as_float_array("dout", dout, 4)
     w_flat = np.zeros((dout.shape[1], x.shape[1] * kh * kw))
     cols = im2col_unchecked(x, (kh, kw), stride, padding, dilation, out_hw)
@@ -352,7 +357,7 @@ def input_grad_im2col(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> n
     onto the pixels by :func:`lessons_code.conv_layer.col2im`. Shapes as :func:`input_grad_as_conv`."""
     dout, _ = array_shape("dout", dout, 4)
     w, _ = array_shape("w", w, 4)
-    x_shape, stride, padding, dilation, out_hw = _geometry(x_shape, w, dout, stride, padding, dilation)
+    x_shape, stride, padding, dilation, out_hw = _geometry(x_shape, w, dout, stride, padding, dilation, 1.25)
     dout, w = as_float_array("dout", dout, 4), as_float_array("w", w, 4)
     d_y = dout.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
     dcols = w.reshape(w.shape[0], -1).T @ d_y

@@ -48,6 +48,7 @@ reading and for the tests.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -299,8 +300,16 @@ def conv_backward(dout, cache: ConvCache):
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
     """
     cache = require_cache(cache)
-    dout = as_float_array("dout", dout, 4)
     x, w = cache.x, cache.w
+    dout, dout_shape = array_shape("dout", dout, 4)
+    # the copies of x (two: the cache's check and dx) and of dout (two: dy), dcols, the padded dx
+    padded = (
+        x.shape[0] * x.shape[1] * (x.shape[2] + 2 * cache.padding[0]) * (x.shape[3] + 2 * cache.padding[1])
+    )
+    cols = w[0].size * math.prod(dout_shape) // w.shape[0]
+    values = 2 * x.size + 2 * math.prod(dout_shape) + cols * (1 if cache.cols is not None else 2) + padded
+    require_size(f"the backward pass of the conv layer on x {x.shape}", 8 * values)
+    dout = as_float_array("dout", dout, 4)
     require_shape("dout", dout, (x.shape[0], w.shape[0], *_out_hw(x.shape, w.shape[2:], *cache[2:5])))
     return conv_backward_unchecked(dout, cache)
 

@@ -130,7 +130,8 @@ def rms_ratio_dK_dW(x, dy, kernel_shape) -> float:
     kernel_shape = as_pair("kernel_shape", kernel_shape, 1)
     n_x, n_dy = math.prod(x_shape), math.prod(dy_shape)
     require_size(
-        f"the FC weight gradient of x {x_shape} and dy {dy_shape}", 8 * (n_x * n_dy + 2 * (n_x + n_dy))
+        f"the FC weight gradient of x {x_shape} and dy {dy_shape}",
+        16 * (n_x * n_dy + n_x + n_dy),  # dW and dW**2
     )
     x, dy = as_float_array("x", x, 2), as_float_array("dy", dy, 2)
     dK = conv.conv_weight_grad(x, np.zeros(kernel_shape), dy)
