@@ -149,7 +149,7 @@ def rms_ratio_draws(
     (h, w), (kh, kw) = as_pair("input_shape", input_shape, 1), as_pair("kernel_shape", kernel_shape, 1)
     oh, ow = conv.output_shape((h, w), (kh, kw))
     require_size(
-        f"{n_draws} draws of x {(h, w)} and dy {(oh, ow)}", 8 * n_draws * (2 * h * w + oh * ow + 3 * kh * kw)
+        f"{n_draws} draws of x {(h, w)} and dy {(oh, ow)}", 8 * n_draws * (2 * h * w + oh * ow + 2 * kh * kw)
     )
     x = rng.standard_normal((n_draws, h, w))
     dy = rng.standard_normal((n_draws, oh, ow))
