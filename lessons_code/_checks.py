@@ -16,7 +16,11 @@ How to apply the policy to a new public function (the helpers are small and inde
   integer index arrays: ``as_index_array("perm", perm, ndim=1)`` (``np.intp``);
 * anything that allocates in proportion to a product of sizes: estimate the bytes first and call
   ``require_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
-  with the estimate in the message.
+  with the estimate in the message. Estimate from shapes, before any copy: ``x, shape =
+  array_shape("x", x, 4)`` checks an array's dtype, ndim and emptiness without converting it (a
+  nested list is converted: it already occupies its memory), then guard, then ``as_float_array``
+  (which refuses a float64 copy above the limit by itself). The estimate is the call's peak
+  (within 10 %, ``tests/test_near_misses.py``; near the limit, ``benchmarks/bench_guards.py``).
 
 Validate once, at the door a learner calls: inside the package, a function that has checked its
 arguments calls the other modules' unchecked cores (``conv_forward_unchecked``, ...), never their
