@@ -133,10 +133,9 @@ def input_grad_as_conv(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> 
     w_d = dilate_unchecked(w, dilation)  # (C_out, C_in, span_h, span_w)
     span = w_d.shape[2:]
     full_hw = [d_dout.shape[2 + a] + span[a] - 1 for a in range(2)]
-    require_size(
-        "the full convolution of the dilated dout",
-        8 * dout.shape[1] * span[0] * span[1] * n * full_hw[0] * full_hw[1],
-    )
+    full = n * full_hw[0] * full_hw[1]  # the columns, then dout (copied, dilated, padded) and dx (twice)
+    values = dout.shape[1] * span[0] * span[1] * full + 3 * dout.shape[1] * full + 2 * c_in * full
+    require_size("the full convolution of the dilated dout", 8 * values)
     flipped = w_d[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, span_h, span_w)
     full, _ = conv_forward_unchecked(
         d_dout, flipped, np.zeros(c_in), (1, 1), (span[0] - 1, span[1] - 1), (1, 1)
