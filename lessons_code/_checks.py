@@ -16,7 +16,11 @@ How to apply the policy to a new public function (the helpers are small and inde
   integer index arrays: ``as_index_array("perm", perm, ndim=1)`` (``np.intp``);
 * anything that allocates in proportion to a product of sizes: estimate the bytes first and call
   ``require_size("what it builds", n_bytes)`` before allocating; it refuses above :data:`MAX_BYTES`
-  with the estimate in the message.
+  with the estimate in the message. Estimate from shapes, before any copy: ``x, shape =
+  array_shape("x", x, 4)`` checks an array's dtype, ndim and emptiness without converting it (a
+  nested list is converted: it already occupies its memory), then guard, then ``as_float_array``
+  (which refuses a float64 copy above the limit by itself). The estimate is the call's peak
+  (within 10 %, ``tests/test_near_misses.py``; near the limit, ``benchmarks/bench_guards.py``).
 
 Validate once, at the door a learner calls: inside the package, a function that has checked its
 arguments calls the other modules' unchecked cores (``conv_forward_unchecked``, ...), never their
@@ -50,11 +54,13 @@ def format_bytes(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def require_size(what: str, n_bytes: float, limit: int = MAX_BYTES) -> None:
-    """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes.
+def require_size(what: str, n_bytes: float, limit: int | None = None) -> None:
+    """Refuse (``ValueError``) when building ``what`` would need more than ``limit`` bytes
+    (default: :data:`MAX_BYTES`, read at each call).
 
     Call it with an *estimate* before allocating: the message gives the estimate and the limit.
     """
+    limit = MAX_BYTES if limit is None else limit
     if n_bytes > limit:
         raise ValueError(
             f"{what} would need about {format_bytes(n_bytes)}, more than the package's limit of "
@@ -82,6 +88,9 @@ def as_float_array(
     """
     if value is None:
         raise TypeError(f"{name} must be an array of real numbers, got None")
+    if is_array(value):  # checked before any conversion: a copy of a huge array is refused first
+        _require_array_meta(name, tuple(value.shape), value.dtype, ndim, allow_empty)
+        require_size(f"{name} as float64", 8 * math.prod(value.shape))
     if isinstance(value, np.ma.MaskedArray):
         if np.ma.getmaskarray(value).any():
             raise TypeError(
@@ -95,20 +104,7 @@ def as_float_array(
         raise TypeError(
             f"{name} must be a rectangular array of real numbers, got {type(value).__name__}: {err}"
         ) from None
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"{name} must hold real numbers (an integer or float dtype), got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize > 8:
-        raise TypeError(
-            f"{name} must have a float dtype of at most 64 bits, got {arr.dtype} (it would be rounded)"
-        )
-    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-    if arr.ndim not in allowed:
-        want = " or ".join(f"{d}-D" for d in allowed)
-        raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}")
-    if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    _require_array_meta(name, arr.shape, arr.dtype, ndim, allow_empty)
     if np.issubdtype(arr.dtype, np.integer):
         if arr.size and (int(arr.max()) > _EXACT_INT or int(arr.min()) < -_EXACT_INT):
             raise ValueError(
@@ -117,13 +113,50 @@ def as_float_array(
             )
         return arr.astype(np.float64)
     out = np.array(arr, dtype=np.float64)  # always a copy
-    if finite and not np.isfinite(out).all():
+    if finite and out.size and not (np.isfinite(out.min()) and np.isfinite(out.max())):  # no n-byte mask
         bad = np.argwhere(~np.isfinite(out))[0]
         where = tuple(int(i) for i in bad)
         raise ValueError(
             f"{name} must hold finite numbers (no NaN or inf), got {out[where]} at index {where}"
         )
     return out
+
+
+def is_array(value) -> bool:
+    """A numpy array or anything like one (it has ``shape`` and ``dtype``): its size is known
+    before any conversion."""
+    return hasattr(value, "shape") and hasattr(value, "dtype")
+
+
+def _require_array_meta(name, shape, dtype, ndim, allow_empty) -> None:
+    """The checks of :func:`as_float_array` that read only the shape and the dtype."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a numpy array of real numbers, got dtype {dtype}") from None
+    if dtype.kind == "b" or not (np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)):
+        raise TypeError(f"{name} must hold real numbers (an integer or float dtype), got dtype {dtype}")
+    if np.issubdtype(dtype, np.floating) and dtype.itemsize > 8:
+        raise TypeError(
+            f"{name} must have a float dtype of at most 64 bits, got {dtype} (it would be rounded)"
+        )
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if len(shape) not in allowed:
+        want = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{name} must be {want}, got a {len(shape)}-D array of shape {tuple(shape)}")
+    if math.prod(shape) == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {tuple(shape)}")
+
+
+def array_shape(name: str, value, ndim: int | tuple[int, ...], *, allow_empty: bool = False):
+    """``(value, shape)`` for a size guard that must run before any copy: an array's shape and
+    dtype are checked as :func:`as_float_array` checks them, without converting it; anything else
+    (a nested list: it already occupies its memory) is converted first."""
+    if value is not None and is_array(value):
+        _require_array_meta(name, tuple(value.shape), value.dtype, ndim, allow_empty)
+        return value, tuple(int(s) for s in value.shape)
+    arr = as_float_array(name, value, ndim, allow_empty=allow_empty)
+    return arr, arr.shape
 
 
 def as_index_array(name: str, value, ndim: int = 1) -> np.ndarray:
@@ -150,6 +183,17 @@ def require_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None
     """Raise ``ValueError`` unless ``arr.shape == expected``."""
     if tuple(arr.shape) != tuple(expected):
         raise ValueError(f"{name} must have shape {tuple(expected)}, got shape {tuple(arr.shape)}")
+
+
+def as_shape(name: str, value, axes: str, minimum: int = 1) -> tuple[int, ...]:
+    """A shape given as a tuple or list of ints ``>= minimum``, one per axis of ``axes`` (e.g.
+    ``"(N, C, H, W)"``); floats, strings and bools are refused, not truncated."""
+    n = axes.count(",") + 1
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a tuple {axes} of ints, got {type(value).__name__} {value!r}")
+    if len(value) != n:
+        raise ValueError(f"{name} must be a tuple {axes} of {n} ints, got {len(value)} entries: {value!r}")
+    return tuple(require_int(name, v, minimum) for v in value)
 
 
 def as_pair(name: str, value, minimum: int) -> tuple[int, int]:

@@ -25,11 +25,12 @@ gradient at a time, scattered onto its window.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_pair, require_int, require_shape, require_size
+from ._checks import array_shape, as_float_array, as_pair, as_shape, require_int, require_shape, require_size
 from .conv_layer import (
     col2im_unchecked,
     conv_forward_unchecked,
@@ -47,7 +48,19 @@ def dilate(a, factor) -> np.ndarray:
     Returns ``(..., factor_h * (H - 1) + 1, factor_w * (W - 1) + 1)`` with
     ``out[..., i * f_h, j * f_w] = a[..., i, j]`` and zeros elsewhere. ``dilate(a, 1)`` is a copy.
     """
-    return dilate_unchecked(as_float_array("a", a, tuple(range(2, 9))), as_pair("factor", factor, 1))
+    a, shape = array_shape("a", a, tuple(range(2, 9)))
+    factor = as_pair("factor", factor, 1)
+    _require_dilated_size(shape, factor)
+    return dilate_unchecked(as_float_array("a", a, tuple(range(2, 9))), factor)
+
+
+def _require_dilated_size(shape, factor) -> None:
+    """The guard of :func:`dilate`: the float64 copy of ``a`` and the dilated array."""
+    (h, w), (fh, fw) = shape[-2:], factor
+    rest = math.prod(shape[:-2])
+    require_size(
+        f"dilating a {tuple(shape)} by {factor}", 8 * rest * (h * w + (fh * (h - 1) + 1) * (fw * (w - 1) + 1))
+    )
 
 
 def dilate_unchecked(a: np.ndarray, factor: tuple[int, int]) -> np.ndarray:
@@ -61,8 +74,10 @@ def dilate_unchecked(a: np.ndarray, factor: tuple[int, int]) -> np.ndarray:
 
 def dilate_loop(a, factor) -> np.ndarray:
     """Loop version of :func:`dilate` for a 2-D ``a``: copy ``a[i, j]`` to ``(i * f_h, j * f_w)``."""
-    a = as_float_array("a", a, 2)
+    a, shape = array_shape("a", a, 2)
     fh, fw = as_pair("factor", factor, 1)
+    _require_dilated_size(shape, (fh, fw))
+    a = as_float_array("a", a, 2)
     h, w = a.shape
     out = np.zeros((fh * (h - 1) + 1, fw * (w - 1) + 1))
     for i in range(h):
@@ -71,9 +86,9 @@ def dilate_loop(a, factor) -> np.ndarray:
     return out
 
 
-def _geometry(x_shape, w, dout, stride, padding, dilation):
+def _geometry(x_shape, w, dout, stride, padding, dilation, copies):
     """Validate the shapes of a backward call; return the pairs and the output size."""
-    n, c_in, h, wd = (require_int("x_shape", int(v), 1) for v in x_shape)
+    n, c_in, h, wd = as_shape("x_shape", x_shape, "(N, C, H, W)")
     if w.shape[1] != c_in:
         raise ValueError(
             f"w must have C_in={c_in} input channels for x_shape {tuple(x_shape)}, got {w.shape}"
@@ -89,8 +104,11 @@ def _geometry(x_shape, w, dout, stride, padding, dilation):
         output_size(wd, kw, stride[1], padding[1], dilation[1]),
     )
     require_shape("dout", dout, (n, w.shape[0], *out_hw))
+    patches = c_in * kh * kw * n * out_hw[0] * out_hw[1]
+    inputs = n * c_in * h * wd + math.prod(w.shape) + math.prod(dout.shape)
+    # copies: how many patch-sized arrays the caller holds at its peak (measured: benchmarks/bench_guards.py)
     require_size(
-        f"the patches of x {tuple(x_shape)} for w {w.shape}", 8 * c_in * kh * kw * n * out_hw[0] * out_hw[1]
+        f"the patches of x {(n, c_in, h, wd)} for w {tuple(w.shape)}", 8 * (copies * patches + inputs)
     )
     return (n, c_in, h, wd), stride, padding, dilation, out_hw
 
@@ -105,17 +123,19 @@ def input_grad_as_conv(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> 
     ``(H + 2p - span) mod s`` rows no window reads as zeros; crop the padding ``p``.
     Returns dx: ``(N, C_in, H, W)``.
     """
-    dout = as_float_array("dout", dout, 4)
-    w = as_float_array("w", w, 4)
-    (n, c_in, h, wd), stride, padding, dilation, _ = _geometry(x_shape, w, dout, stride, padding, dilation)
+    dout, _ = array_shape("dout", dout, 4)
+    w, _ = array_shape("w", w, 4)
+    (n, c_in, h, wd), stride, padding, dilation, _ = _geometry(
+        x_shape, w, dout, stride, padding, dilation, 1.6
+    )
+    dout, w = as_float_array("dout", dout, 4), as_float_array("w", w, 4)
     d_dout = dilate_unchecked(dout, stride)  # (N, C_out, s(H_out-1)+1, ...)
     w_d = dilate_unchecked(w, dilation)  # (C_out, C_in, span_h, span_w)
     span = w_d.shape[2:]
     full_hw = [d_dout.shape[2 + a] + span[a] - 1 for a in range(2)]
-    require_size(
-        "the full convolution of the dilated dout",
-        8 * dout.shape[1] * span[0] * span[1] * n * full_hw[0] * full_hw[1],
-    )
+    full = n * full_hw[0] * full_hw[1]  # the columns, then dout (copied, dilated, padded) and dx (twice)
+    values = dout.shape[1] * span[0] * span[1] * full + 3 * dout.shape[1] * full + 2 * c_in * full
+    require_size("the full convolution of the dilated dout", 8 * values)
     flipped = w_d[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, span_h, span_w)
     full, _ = conv_forward_unchecked(
         d_dout, flipped, np.zeros(c_in), (1, 1), (span[0] - 1, span[1] - 1), (1, 1)
@@ -136,11 +156,12 @@ def weight_grad_as_conv(x, dout, kernel_shape, *, stride=1, padding=0, dilation=
     ``s``, and the result is sampled with stride ``d`` (stride and dilation swap roles); only the
     first ``kh x kw`` samples are taps. Returns dw: ``(C_out, C_in, kh, kw)``.
     """
-    x = as_float_array("x", x, 4)
-    dout = as_float_array("dout", dout, 4)
+    x, x_shape = array_shape("x", x, 4)
+    dout, _ = array_shape("dout", dout, 4)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
-    fake_w = np.zeros((dout.shape[1], x.shape[1], kh, kw))
-    _, stride, padding, dilation, _ = _geometry(x.shape, fake_w, dout, stride, padding, dilation)
+    fake_w = np.broadcast_to(0.0, (dout.shape[1], x_shape[1], kh, kw))
+    _, stride, padding, dilation, _ = _geometry(x_shape, fake_w, dout, stride, padding, dilation, 1.25)
+    x, dout = as_float_array("x", x, 4), as_float_array("dout", dout, 4)
     xp = pad_unchecked(x, padding).transpose(1, 0, 2, 3)  # (C_in, N, Hp, Wp): channels as the batch
     kernel = dout.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out): dout as the kernel
     corr, _ = conv_forward_unchecked(xp, kernel, np.zeros(dout.shape[1]), dilation, (0, 0), stride)
@@ -181,8 +202,8 @@ def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0, di
 
 
 def _transposed_args(y, w, stride, padding, dilation, output_padding):
-    y = as_float_array("y", y, 4)
-    w = as_float_array("w", w, 4)
+    y, _ = array_shape("y", y, 4)
+    w, _ = array_shape("w", w, 4)
     if w.shape[0] != y.shape[1]:
         raise ValueError(
             f"w must have C_out={y.shape[1]} rows to match y of shape {y.shape} "
@@ -199,7 +220,12 @@ def _transposed_args(y, w, stride, padding, dilation, output_padding):
                                output_padding[a])
         for a in range(2)
     )  # fmt: skip
-    return y, w, stride, padding, dilation, out_hw
+    # the guard, from shapes: the copies of y and w, the columns (C_in*kh*kw, N*H*W), the canvas
+    (n, c_out, h, wd), (_, c_in, kh, kw) = y.shape, w.shape
+    canvas = n * c_in * (out_hw[0] + 2 * padding[0]) * (out_hw[1] + 2 * padding[1])
+    values = n * c_out * h * wd + math.prod(w.shape) + c_in * kh * kw * n * h * wd + 2 * canvas
+    require_size(f"the transposed convolution of y {tuple(y.shape)} with w {tuple(w.shape)}", 8 * values)
+    return as_float_array("y", y, 4), as_float_array("w", w, 4), stride, padding, dilation, out_hw
 
 
 def transposed_conv(y, w, *, stride=1, padding=0, dilation=1, output_padding=0) -> np.ndarray:
@@ -215,7 +241,6 @@ def transposed_conv(y, w, *, stride=1, padding=0, dilation=1, output_padding=0) 
                                                                  output_padding)  # fmt: skip
     c_out, c_in, kh, kw = w.shape
     cols = w.reshape(c_out, -1).T @ y.transpose(1, 0, 2, 3).reshape(c_out, -1)  # every patch's FC dx
-    require_size(f"the transposed convolution of y {y.shape} with w {w.shape}", 8 * cols.size)
     return col2im_unchecked(
         cols, (y.shape[0], c_in, oh, ow), (kh, kw), stride, padding, dilation, y.shape[2:]
     )
@@ -246,7 +271,9 @@ def output_padding_for(x_shape, kernel_shape, *, stride=1, padding=0, dilation=1
     x_shape: ``(H, W)`` (or longer; the last two entries are used); kernel_shape: ``(kh, kw)``.
     Per axis ``(H + 2p - d(k - 1) - 1) mod s``: the rows past the last window, which no output reads.
     """
-    h, w = (require_int("x_shape", int(v), 1) for v in tuple(x_shape)[-2:])
+    if not isinstance(x_shape, (tuple, list)) or len(x_shape) < 2:
+        raise TypeError(f"x_shape must be a tuple (H, W) (or longer) of ints, got {x_shape!r}")
+    h, w = (require_int("x_shape", v, 1) for v in tuple(x_shape)[-2:])
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
     (sh, sw), (ph, pw), (dh, dw) = (
         as_pair("stride", stride, 1),
@@ -287,6 +314,7 @@ def strided_backward_frames(x_shape, kernel, dy, *, stride=2) -> list[StrideFram
     kh, kw = kernel.shape
     out = (output_size(h, kh, sh), output_size(w, kw, sw))
     require_shape("dy", dy, out)
+    require_size(f"{out[0] * out[1]} frames of two ({h}, {w}) arrays", 8 * 2 * out[0] * out[1] * h * w)
     frames, total = [], np.zeros((h, w))
     for t in range(out[0] * out[1]):
         i, j = divmod(t, out[1])
@@ -310,13 +338,13 @@ def weight_grad_im2col(x, dout, kernel_shape, *, stride=1, padding=0, dilation=1
     ``(N*H_out*W_out, C_out)``, and :func:`lessons_code.fc.fc_backward_batch` gives
     ``dW_flat = dY^T X = dout_flat @ cols.T``. Returns ``(C_out, C_in, kh, kw)``.
     """
-    x = as_float_array("x", x, 4)
-    dout = as_float_array("dout", dout, 4)
+    x, x_shape = array_shape("x", x, 4)
+    dout, _ = array_shape("dout", dout, 4)
     kh, kw = as_pair("kernel_shape", kernel_shape, 1)
+    fake_w = np.broadcast_to(0.0, (dout.shape[1], x_shape[1], kh, kw))
+    _, stride, padding, dilation, out_hw = _geometry(x_shape, fake_w, dout, stride, padding, dilation, 2.15)
+    x, dout = as_float_array("x", x, 4), as_float_array("dout", dout, 4)
     w_flat = np.zeros((dout.shape[1], x.shape[1] * kh * kw))
-    _, stride, padding, dilation, out_hw = _geometry(
-        x.shape, w_flat.reshape(dout.shape[1], x.shape[1], kh, kw), dout, stride, padding, dilation
-    )
     cols = im2col_unchecked(x, (kh, kw), stride, padding, dilation, out_hw)
     d_y = dout.transpose(1, 0, 2, 3).reshape(dout.shape[1], -1)  # (C_out, patches)
     dw_flat, _, _ = fc_backward_batch_unchecked(cols.T, w_flat, d_y.T)
@@ -326,9 +354,10 @@ def weight_grad_im2col(x, dout, kernel_shape, *, stride=1, padding=0, dilation=1
 def input_grad_im2col(dout, w, x_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     """``dx`` as the batched FC input gradient of every patch, ``dcols = W_flat^T dY``, added back
     onto the pixels by :func:`lessons_code.conv_layer.col2im`. Shapes as :func:`input_grad_as_conv`."""
-    dout = as_float_array("dout", dout, 4)
-    w = as_float_array("w", w, 4)
-    x_shape, stride, padding, dilation, out_hw = _geometry(x_shape, w, dout, stride, padding, dilation)
+    dout, _ = array_shape("dout", dout, 4)
+    w, _ = array_shape("w", w, 4)
+    x_shape, stride, padding, dilation, out_hw = _geometry(x_shape, w, dout, stride, padding, dilation, 1.25)
+    dout, w = as_float_array("dout", dout, 4), as_float_array("w", w, 4)
     d_y = dout.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
     dcols = w.reshape(w.shape[0], -1).T @ d_y
     return col2im_unchecked(dcols, x_shape, w.shape[2:], stride, padding, dilation, out_hw)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, require_int, require_shape, require_size
+from ._checks import array_shape, as_float_array, require_int, require_shape, require_size
 from .conv_layer import ConvCache, conv_backward_unchecked, conv_forward_unchecked, output_size, require_cache
 
 
 def _validate(x, w, b, stride, padding, dilation):
-    x = as_float_array("x", x, 3)
-    w = as_float_array("w", w, 3)
+    x, x_shape = array_shape("x", x, 3)
+    w, w_shape = array_shape("w", w, 3)
     if w.shape[1] != x.shape[1]:
         raise ValueError(
             f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
@@ -32,9 +32,12 @@ def _validate(x, w, b, stride, padding, dilation):
     padding = require_int("padding", padding, 0)
     dilation = require_int("dilation", dilation, 1)
     n_out = output_size(x.shape[2], w.shape[2], stride, padding, dilation)
-    (n, c, length), (c_out, _, k) = x.shape, w.shape
-    values = n * c * (length + 2 * padding) + c * k * n * n_out + c_out * n * n_out
-    require_size(f"the 1-D layer on x {x.shape} with w {w.shape} (im2col)", 8 * values)
+    (n, c, length), (c_out, _, k) = x_shape, w_shape
+    # the copies of x and w, the columns, and the larger of the padded x and the product plus out
+    values = n * c * length + c_out * c * k + c * k * n * n_out
+    values += max(n * c * (length + 2 * padding), 2 * c_out * n * n_out)
+    require_size(f"the 1-D layer on x {x_shape} with w {w_shape} (im2col)", 8 * values)
+    x, w = as_float_array("x", x, 3), as_float_array("w", w, 3)
     if b is None:
         b = np.zeros(w.shape[0])
     else:

@@ -48,11 +48,12 @@ reading and for the tests.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_pair, require_int, require_shape, require_size
+from ._checks import array_shape, as_float_array, as_pair, require_int, require_shape, require_size
 
 
 class ConvCache(NamedTuple):
@@ -90,20 +91,23 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
 
 
 def _validate(x, w, b, stride, padding, dilation):
-    x = as_float_array("x", x, 4)
-    w = as_float_array("w", w, 4)
-    if w.shape[1] != x.shape[1]:
+    # shapes and sizes first, from the arrays' shapes: the size guard runs before any copy
+    x, x_shape = array_shape("x", x, 4)
+    w, w_shape = array_shape("w", w, 4)
+    if w_shape[1] != x_shape[1]:
         raise ValueError(
-            f"w must have C_in={x.shape[1]} input channels to match x of shape {x.shape} "
-            f"(w is (C_out, C_in, kh, kw)), got w of shape {w.shape}"
+            f"w must have C_in={x_shape[1]} input channels to match x of shape {x_shape} "
+            f"(w is (C_out, C_in, kh, kw)), got w of shape {w_shape}"
         )
     stride = as_pair("stride", stride, 1)
     padding = as_pair("padding", padding, 0)
     dilation = as_pair("dilation", dilation, 1)
     out_hw = tuple(
-        output_size(x.shape[2 + a], w.shape[2 + a], stride[a], padding[a], dilation[a]) for a in range(2)
+        output_size(x_shape[2 + a], w_shape[2 + a], stride[a], padding[a], dilation[a]) for a in range(2)
     )
-    _require_layer_size(x.shape, w.shape, padding, out_hw)
+    _require_layer_size(x_shape, w_shape, padding, out_hw)
+    x = as_float_array("x", x, 4)
+    w = as_float_array("w", w, 4)
     if b is None:
         b = np.zeros(w.shape[0])
     else:
@@ -112,13 +116,25 @@ def _validate(x, w, b, stride, padding, dilation):
     return x, w, b, stride, padding, dilation, out_hw
 
 
-def _require_layer_size(x_shape, w_shape, padding, out_hw) -> None:
-    """The size guard of the layer: the padded input, the im2col matrix and the output, in float64."""
+def _layer_bytes(x_shape, w_shape, padding, out_hw) -> int:
+    """The peak of :func:`conv_forward` in float64 bytes: the copies of x and w, the im2col matrix,
+    and the larger of the padded input (while im2col runs) and the product plus the output."""
     n, c, h, w = x_shape
     c_out, _, kh, kw = w_shape
     positions = n * out_hw[0] * out_hw[1]
-    values = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1]) + c * kh * kw * positions + c_out * positions
-    require_size(f"the conv layer on x {tuple(x_shape)} with w {tuple(w_shape)} (im2col)", 8 * values)
+    padded = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1])
+    values = (
+        n * c * h * w + c_out * c * kh * kw + c * kh * kw * positions + max(padded, 2 * c_out * positions)
+    )
+    return 8 * values
+
+
+def _require_layer_size(x_shape, w_shape, padding, out_hw) -> None:
+    """The size guard of the layer (``_layer_bytes``), from shapes only."""
+    require_size(
+        f"the conv layer on x {tuple(x_shape)} with w {tuple(w_shape)} (im2col)",
+        _layer_bytes(x_shape, w_shape, padding, out_hw),
+    )
 
 
 def require_cache(cache) -> ConvCache:
@@ -191,10 +207,11 @@ def im2col(x, kernel_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     Taps that land on the padding read 0. One strided copy per kernel tap fills the rows
     ``(:, p, q)`` for every channel, image and position at once.
     """
-    x = as_float_array("x", x, 4)
+    x, x_shape = array_shape("x", x, 4)
     kernel_shape, stride, padding, dilation, out_hw = _geometry(
-        x.shape, kernel_shape, stride, padding, dilation
+        x_shape, kernel_shape, stride, padding, dilation
     )
+    x = as_float_array("x", x, 4)
     return im2col_unchecked(x, kernel_shape, stride, padding, dilation, out_hw)
 
 
@@ -283,8 +300,16 @@ def conv_backward(dout, cache: ConvCache):
     Returns ``(dx, dw, db)`` with the shapes of x, w and ``(C_out,)``.
     """
     cache = require_cache(cache)
-    dout = as_float_array("dout", dout, 4)
     x, w = cache.x, cache.w
+    dout, dout_shape = array_shape("dout", dout, 4)
+    # the copies of x (two: the cache's check and dx) and of dout (two: dy), dcols, the padded dx
+    padded = (
+        x.shape[0] * x.shape[1] * (x.shape[2] + 2 * cache.padding[0]) * (x.shape[3] + 2 * cache.padding[1])
+    )
+    cols = w[0].size * math.prod(dout_shape) // w.shape[0]
+    values = 2 * x.size + 2 * math.prod(dout_shape) + cols * (1 if cache.cols is not None else 2) + padded
+    require_size(f"the backward pass of the conv layer on x {x.shape}", 8 * values)
+    dout = as_float_array("dout", dout, 4)
     require_shape("dout", dout, (x.shape[0], w.shape[0], *_out_hw(x.shape, w.shape[2:], *cache[2:5])))
     return conv_backward_unchecked(dout, cache)
 

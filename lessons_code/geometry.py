@@ -188,10 +188,12 @@ def stack_shapes(input_size: int, layers) -> list[int]:
 
 
 def stack_forward(x, layers) -> np.ndarray:
-    """The stack applied to a square image ``x: (H, W)`` with kernels of ones: each layer sums the
-    (dilated, strided) windows of the previous map. Returns the last map."""
-    a = np.asarray(x, dtype=np.float64)
+    """The stack applied to an image ``x: (H, W)`` (square in the lesson; any ``H``, ``W`` works)
+    with kernels of ones: each layer sums the (dilated, strided) windows of the previous map.
+    Returns the last map."""
+    a = as_float_array("x", x, 2)
     for k, s, d in _layers(layers):
+        output_size(a.shape[0], k, s, 0, d), output_size(a.shape[1], k, s, 0, d)  # the kernel fits
         span = d * (k - 1) + 1
         a = sliding_window_view(a, (span, span))[::s, ::s, ::d, ::d].sum(axis=(2, 3))
     return a
@@ -227,7 +229,11 @@ def backward_footprint(input_size: int, layers, unit=None, *, loop: bool = False
 
 def footprint_extent(footprint) -> tuple[int, int]:
     """Rows and columns spanned by the non-zero entries of a footprint (0, 0 if it is all zero)."""
-    rows, cols = np.nonzero(np.asarray(footprint))
+    if isinstance(footprint, np.ndarray) and footprint.dtype == bool and footprint.ndim == 2:
+        fp = footprint  # a mask
+    else:
+        fp = as_float_array("footprint", footprint, 2)
+    rows, cols = np.nonzero(fp)
     if rows.size == 0:
         return 0, 0
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)

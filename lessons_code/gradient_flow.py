@@ -71,7 +71,7 @@ def example_problem(input_shape=(6, 6), kernel_shape=(3, 3), seed: int = 18) -> 
         raise ValueError(f"kernel_shape {(kh, kw)} is larger than input_shape {(h, w)}")
     rng = np.random.default_rng(require_seed("seed", seed))
     oh, ow = conv.output_shape((h, w), (kh, kw))
-    require_size(f"the gradient-flow problem on a {h}x{w} input", 8 * (oh * ow * h * w + 2 * h * w))
+    require_size(f"the gradient-flow problem on a {h}x{w} input", 16 * (oh * ow * h * w + 2 * h * w))
     x = rng.standard_normal((h, w))
     W = rng.standard_normal((oh * ow, h * w))
     kernel = rng.standard_normal((kh, kw))

@@ -110,13 +110,14 @@ def conv_geometry(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1)
 # --- the tying pattern and the matrix -----------------------------------------------
 
 
-def _require_matrix_size(g: ConvGeometry) -> None:
-    """The size guard of every function that builds ``M`` or its index: a ``(rows, cols)`` index
-    array, the matrix, and their temporaries, about 3 x 8 bytes per cell."""
+def _require_matrix_size(g: ConvGeometry, per_cell: float) -> None:
+    """The size guard of every function that builds ``M`` or its index: ``per_cell`` bytes per cell
+    of ``M`` at the caller's peak (the index: 8 + temporaries; the matrix: the index, the matrix and a
+    temporary; the tied gradient: the index, ``dM`` and temporaries)."""
     require_size(
         f"the {g.rows:,} x {g.cols:,} conv matrix of a {g.input[0]}x{g.input[1]} input "
         f"({g.c_in} -> {g.c_out} channels, {g.kernel[0]}x{g.kernel[1]} kernel)",
-        24 * g.rows * g.cols,
+        per_cell * g.rows * g.cols,
     )
 
 
@@ -131,7 +132,7 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
     Shapes as in :func:`conv_geometry`.
     """
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _require_matrix_size(g)
+    _require_matrix_size(g, 8.5)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     o, c, p, q, i, j = np.indices((g.c_out, g.c_in, kh, kw, oh, ow), sparse=True)
     r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
@@ -149,7 +150,7 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
 def conv_matrix_index_loop(kernel_shape, input_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Loop version of :func:`conv_matrix_index`: one kernel tap at a time."""
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
-    _require_matrix_size(g)
+    _require_matrix_size(g, 8.5)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     index = np.full((g.rows, g.cols), -1, dtype=np.intp)
     for o in range(g.c_out):
@@ -174,6 +175,8 @@ def conv_matrix(kernel, input_shape, *, stride=1, padding=0, dilation=1) -> np.n
     input_shape ``(C_in, H, W)``. Returns M: ``(C_out*H_out*W_out, C_in*H*W)`` (no bias).
     """
     kernel = as_float_array("kernel", kernel, (2, 4))
+    g = conv_geometry(kernel.shape, input_shape, stride=stride, padding=padding, dilation=dilation)
+    _require_matrix_size(g, 26)
     index = conv_matrix_index(kernel.shape, input_shape, stride=stride, padding=padding, dilation=dilation)
     return np.where(index >= 0, kernel.ravel()[np.maximum(index, 0)], 0.0)
 
@@ -253,7 +256,7 @@ def tied_kernel_grad(x, dy, kernel_shape, *, stride=1, padding=0, dilation=1) ->
     g = conv_geometry(kernel_shape, x.shape, stride=stride, padding=padding, dilation=dilation)
     out_shape = g.output if x.ndim == 2 else (g.c_out, *g.output)
     require_shape("dy", dy, out_shape)
-    _require_matrix_size(g)  # dM = outer(dy, x) has one entry per cell of M
+    _require_matrix_size(g, 32)  # dM = outer(dy, x) has one entry per cell of M
     index = conv_matrix_index(kernel_shape, x.shape, stride=stride, padding=padding, dilation=dilation)
     shape = g.kernel if x.ndim == 2 else (g.c_out, g.c_in, *g.kernel)
     return tie_sum(np.outer(dy.ravel(), x.ravel()), index, shape)

@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ._checks import require_int
+from ._checks import require_int, require_real
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str | None = None) -> str:
@@ -60,8 +60,7 @@ def format_about(value, digits: int = 2) -> str:
     """A ratio for prose, to ``digits`` significant figures with thousands separators:
     ``format_about(84000.56) == '84,000'``. Every page quotes a ratio through this, so the
     same ratio reads the same everywhere ("about 84,000 times")."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"value must be a number, got {type(value).__name__} {value!r}")
+    value = require_real("value", value)  # numpy numbers too; NaN and inf refused
     digits = require_int("digits", digits, 1)
     rounded = float(f"{value:.{digits}g}")
     return f"{rounded:,.0f}" if abs(rounded) >= 1 else f"{rounded:g}"

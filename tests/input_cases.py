@@ -11,6 +11,7 @@
 * ``size``   -- sizes whose result would not fit the size guard (``_checks.MAX_BYTES``)
 * ``masked`` -- a masked array with masked entries, or a ragged nested list
 * ``float32`` -- valid input given as float32 / int / list: the result equals the float64 result
+* ``record`` -- a result type or a function without arguments: the package's call returns the right thing
 
 An outcome is ``"TypeError"`` or ``"ValueError"`` (raised inside lessons_code, naming the argument),
 ``"value"`` (the right value, checked by the case), or ``"FAIL"`` (a self-check prints FAIL and
@@ -19,7 +20,9 @@ returns False).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -40,11 +43,12 @@ from lessons_code import (
     tables,
 )
 from lessons_code.checks import claims, gradients, layer_rules, stats
+from lessons_code.checks import verdict as checks_verdict
 from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
 from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
 
-KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32")
+KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32", "record")
 
 
 class Case(NamedTuple):
@@ -686,4 +690,369 @@ MANUAL = [
 
 
 def all_cases() -> list[Case]:
-    return _array_cases() + MANUAL
+    return _array_cases() + MANUAL + NEW
+
+
+# --- issue 26: the modules added since, the appendix's cases, and a row for every result type ---------
+
+_ARR = np.broadcast_to(np.float32(1.0), (1, 1, 20000, 20000))  # 1.6 GB as float32, 8 bytes in memory
+_S = explorer.Setting(5, 3, 1, 0, 1, 1, "conv")
+_FRAMES = backward_rules.strided_backward_frames((5, 5), np.ones((3, 3)), np.ones((2, 2)))
+_FLOW = gradient_flow.gradient_flow_frames(gradient_flow.example_problem())
+_LM = explorer.layer_map(_S)
+
+
+def _record(cls, producer) -> Case:
+    """A result type: the package's function that builds it returns one (its fields are checked there)."""
+    name = f"{cls.__module__.rsplit('.', 1)[1]}.{cls.__name__}"
+    return Case(name, "record", producer, "value", "", lambda got, c=cls: isinstance(got, c))
+
+
+def _exit_code(main, argv) -> int:
+    with contextlib.redirect_stderr(io.StringIO()):
+        try:
+            return main(argv)
+        except SystemExit as exit_:
+            return exit_.code
+
+
+def _from_fields(cls):
+    names = cls._fields if hasattr(cls, "_fields") else [f.name for f in dataclasses.fields(cls)]
+    return cls(**{name: None for name in names})
+
+
+def _bad_rule(*args, **kwargs):
+    return 1 / 0  # a learner's rule that crashes: it fails every way, it is not an error of the check
+
+
+NEW = [
+    # backward rules (appendix: x_shape of a float, a str, a bool, None, 3 entries; dilate 10**6; huge y)
+    Case("backward_rules.dilate", "size", lambda: backward_rules.dilate(np.ones((2, 2)), 10**6), "ValueError", "limit"),
+    Case("backward_rules.dilate", "size", lambda: backward_rules.dilate(_ARR, 1), "ValueError", "limit"),
+    Case("backward_rules.dilate", "range", lambda: backward_rules.dilate(np.ones((2, 2)), 0), "ValueError", "factor"),
+    Case("backward_rules.dilate", "type", lambda: backward_rules.dilate(np.ones((2, 2)), 2.0), "TypeError", "factor"),
+    Case("backward_rules.dilate", "shape", lambda: backward_rules.dilate(np.ones(3), 2), "ValueError", "a"),
+    Case("backward_rules.dilate", "float32", lambda: backward_rules.dilate(np.ones((2, 2), np.float32), (1, 2)), "value", "",
+         lambda got: got.dtype == np.float64 and np.array_equal(got, [[1, 0, 1], [1, 0, 1]])),
+    Case("backward_rules.dilate_loop", "size", lambda: backward_rules.dilate_loop(np.ones((2, 2)), 10**6), "ValueError", "limit"),
+    Case("backward_rules.dilate_loop", "shape", lambda: backward_rules.dilate_loop(np.ones((1, 2, 2)), 2), "ValueError", "a"),
+    Case("backward_rules.dilate_loop", "float32", lambda: backward_rules.dilate_loop([[1, 2]], 2), "value", "",
+         lambda got: np.array_equal(got, [[1, 0, 2]])),
+    Case("backward_rules.input_grad_as_conv", "type", lambda: backward_rules.input_grad_as_conv(DOUT4, W4, (2, 2, 6.9, 5), **GEO),
+         "TypeError", "x_shape"),
+    Case("backward_rules.input_grad_as_conv", "type", lambda: backward_rules.input_grad_as_conv(DOUT4, W4, (2, 2, "6", 5), **GEO),
+         "TypeError", "x_shape"),
+    Case("backward_rules.input_grad_as_conv", "type", lambda: backward_rules.input_grad_as_conv(DOUT4[:1], W4, (True, 2, 6, 5), **GEO),
+         "TypeError", "x_shape"),
+    Case("backward_rules.input_grad_as_conv", "type", lambda: backward_rules.input_grad_as_conv(DOUT4, W4, None, **GEO),
+         "TypeError", "x_shape"),
+    Case("backward_rules.input_grad_as_conv", "shape", lambda: backward_rules.input_grad_as_conv(DOUT4, W4, (2, 6, 5), **GEO),
+         "ValueError", "x_shape"),
+    Case("backward_rules.input_grad_as_conv", "size",
+         lambda: backward_rules.input_grad_as_conv(np.broadcast_to(1.0, (1, 64, 2000, 2000)), np.ones((64, 1, 5, 5)),
+                                                   (1, 1, 2004, 2004)), "ValueError", "limit"),
+    Case("backward_rules.transposed_conv", "size",
+         lambda: backward_rules.transposed_conv(np.broadcast_to(1.0, (1, 1, 2000, 2000)), np.ones((1, 64, 5, 5))),
+         "ValueError", "limit"),
+    Case("backward_rules.transposed_conv", "size", lambda: backward_rules.transposed_conv(_ARR, np.ones((1, 1, 1, 1))),
+         "ValueError", "limit"),
+    Case("backward_rules.transposed_conv_loop", "size",
+         lambda: backward_rules.transposed_conv_loop(np.broadcast_to(1.0, (1, 1, 2000, 2000)), np.ones((1, 64, 5, 5))),
+         "ValueError", "limit"),
+    Case("backward_rules.transposed_output_size", "range", lambda: backward_rules.transposed_output_size(3, 3, 2, output_padding=2),
+         "ValueError", "output_padding"),
+    Case("backward_rules.transposed_output_size", "type", lambda: backward_rules.transposed_output_size(3.0, 3), "TypeError", "n"),
+    Case("backward_rules.transposed_output_size", "range", lambda: backward_rules.transposed_output_size(1, 1, padding=1),
+         "ValueError", "padding"),
+    Case("backward_rules.transposed_output_size", "float32", lambda: backward_rules.transposed_output_size(np.int64(3), 3, 2),
+         "value", "", lambda got: got == 7),
+    Case("backward_rules.output_padding_for", "shape", lambda: backward_rules.output_padding_for((6,), (3, 3)), "TypeError", "x_shape"),
+    Case("backward_rules.output_padding_for", "type", lambda: backward_rules.output_padding_for(np.ones((6, 5)), (3, 3)),
+         "TypeError", "x_shape"),
+    Case("backward_rules.output_padding_for", "type", lambda: backward_rules.output_padding_for((6.5, 5), (3, 3)), "TypeError",
+         "x_shape"),
+    Case("backward_rules.output_padding_for", "float32", lambda: backward_rules.output_padding_for((7, 6), (3, 3), stride=2),
+         "value", "", lambda got: got == (0, 1)),
+    Case("backward_rules.strided_backward_frames", "size",
+         lambda: backward_rules.strided_backward_frames((300, 300), np.ones((3, 3)), np.ones((298, 298)), stride=1),
+         "ValueError", "limit"),
+    Case("backward_rules.strided_backward_frames", "shape",
+         lambda: backward_rules.strided_backward_frames((5, 5), np.ones((3, 3)), np.ones((3, 3))), "ValueError", "dy"),
+    Case("backward_rules.strided_backward_frames", "range",
+         lambda: backward_rules.strided_backward_frames((5, 5), np.ones((3, 3)), np.ones((2, 2)), stride=0), "ValueError", "stride"),
+    Case("backward_rules.strided_backward_frames", "nonfinite",
+         lambda: backward_rules.strided_backward_frames((5, 5), np.full((3, 3), np.nan), np.ones((2, 2))), "ValueError", "kernel"),
+    Case("backward_rules.weight_grad_im2col", "shape", lambda: backward_rules.weight_grad_im2col(X4, DOUT4[:, :, :2], (3, 2), **GEO),
+         "ValueError", "dout"),
+    Case("backward_rules.weight_grad_im2col", "type", lambda: backward_rules.weight_grad_im2col(X4.astype(str), DOUT4, (3, 2), **GEO),
+         "TypeError", "x"),
+    Case("backward_rules.weight_grad_im2col", "float32",
+         lambda: backward_rules.weight_grad_im2col(X4.astype(np.float32), DOUT4, (3, 2), **GEO), "value", "",
+         lambda got: np.allclose(got, conv_layer.conv_backward(DOUT4, conv_layer.conv_forward(X4.astype(np.float32), W4, **GEO)[1])[1])),
+    Case("backward_rules.input_grad_im2col", "type", lambda: backward_rules.input_grad_im2col(DOUT4, W4, [2, 2, 6, 5.0], **GEO),
+         "TypeError", "x_shape"),
+    Case("backward_rules.input_grad_im2col", "nonfinite", lambda: backward_rules.input_grad_im2col(DOUT4 * np.inf, W4, X4.shape, **GEO),
+         "ValueError", "dout"),
+    Case("backward_rules.input_grad_im2col", "size",
+         lambda: backward_rules.input_grad_im2col(np.broadcast_to(1.0, (1, 64, 2000, 2000)), np.ones((64, 1, 5, 5)),
+                                                  (1, 1, 2004, 2004)), "ValueError", "limit"),
+    # the conv layer: a huge array is refused from its shape, before any copy
+    Case("conv_layer.conv_forward", "size", lambda: conv_layer.conv_forward(_ARR, np.ones((1, 1, 3, 3))), "ValueError", "limit"),
+    Case("conv_layer.conv_forward", "size",
+         lambda: conv_layer.conv_forward(np.broadcast_to(1.0, (64, 64, 1024, 1024)), np.ones((1, 64, 1, 1))), "ValueError", "limit"),
+    Case("conv_layer.im2col", "size", lambda: conv_layer.im2col(_ARR, 3), "ValueError", "limit"),
+    Case("conv_layer.require_cache", "type", lambda: conv_layer.require_cache((X4, W4)), "TypeError", "cache"),
+    Case("conv_layer.require_cache", "float32", lambda: conv_layer.require_cache(CACHE), "value", "",
+         lambda got: np.array_equal(got.x, X4)),
+    Case("conv1d.conv1d_forward_loop", "shape", lambda: conv1d.conv1d_forward_loop(X3, W3, B4[:2], **GEO), "ValueError", "b"),
+    Case("conv1d.conv1d_forward_loop", "type", lambda: conv1d.conv1d_forward_loop(X3, W3.astype(complex), **GEO), "TypeError", "w"),
+    Case("conv1d.conv1d_forward_loop", "float32", lambda: conv1d.conv1d_forward_loop(X3.astype(np.float32), W3, **GEO), "value", "",
+         lambda got: np.allclose(got, conv1d.conv1d_forward(X3.astype(np.float32), W3, **GEO)[0], rtol=1e-12, atol=1e-12)),
+    Case("conv1d.conv1d_backward", "shape", lambda: conv1d.conv1d_backward(DOUT3[..., :-1], CACHE3), "ValueError", "dout"),
+    Case("conv1d.conv1d_backward", "type", lambda: conv1d.conv1d_backward(DOUT4, CACHE), "TypeError", "cache"),
+    # the guards that are not the largest of their call, just over the limit (a guard 4x too lax runs)
+    Case("backward_rules.input_grad_as_conv", "size",
+         lambda: backward_rules.input_grad_as_conv(np.ones((1, 64, 20, 20)), np.ones((64, 1, 3, 3)), (1, 1, 364, 364),
+                                                   stride=19), "ValueError", "limit"),
+    Case("layer_rules.compare_col2im", "size",
+         lambda: layer_rules.compare_col2im(cases=(((1, 1, 46, 46), (1, 1, 3, 3), {"stride": 1, "padding": 0, "dilation": 1}),)),
+         "ValueError", "limit"),
+    Case("matrix_view.conv_matrix_counts", "size", lambda: matrix_view.conv_matrix_counts((6, 6), (3, 3), padding=3_300_000),
+         "ValueError", "limit"),
+    Case("gradient_flow.example_problem", "size", lambda: gradient_flow.example_problem((78, 78)), "ValueError", "limit"),
+    # checks: claims
+    Case("claims.check_kernel_grad_is_window_sum", "shape",
+         lambda: claims.check_kernel_grad_is_window_sum(np.ones((2, 2)), np.ones((3, 3)), np.ones((1, 1))), "ValueError", "dy"),
+    Case("claims.check_kernel_grad_is_window_sum", "shape",
+         lambda: claims.check_kernel_grad_is_window_sum(IMG, DYC, np.ones((2, 2))), "ValueError", "dK"),
+    Case("claims.check_kernel_grad_is_window_sum", "nonfinite",
+         lambda: claims.check_kernel_grad_is_window_sum(IMG, DYC * np.nan, K), "ValueError", "dy"),
+    Case("claims.check_kernel_grad_is_window_sum", "float32",
+         lambda: claims.check_kernel_grad_is_window_sum(IMG, DYC, conv.conv_weight_grad(IMG, K, DYC).tolist()),
+         "value", "", lambda got: got < 1e-12),
+    Case("claims.check_no_flip", "shape", lambda: claims.check_no_flip(K, K[:2]), "ValueError", "same shape"),
+    Case("claims.check_no_flip", "type", lambda: claims.check_no_flip(None, K), "TypeError", "dK"),
+    Case("claims.check_no_flip", "empty", lambda: claims.check_no_flip(np.zeros((0, 3)), K), "ValueError", "dK"),
+    _record(claims.FlipErrors, lambda: claims.check_no_flip(K, K)),
+    Case("claims.check_receptive_fields", "shape",
+         lambda: claims.check_receptive_fields(np.ones((6, 6), bool), np.ones((6, 6), bool), (1, 2, 3)), "ValueError", "window"),
+    Case("claims.check_receptive_fields", "type",
+         lambda: claims.check_receptive_fields(None, np.ones((6, 6), bool), (1, 2, 3, 3)), "TypeError", "fc_mask"),
+    Case("claims.check_receptive_fields", "type",
+         lambda: claims.check_receptive_fields(np.ones((6, 6), bool), np.ones((6, 6)), (1, 2, 3, 3)), "TypeError", "conv_mask"),
+    Case("claims.check_receptive_fields", "range",
+         lambda: claims.check_receptive_fields(np.ones((6, 6), bool), np.ones((6, 6), bool), (1, -2, 3, 3)), "ValueError", "window"),
+    Case("claims.check_receptive_fields", "float32",
+         lambda: claims.check_receptive_fields(np.ones((6, 6), bool), geometry.conv_receptive_field(K, (1, 2), (6, 6)),
+                                               (np.int64(1), 2, 3, 3)), "value", "", lambda got: got == (36, 9)),
+    Case("claims.check_equivariance", "type", lambda: claims.check_equivariance((0.0, 0.0, 2.0)), "TypeError", "report"),
+    Case("claims.check_equivariance", "float32", lambda: claims.check_equivariance(geometry.shift_test(IMG, K, WFC)), "value", "",
+         lambda got: got[0] == 0.0 and got[1] > 1),
+    Case("claims.rms_ratio_dK_dW", "size", lambda: claims.rms_ratio_dK_dW(np.ones((100, 100)), np.ones((98, 98)), 3), "ValueError",
+         "limit"),
+    Case("claims.rms_ratio_dK_dW", "type", lambda: claims.rms_ratio_dK_dW(IMG, DYC, 3.0), "TypeError", "kernel_shape"),
+    Case("claims.rms_ratio_dK_dW", "range", lambda: claims.rms_ratio_dK_dW(IMG, DYC, (3, 0)), "ValueError", "kernel_shape"),
+    Case("claims.rms_ratio_dK_dW", "float32", lambda: claims.rms_ratio_dK_dW(IMG.astype(np.float32), DYC, 3), "value", "",
+         lambda got: got == claims.rms_ratio_dK_dW(IMG.astype(np.float32).astype(float), DYC, 3)),
+    Case("claims.rms_ratio_draws", "range", lambda: claims.rms_ratio_draws(10, seed=-1), "ValueError", "seed"),
+    Case("claims.rms_ratio_draws", "type", lambda: claims.rms_ratio_draws(10, seed=1.5), "TypeError", "seed"),
+    Case("claims.rms_ratio_draws", "type", lambda: claims.rms_ratio_draws(10, kernel_shape="3"), "TypeError", "kernel_shape"),
+    Case("claims.rms_ratio_draws", "float32", lambda: claims.rms_ratio_draws(10, kernel_shape=3), "value", "",
+         lambda got: np.array_equal(got, claims.rms_ratio_draws(10))),
+    Case("claims.rms_ratio_draws", "size", lambda: claims.rms_ratio_draws(10**9), "ValueError", "limit"),
+    Case("claims.check_random_walk_growth", "range", lambda: claims.check_random_walk_growth(np.ones(5), 9), "ValueError", "ratios"),
+    Case("claims.check_random_walk_growth", "type", lambda: claims.check_random_walk_growth(np.full(20, 3.0), 9.0), "TypeError",
+         "n_terms"),
+    Case("claims.check_random_walk_growth", "nonfinite", lambda: claims.check_random_walk_growth(np.full(20, np.nan), 9),
+         "ValueError", "ratios"),
+    Case("claims.check_random_walk_growth", "float32", lambda: claims.check_random_walk_growth(np.full(20, 3, np.float32), 9),
+         "value", "", lambda got: got == 3.0),
+    Case("claims.check_frames_add_up", "empty", lambda: claims.check_frames_add_up([], K, WFC), "ValueError", "frames"),
+    Case("claims.check_frames_add_up", "type", lambda: claims.check_frames_add_up(None, K, WFC), "ValueError", "frames"),
+    # checks: the three-way comparisons (a crashing rule fails every way; the arguments are named)
+    _record(layer_rules.RuleReport, lambda: layer_rules.compare_output_size()),
+    Case("layer_rules.compare_output_size", "type", lambda: layer_rules.compare_output_size("output_size"), "TypeError", "rule"),
+    Case("layer_rules.compare_output_size", "empty", lambda: layer_rules.compare_output_size(cases=()), "ValueError", "cases"),
+    Case("layer_rules.compare_output_size", "range", lambda: layer_rules.compare_output_size(_bad_rule), "value", "",
+         lambda got: not got.passed),
+    Case("layer_rules.compare_weight_grad", "range", lambda: layer_rules.compare_weight_grad(_bad_rule, layer_rules.CASES[1:2]),
+         "value", "", lambda got: not got.passed and all(v.error == np.inf for v in got.verdicts)),
+    Case("layer_rules.compare_weight_grad", "empty", lambda: layer_rules.compare_weight_grad(cases=()), "ValueError", "cases"),
+    Case("layer_rules.compare_weight_grad", "type", lambda: layer_rules.compare_weight_grad(seed=-1), "ValueError", "seed"),
+    Case("layer_rules.compare_input_grad", "type", lambda: layer_rules.compare_input_grad(seed=0.5), "TypeError", "seed"),
+    Case("layer_rules.compare_input_grad", "range", lambda: layer_rules.compare_input_grad(_bad_rule, layer_rules.CASES[1:2]),
+         "value", "", lambda got: not got.passed),
+    Case("layer_rules.compare_bias_grad", "empty", lambda: layer_rules.compare_bias_grad(cases=[]), "ValueError", "cases"),
+    Case("layer_rules.compare_bias_grad", "type", lambda: layer_rules.compare_bias_grad(None), "TypeError", "rule"),
+    Case("layer_rules.compare_transposed_conv", "empty", lambda: layer_rules.compare_transposed_conv(cases=()), "ValueError", "cases"),
+    Case("layer_rules.compare_transposed_conv", "range", lambda: layer_rules.compare_transposed_conv(seed=-2), "ValueError", "seed"),
+    Case("layer_rules.forward_im2col", "float32", lambda: layer_rules.forward_im2col(X4.tolist(), W4, **GEO), "value", "",
+         lambda got: np.allclose(got, OUT4 - B4[None, :, None, None])),
+    Case("layer_rules.forward_im2col", "type", lambda: layer_rules.forward_im2col(None, W4), "TypeError", "x"),
+    Case("layer_rules.forward_im2col", "shape", lambda: layer_rules.forward_im2col(X4[0], W4), "ValueError", "x"),
+    Case("layer_rules.compare_im2col_forward", "empty", lambda: layer_rules.compare_im2col_forward(cases=()), "ValueError", "cases"),
+    Case("layer_rules.compare_col2im", "size",
+         lambda: layer_rules.compare_col2im(cases=(((1, 1, 100, 100), (1, 1, 3, 3), {"stride": 1, "padding": 0, "dilation": 1}),)),
+         "ValueError", "limit"),
+    Case("layer_rules.compare_col2im", "range", lambda: layer_rules.compare_col2im(seed=-1), "ValueError", "seed"),
+    Case("layer_rules.compare_maxpool_backward", "empty", lambda: layer_rules.compare_maxpool_backward(shapes=()), "ValueError",
+         "cases"),
+    Case("layer_rules.compare_maxpool_backward", "type", lambda: layer_rules.compare_maxpool_backward("max"), "TypeError", "rule"),
+    Case("layer_rules.compare_relu_backward", "empty", lambda: layer_rules.compare_relu_backward(shape=(0,)), "ValueError", "shape"),
+    Case("layer_rules.compare_relu_backward", "type", lambda: layer_rules.compare_relu_backward(shape=(2.5,)), "TypeError", "shape"),
+    Case("layer_rules.compare_relu_backward", "size", lambda: layer_rules.compare_relu_backward(shape=(100, 100)), "ValueError",
+         "limit"),
+    Case("layer_rules.compare_receptive_field", "type", lambda: layer_rules.compare_receptive_field(3), "TypeError", "rule"),
+    Case("layer_rules.compare_receptive_field", "empty", lambda: layer_rules.compare_receptive_field(stacks=()), "ValueError",
+         "cases"),
+    Case("layer_rules.compare_conv1d_backward", "empty", lambda: layer_rules.compare_conv1d_backward(cases=()), "ValueError", "cases"),
+    Case("layer_rules.compare_conv1d_backward", "range", lambda: layer_rules.compare_conv1d_backward(seed=-1), "ValueError", "seed"),
+    Case("layer_rules.comparisons_table", "type", lambda: layer_rules.comparisons_table("checks"), "TypeError", "checks"),
+    Case("layer_rules.comparisons_table", "shape",
+         lambda: layer_rules.comparisons_table([layer_rules.compare_output_size()], ["a", "b"]), "ValueError", "where"),
+    Case("layer_rules.all_comparisons", "record", lambda: layer_rules.all_comparisons, "value", "", callable),
+    _record(stats.Interval, lambda: stats.mean_interval([1.0, 2.0, 4.0])),
+    _record(gradients.GradientRow, lambda: gradients.fc_gradient_rows()[0]),
+    # verdict
+    _record(checks_verdict.Verdict, lambda: checks_verdict.Verdict("loop", 0.0, 1e-12)),
+    Case("verdict.ClaimError", "record", lambda: checks_verdict.ClaimError("a claim"), "value", "",
+         lambda got: isinstance(got, AssertionError)),
+    Case("verdict.require", "float32", lambda: checks_verdict.require(np.bool_(True), "claim", "detail"), "value", "",
+         lambda got: got is None),
+    # geometry (appendix: stack_forward, footprint_extent)
+    _record(geometry.ShiftReport, lambda: geometry.shift_test(IMG, K, WFC)),
+    Case("geometry.receptive_field_size", "type", lambda: geometry.receptive_field_size([(3, 1)]), "ValueError", "layer"),
+    Case("geometry.receptive_field_size", "range", lambda: geometry.receptive_field_size([(3, 0, 1)]), "ValueError", "s"),
+    Case("geometry.receptive_field_size", "float32", lambda: geometry.receptive_field_size([(3, 2, 1), (np.int64(3), 1, 1)]),
+         "value", "", lambda got: got == 7),
+    Case("geometry.stack_shapes", "range", lambda: geometry.stack_shapes(2, [(3, 1, 1)]), "ValueError", "kernel"),
+    Case("geometry.stack_shapes", "type", lambda: geometry.stack_shapes(7.0, [(3, 1, 1)]), "TypeError", "input_size"),
+    Case("geometry.stack_forward", "range", lambda: geometry.stack_forward(np.ones((2, 2)), [(3, 1, 1)]), "ValueError", "kernel"),
+    Case("geometry.stack_forward", "shape", lambda: geometry.stack_forward(np.ones((3, 3, 3)), [(3, 1, 1)]), "ValueError", "x"),
+    Case("geometry.stack_forward", "nonfinite", lambda: geometry.stack_forward(np.full((4, 4), np.nan), [(3, 1, 1)]), "ValueError", "x"),
+    Case("geometry.stack_forward", "type", lambda: geometry.stack_forward("abc", [(3, 1, 1)]), "TypeError", "x"),
+    Case("geometry.stack_forward", "float32", lambda: geometry.stack_forward(np.ones((6, 4), np.float32), [(3, 1, 1)]), "value", "",
+         lambda got: got.shape == (4, 2) and (got == 9).all()),
+    Case("geometry.backward_footprint", "range", lambda: geometry.backward_footprint(7, [(3, 1, 1)], unit=(5, 0)), "ValueError", "unit"),
+    Case("geometry.backward_footprint", "size", lambda: geometry.backward_footprint(20000, [(3, 1, 1)]), "ValueError", "limit"),
+    Case("geometry.backward_footprint", "float32", lambda: geometry.backward_footprint(np.int64(5), [(3, 1, 1)]), "value", "",
+         lambda got: got.sum() == 9),
+    Case("geometry.footprint_extent", "shape", lambda: geometry.footprint_extent(np.ones((2, 2, 2))), "ValueError", "footprint"),
+    Case("geometry.footprint_extent", "type", lambda: geometry.footprint_extent(None), "TypeError", "footprint"),
+    Case("geometry.footprint_extent", "float32", lambda: geometry.footprint_extent(np.eye(3, dtype=np.float32)), "value", "",
+         lambda got: got == (3, 3)),
+    # explorer (appendix: cycled, disabled_reason)
+    _record(explorer.Setting, lambda: explorer.allowed_settings()[0]),
+    _record(explorer.LayerMap, lambda: _LM),
+    Case("explorer.cycled", "range", lambda: explorer.cycled([1.0], (2, -1)), "ValueError", "shape"),
+    Case("explorer.cycled", "type", lambda: explorer.cycled(["a", "b"], (2,)), "TypeError", "values"),
+    Case("explorer.cycled", "nonfinite", lambda: explorer.cycled([1.0, np.nan], (2,)), "ValueError", "values"),
+    Case("explorer.cycled", "type", lambda: explorer.cycled([1.0], (2.5, 2)), "TypeError", "shape"),
+    Case("explorer.cycled", "size", lambda: explorer.cycled([1.0], (10**5, 10**5)), "ValueError", "limit"),
+    Case("explorer.cycled", "float32", lambda: explorer.cycled(np.arange(3, dtype=np.float32), (2, 2)), "value", "",
+         lambda got: np.array_equal(got, [[0, 1], [2, 0]])),
+    Case("explorer.disabled_reason", "type", lambda: explorer.disabled_reason(_S._replace(size=5.0)), "TypeError", "size"),
+    Case("explorer.disabled_reason", "range", lambda: explorer.disabled_reason(_S._replace(mode="rnn")), "ValueError", "mode"),
+    Case("explorer.layer_sizes", "type", lambda: explorer.layer_sizes(tuple(_S)), "TypeError", "setting"),
+    Case("explorer.layer_sizes", "range", lambda: explorer.layer_sizes(_S._replace(kernel=True)), "TypeError", "kernel"),
+    Case("explorer.allowed_settings", "record", lambda: explorer.allowed_settings(), "value", "",
+         lambda got: _S in got and all(explorer.disabled_reason(s) is None for s in got[:50])),
+    Case("explorer.check_layer_map", "type", lambda: explorer.check_layer_map(tuple(_LM)), "TypeError", "lm"),
+    Case("explorer.receptive_paths", "type", lambda: explorer.receptive_paths("conv"), "TypeError", "setting"),
+    # gradient study, linear students, nets, runs, digits
+    Case("gradient_study.spread_table", "range", lambda: gradient_study.spread_table(None, None, 0), "ValueError", "steps_per_epoch"),
+    Case("gradient_study.spread_table", "range", lambda: gradient_study.spread_table(None, None, -5), "ValueError", "steps_per_epoch"),
+    Case("gradient_study.spread_table", "type", lambda: gradient_study.spread_table(None, None, 2.5), "TypeError", "steps_per_epoch"),
+    Case("gradient_study.spread_study", "type", lambda: gradient_study.spread_study({}, {}, IMGS, LABELS, {}, seed=-1), "TypeError",
+         "runs_by_model"),
+    Case("gradient_study.kernel_gradient_smoothness", "range",
+         lambda: gradient_study.kernel_gradient_smoothness(IMGS, LABELS, seed=-1), "ValueError", "seed"),
+    Case("gradient_study.kernel_gradient_smoothness", "type",
+         lambda: gradient_study.kernel_gradient_smoothness(IMGS, LABELS, kernel=3.0), "TypeError", "kernel"),
+    _record(gradient_study.SpreadStudy, lambda: gradient_study.SpreadStudy((0,), (1,), {}, {})),
+    Case("linear_students.conv_features_loop", "shape", lambda: linear_students.conv_features_loop(TEACH.x[0], (3, 3)), "ValueError",
+         "x"),
+    Case("linear_students.conv_features_loop", "float32",
+         lambda: linear_students.conv_features_loop(TEACH.x[:3].astype(np.float32), (3, 3)), "value", "",
+         lambda got: np.allclose(got, linear_students.conv_features(TEACH.x[:3].astype(np.float32), (3, 3)))),
+    Case("linear_students.teacher_fc_weights", "range", lambda: linear_students.teacher_fc_weights(K, (2, 2)), "ValueError", "kernel"),
+    Case("linear_students.teacher_fc_weights", "nonfinite", lambda: linear_students.teacher_fc_weights(K * np.nan, (5, 5)),
+         "ValueError", "kernel"),
+    Case("linear_students.overfit_table", "type", lambda: linear_students.overfit_table(None), "TypeError", "study"),
+    Case("linear_students.noise_table", "type", lambda: linear_students.noise_table({}), "TypeError", "study"),
+    _record(linear_students.Data, lambda: TEACH),
+    _record(linear_students.FitReport, lambda: linear_students.fit_students(TEACH, TEACH)[0]),
+    Case("nets.require_labels", "range", lambda: nets.require_labels([0, 12], 2, 10), "ValueError", "y"),
+    Case("nets.require_labels", "float32", lambda: nets.require_labels(np.array([0, 3], np.int32), 2, 10), "value", "",
+         lambda got: got.dtype == np.intp and list(got) == [0, 3]),
+    Case("nets.param_shapes", "type", lambda: nets.param_shapes("mlp"), "TypeError", "spec"),
+    Case("nets.require_params", "range", lambda: nets.require_params(SPEC_MLP, {"W1": P_MLP["W1"]}), "ValueError", "keys"),
+    Case("nets.require_images", "shape", lambda: nets.require_images(IMGS[:, :, :4], SPEC_MLP), "ValueError", "x"),
+    Case("nets.require_images", "size", lambda: nets.require_images(np.broadcast_to(1.0, (10**7, 1, 8, 8)), SPEC_MLP), "ValueError",
+         "limit"),
+    Case("runs.chapter_results", "type", lambda: runs.chapter_results({"epochs": 1}), "TypeError", "config"),
+    Case("digits.bundled_digits", "record", lambda: digits.bundled_digits(), "value", "",
+         lambda got: got[0].shape == (1797, 8, 8) and got[0].dtype == np.float64),
+    _record(digits.Digits, lambda: digits.Digits(IMGS, LABELS, IMGS, LABELS)),
+    # pages
+    Case("exercises.exercise_2_answer", "range", lambda: exercises.exercise_2_answer("rnn"), "ValueError", "kind"),
+    Case("exercises.exercise_1_answer", "record", lambda: exercises.exercise_1_answer(), "value", "",
+         lambda got: got == (150_529_000, 1792)),
+    Case("exercises.exercise_conv1d_answer", "record", lambda: exercises.exercise_conv1d_answer(), "value", "",
+         lambda got: len(got) == 2 and all(isinstance(a, np.ndarray) for a in got)),
+    Case("exercises.grade_exercise_conv1d", "type", lambda: exercises.grade_exercise_conv1d(None, "dk"), "FAIL"),
+    Case("exercises.grade_exercise_conv1d", "nonfinite", lambda: exercises.grade_exercise_conv1d([np.nan], [np.inf]), "FAIL"),
+    Case("exercises.find_the_bug_candidates", "record", lambda: exercises.find_the_bug_candidates(), "value", "",
+         lambda got: isinstance(got, dict) and len(got) > 1),
+    Case("exercises.grade_exercise_find_the_bug", "type", lambda: exercises.grade_exercise_find_the_bug(["a"]), "FAIL"),
+    Case("exercises.grade_exercise_find_the_bug", "empty", lambda: exercises.grade_exercise_find_the_bug({}), "FAIL"),
+    _record(takeaways.Takeaway, lambda: takeaways.Takeaway("a", "b", "{ref}`x`")),
+    Case("takeaways.takeaway_rows", "type", lambda: takeaways.takeaway_rows(None), "TypeError", "ev"),
+    Case("takeaways.takeaways_table", "range", lambda: takeaways.takeaways_table([takeaways.Takeaway("a", "b", "c")]), "ValueError",
+         "evidence"),
+    # lesson modules
+    _record(matrix_view.ConvGeometry, lambda: matrix_view.conv_geometry((3, 3), (6, 6))),
+    _record(matrix_view.MatrixCounts, lambda: matrix_view.conv_matrix_counts((6, 6), (3, 3))),
+    _record(param_counts.SharingCounts, lambda: param_counts.alexnet_conv1_counts()),
+    Case("param_counts.alexnet_conv1_counts", "record", lambda: param_counts.alexnet_conv1_counts(), "value", "",
+         lambda got: got.shared == 34_944),
+    _record(param_counts.ParamRow, lambda: param_counts.param_comparison()[0]),
+    _record(gradient_flow.GradientFlowFrame, lambda: _FLOW[0]),
+    _record(backward_rules.StrideFrame, lambda: _FRAMES[0]),
+    _record(conv_layer.ConvCache, lambda: CACHE),
+    _record(nets.TrainResult, lambda: nets.train(SPEC_MLP, IMGS, LABELS, epochs=1, batch_size=3)),
+    # result types of the long computations (built by the chapters' runs): built from their fields here
+    *(_record(cls, lambda c=cls: _from_fields(c)) for cls in (
+        linear_students.NoiseReport, linear_students.OverfitStudy, linear_students.NoiseStudy, linear_students.ChapterResults,
+        runs.Run, runs.Experiments, runs.TwinReport, runs.ChapterResults)),
+    _record(pooling.BackwardSparsity, lambda: pooling.pool_relu_sparsity(0, n_images=2, channels=2)),
+    Case("pooling.pool_relu_sparsity", "range", lambda: pooling.pool_relu_sparsity(-1), "ValueError", "seed"),
+    Case("pooling.pool_relu_sparsity", "type", lambda: pooling.pool_relu_sparsity(0, size=5.0), "TypeError", "size"),
+    Case("pooling.maxpool2_backward_loop", "shape", lambda: pooling.maxpool2_backward_loop(np.ones((1, 1, 2, 2)), np.ones((1, 1, 4, 5))),
+         "ValueError", "even"),
+    Case("pooling.maxpool2_backward_loop", "shape", lambda: pooling.maxpool2_backward_loop(np.ones((1, 1, 2, 2)), np.ones((1, 1, 5, 4))),
+         "ValueError", "even"),
+    Case("pooling.maxpool2_backward_loop", "type", lambda: pooling.maxpool2_backward_loop(None, POOL_X), "TypeError", "dout"),
+    Case("pooling.maxpool2_forward", "shape", lambda: pooling.maxpool2_forward(np.ones((1, 1, 4, 5))), "ValueError", "even"),
+    Case("tables.format_about", "nonfinite", lambda: tables.format_about(float("nan")), "ValueError", "value"),
+    Case("tables.format_about", "nonfinite", lambda: tables.format_about(np.inf), "ValueError", "value"),
+    Case("tables.format_about", "float32", lambda: tables.format_about(np.int64(84000)), "value", "", lambda got: got == "84,000"),
+    Case("tables.format_about", "type", lambda: tables.format_about("84000"), "TypeError", "value"),
+    # pictures
+    Case("animations.main", "range", lambda: _exit_code(animations.main, ["--out", "/tmp/never", "--fps", "0"]), "value", "",
+         lambda got: got == 2),  # argparse's usage error (tests/test_input_policy.py checks its message)
+    Case("experiment_figures.plot_accuracies", "type", lambda: experiment_figures.plot_accuracies(None, {}), "TypeError", "points"),
+    Case("experiment_figures.plot_gradient_norms", "range",
+         lambda: experiment_figures.plot_gradient_norms({"MLP": {"first": np.ones(4), "last": np.ones(4)}}, {"MLP": "mlp"},
+                                                        steps_per_epoch=0), "ValueError", "steps_per_epoch"),
+    Case("experiment_figures.plot_gradient_norms", "empty",
+         lambda: experiment_figures.plot_gradient_norms({}, {"MLP": "mlp"}, steps_per_epoch=2), "TypeError", "norms"),
+    Case("experiment_figures.plot_gradient_spread", "type", lambda: experiment_figures.plot_gradient_spread(None, {}, [1.0]),
+         "TypeError", "spreads"),
+    Case("player.count_embedded_frames", "record", lambda: player.count_embedded_frames("<p>no frames</p>"), "value", "",
+         lambda got: got == 0),  # player.py is rewritten on another branch: its bad inputs are that branch's
+    Case("gradient_study.neighbour_correlation", "float32",
+         lambda: gradient_study.neighbour_correlation(rng_arrays(3).standard_normal((2, 1, 3, 3)).astype(np.float32)),
+         "value", "",
+         lambda got: -1.0 <= got <= 1.0),
+]  # fmt: skip

@@ -66,35 +66,42 @@ def test_every_public_function_answers_bad_input_with_a_named_error_or_the_right
     assert not problems, "\n".join(problems)
 
 
-#: Modules with public functions that the table leaves out, and why.
+#: Public names the table leaves out, and why (a module's name: all of its names).
 EXEMPT = {
     "drawing": "helpers that draw on an Axes the package made, called by the figures only",
     "training_claims": "its checks take the studies of experiments as data; tests/checks feed them false ones",
-    "verdict": "the verdict type and require(), which takes any truth value",
 }
 
 
-def modules_with_public_functions() -> set[str]:
-    """The short name of every module of the package that defines a public function (the package's
-    own ``*_unchecked`` cores aside: they run on what a public door already checked)."""
+def public_names() -> set[str]:
+    """``module.name`` of every function and class defined in a module of the package whose name does
+    not start with ``_`` (counted once, at its home module), except the ``*_unchecked`` cores (they run
+    on what a public door already checked) and :data:`EXEMPT`."""
     found = set()
     for info in pkgutil.walk_packages(lessons_code.__path__, "lessons_code."):
-        if info.name.rsplit(".", 1)[1].startswith("_"):
+        short = info.name.rsplit(".", 1)[1]
+        if short.startswith("_") or short in EXEMPT:
             continue
         module = importlib.import_module(info.name)
-        if any(inspect.isfunction(f) and f.__module__ == module.__name__ and not name.startswith("_")
-               and not name.endswith("_unchecked") for name, f in vars(module).items()):  # fmt: skip
-            found.add(info.name.rsplit(".", 1)[1])
+        for name, obj in vars(module).items():
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
+                if not name.startswith("_") and not name.endswith("_unchecked"):
+                    found.add(f"{short}.{name}")
     return found
 
 
-def test_the_case_table_covers_every_kind_and_every_module():
+def test_the_case_table_has_a_row_for_every_public_function_and_class():
     assert {c.kind for c in CASES} == set(KINDS)
-    modules = {c.function.split(".")[0] for c in CASES}
-    required = modules_with_public_functions()
-    assert {"conv_layer", "nets", "exercises", "stats", "player"} <= required  # the walk finds every part
-    assert set(EXEMPT) <= required
-    assert required - set(EXEMPT) - modules == set()
+    names = public_names()
+    assert {
+        "conv_layer.conv_forward",
+        "nets.NetSpec",
+        "stats.t_quantile",
+        "explorer.cycled",
+    } <= names  # the walk works
+    rows = {c.function.split(" ")[0] for c in CASES}
+    assert names - rows == set(), "public names without a row in tests/input_cases.py"
+    assert rows - names == set(), "rows for names that are not public (renamed or removed?)"
 
 
 # --- the helpers themselves -----------------------------------------------------------------------

@@ -6,14 +6,29 @@ Each test is named after what it protects; the comment says which near miss it c
 from __future__ import annotations
 
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
 from gradient_asserts import REL, assert_matches_terms
 
-from lessons_code import conv, conv_layer, fc, geometry, gradcheck, matrix_view, param_counts
-from lessons_code.checks import gradients, tolerances
-from lessons_code.checks.verdict import Verdict
+from lessons_code import (
+    _checks,
+    backward_rules,
+    conv,
+    conv1d,
+    conv_layer,
+    fc,
+    geometry,
+    gradcheck,
+    gradient_flow,
+    matrix_view,
+    param_counts,
+    pooling,
+)
+from lessons_code.checks import claims, gradients, layer_rules, stats, tolerances
+from lessons_code.checks.verdict import ClaimError, Verdict
+from lessons_code.pages import explorer
 
 RNG = np.random.default_rng(16)
 
@@ -299,3 +314,167 @@ def test_matrix_view_index_arithmetic_is_intp():
     assert matrix_view.conv_matrix_index_loop((3, 3), (5, 4)).dtype == np.intp
     assert matrix_view.tie_counts(index.astype(np.int32)).dtype == np.intp
     assert np.array_equal(matrix_view.tie_counts(index.astype(np.int32)), matrix_view.tie_counts(index))
+
+
+# --- size guards: the estimate is within 10 % of the measured peak (issue 26) ------------------------
+
+X_G, W_G = RNG.standard_normal((2, 3, 120, 120)), RNG.standard_normal((4, 3, 3, 3))
+OUT_G, CACHE_G = conv_layer.conv_forward(X_G, W_G, padding=1)
+D_G = RNG.standard_normal(OUT_G.shape)
+
+#: One call of every guarded function at a few MB (the guards scale with the sizes; the benchmark
+#: benchmarks/bench_guards.py measures them near the limit).
+GUARDED = {
+    "as_float_array": lambda: _checks.as_float_array("x", X_G, 4),
+    "conv_forward": lambda: conv_layer.conv_forward(X_G, W_G, padding=1),
+    "conv_forward_loop": lambda: conv_layer.conv_forward_loop(np.ones((1, 1, 1, 1)), np.ones((1, 1, 1, 1)), padding=400,
+                                                              stride=800),
+    "conv_backward": lambda: conv_layer.conv_backward(D_G, CACHE_G),
+    "im2col": lambda: conv_layer.im2col(X_G, 3, padding=1),
+    "col2im": lambda: conv_layer.col2im(CACHE_G.cols, X_G.shape, 3, padding=1),
+    "conv1d_forward": lambda: conv1d.conv1d_forward(np.ones((2, 3, 20000)), np.ones((4, 3, 3))),
+    "input_grad_as_conv": lambda: backward_rules.input_grad_as_conv(D_G, W_G, X_G.shape, padding=1),
+    "weight_grad_as_conv": lambda: backward_rules.weight_grad_as_conv(X_G, D_G, (3, 3), padding=1),
+    "input_grad_im2col": lambda: backward_rules.input_grad_im2col(D_G, W_G, X_G.shape, padding=1),
+    "weight_grad_im2col": lambda: backward_rules.weight_grad_im2col(X_G, D_G, (3, 3), padding=1),
+    "transposed_conv": lambda: backward_rules.transposed_conv(D_G, W_G, padding=1),
+    "dilate": lambda: backward_rules.dilate(np.ones((3, 100, 100)), 3),
+    "strided_backward_frames": lambda: backward_rules.strided_backward_frames((40, 40), np.ones((3, 3)), np.ones((19, 19))),
+    "conv_matrix": lambda: matrix_view.conv_matrix(np.ones((3, 3)), (24, 24)),
+    "conv_matrix_index": lambda: matrix_view.conv_matrix_index((3, 3), (24, 24)),
+    "tied_kernel_grad": lambda: matrix_view.tied_kernel_grad(np.ones((24, 24)), np.ones((22, 22)), (3, 3)),
+    "coverage_count": lambda: geometry.coverage_count((40, 40), (3, 3)),
+    "rms_ratio_draws": lambda: claims.rms_ratio_draws(20000),
+    "rms_ratio_dK_dW": lambda: claims.rms_ratio_dK_dW(np.ones((20, 20)), np.ones((18, 18)), 3),
+    "cycled": lambda: explorer.cycled([1.0, 2.0], (500, 500)),
+}  # fmt: skip
+
+
+def _peak(call) -> int:
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_a_guard_passes_10_percent_above_the_measured_peak_and_refuses_10_percent_below(monkeypatch, name):
+    # near misses: an estimate loosened 2x (or 8x, 24x: the survivors of issue 26) passes below the peak
+    call = GUARDED[name]
+    peak = _peak(call)
+    monkeypatch.setattr(_checks, "MAX_BYTES", int(1.1 * peak))
+    call()  # just under the guard: passes
+    monkeypatch.setattr(_checks, "MAX_BYTES", int(0.9 * peak))
+    with pytest.raises(ValueError, match="limit"):
+        call()  # just over: refused, with the estimate in the message
+
+
+# --- thresholds pinned by behaviour on both sides (issue 26) ---------------------------------------
+
+
+def _off(g, rel):
+    return g * (1 + rel)
+
+
+def test_a_gradient_of_size_1e_8_wrong_by_1e_6_fails_and_by_1e_9_passes():
+    # near miss: rel_error's floor raised from 1e-300 to 1 makes checks of small gradients absolute
+    g = 1e-8 * RNG.standard_normal(7)
+    assert not Verdict("g", gradcheck.rel_error(_off(g, 1e-6), g), tolerances.REL_ERROR_BOUND).passed
+    assert Verdict("g", gradcheck.rel_error(_off(g, 1e-9), g), tolerances.REL_ERROR_BOUND).passed
+
+
+def test_the_gradient_bound_sits_between_an_error_of_1_2e_7_and_8e_8():
+    # near miss: REL_ERROR_BOUND loosened 2-10x passes a relative error of 1.2e-7
+    g = RNG.standard_normal(9)
+    assert not Verdict("g", gradcheck.rel_error(_off(g, 2.4e-7), g), tolerances.REL_ERROR_BOUND).passed
+    assert Verdict("g", gradcheck.rel_error(_off(g, 1.6e-7), g), tolerances.REL_ERROR_BOUND).passed
+
+
+def test_check_no_flip_fails_a_dk_wrong_by_1e_6_and_passes_1e_9():
+    # near miss: check_no_flip's bound loosened 1000x
+    dk = RNG.standard_normal((3, 3))
+    with pytest.raises(ClaimError):
+        claims.check_no_flip(_off(dk, 1e-6), dk)
+    assert claims.check_no_flip(_off(dk, 1e-9), dk).correct < 1e-9
+
+
+def test_check_no_flip_needs_the_flipped_kernel_off_by_more_than_a_percent():
+    # near miss: WRONG_FORMULA_ERROR lowered 2-10x accepts a kernel almost symmetric under the flip
+    sym = np.array([[1.0, 2.0, 1.0], [3.0, 5.0, 3.0], [1.0, 2.0, 1.0]])
+    dk = sym + 0.06 * np.array([[1.0, 0, 0], [0, 0, 0], [0, 0, 0]])  # flipped: off by about 0.6 %
+    with pytest.raises(ClaimError, match="flipped"):
+        claims.check_no_flip(dk, dk)
+    dk = sym + 0.3 * np.array([[1.0, 0, 0], [0, 0, 0], [0, 0, 0]])  # about 3 %
+    assert claims.check_no_flip(dk, dk).flipped > 1e-2
+
+
+def test_check_kernel_grad_is_window_sum_fails_1_5e_12_and_passes_5e_13():
+    # near miss: ROUNDING_BOUND 1e-12 loosened to 1e-9 (or 2x)
+    img, dy = (
+        0.1 * RNG.random((5, 5)),
+        0.1 * RNG.random((3, 3)),
+    )  # every window sum below 1: an absolute bound
+    dk = conv.conv_weight_grad(img, np.zeros((3, 3)), dy)
+    for err, fails in ((1.5e-12, True), (5e-13, False)):
+        bumped = dk.copy()
+        bumped[1, 1] += err
+        if fails:
+            with pytest.raises(ClaimError):
+                claims.check_kernel_grad_is_window_sum(img, dy, bumped)
+        else:
+            assert claims.check_kernel_grad_is_window_sum(img, dy, bumped) < 1e-12
+
+
+def test_check_frames_add_up_fails_a_kernel_gradient_off_by_1e_6():
+    # near miss: the frames compared with allclose(rtol=1e-3)
+    problem = gradient_flow.example_problem()
+    frames = gradient_flow.gradient_flow_frames(problem)
+    dk = frames[-1].conv_dK_sum
+    dw = frames[-1].fc_dW_sum
+    assert claims.check_frames_add_up(frames, dk, dw) == 0.0
+    with pytest.raises(ClaimError):
+        claims.check_frames_add_up(frames, _off(dk, 1e-6), dw)
+    with pytest.raises(ClaimError):
+        claims.check_frames_add_up(frames, dk, _off(dw, 1e-9))
+
+
+def test_an_exact_reference_fails_a_rule_off_by_2_4e_10_and_passes_1_6e_10():
+    # near miss: EXACT_BOUND loosened 2-10x
+    case = layer_rules.CASES[1:2]
+    for rel, passed in ((2.4e-10, False), (1.6e-10, True)):
+        report = layer_rules.compare_bias_grad(lambda d, r=rel: _off(backward_rules.bias_grad(d), r), case)
+        assert report.verdicts[0].passed is passed, report
+
+
+def test_t_quantile_is_exact_to_1e_9():
+    # near miss: 15 bisection steps instead of 45 (about 1e-4 off); the values are the tables' quantiles
+    assert abs(stats.t_quantile(0.975, 4) - 2.7764451051977987) < 1e-9
+    assert abs(stats.t_quantile(0.975, 1) - 12.706204736174698) < 1e-8
+
+
+def test_fc_refuses_an_x_of_length_n_out_when_n_out_differs_from_n_in():
+    # near miss: the check also accepting len(x) == n_out
+    W = RNG.standard_normal((3, 5))
+    for fn, args in ((fc.fc_forward, (np.ones(3), W)), (fc.fc_backward, (np.ones(3), W, np.ones(3)))):
+        with pytest.raises(ValueError, match="x"):
+            fn(*args)
+    assert fc.fc_forward(np.ones(5), W).shape == (3,)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 4, 5), (1, 1, 5, 4)], ids=["odd-width", "odd-height"])
+def test_the_2x2_pool_refuses_an_odd_width_and_an_odd_height_separately(shape):
+    for call in (lambda: pooling.maxpool2_forward(np.ones(shape)),
+                 lambda: pooling.maxpool2_backward_loop(np.ones((1, 1, 2, 2)), np.ones(shape))):  # fmt: skip
+        with pytest.raises(ValueError, match="even"):
+            call()
+
+
+def test_conv1d_refuses_a_bias_of_the_wrong_length_and_a_2d_cache():
+    x, w = RNG.standard_normal((1, 2, 7)), RNG.standard_normal((3, 2, 3))
+    for fn in (conv1d.conv1d_forward, conv1d.conv1d_forward_loop):
+        with pytest.raises(ValueError, match="b must have shape"):
+            fn(x, w, np.ones(2))
+    with pytest.raises(TypeError, match="cache"):
+        conv1d.conv1d_backward(np.ones((1, 1, 4, 4)), CACHE_G)

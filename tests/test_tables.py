@@ -1,5 +1,6 @@
 """Markdown tables and numbers for prose (lessons_code.tables)."""
 
+import numpy as np
 import pytest
 
 from lessons_code import tables
@@ -29,5 +30,9 @@ def test_format_about_rounds_ratios_the_same_way_everywhere():
     assert format_about(616_566_784 / 9_472) == "65,000"
     assert format_about(1234.5, 3) == "1,230"
     assert format_about(0.123) == "0.12"
-    with pytest.raises(TypeError, match="must be a number"):
+    with pytest.raises(TypeError, match="value must be a real number"):
         format_about("84000")
+    assert format_about(np.int64(84000)) == "84,000"  # a numpy integer is a number (it was refused)
+    for bad in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match="value must be a finite number"):
+            format_about(bad)

@@ -18,7 +18,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import conv
-from .._checks import as_float_array, require_int
+from .._checks import array_shape, as_float_array, as_pair, as_shape, require_int, require_seed, require_size
+from ..geometry import ShiftReport
 from ..gradcheck import rel_error
 from .tolerances import REL_ERROR_BOUND, ROUNDING_BOUND, WRONG_FORMULA_ERROR
 from .verdict import require
@@ -39,6 +40,10 @@ def check_kernel_grad_is_window_sum(img, dy, dK) -> float:
     read there, i.e. the valid cross-correlation of ``img`` with ``dy``. Returns the largest difference."""
     img, dy, dK = as_float_array("img", img, 2), as_float_array("dy", dy, 2), as_float_array("dK", dK, 2)
     kh, kw = img.shape[0] - dy.shape[0] + 1, img.shape[1] - dy.shape[1] + 1
+    if kh < 1 or kw < 1:
+        raise ValueError(
+            f"dy must be no larger than img {img.shape} (dy is its output), got dy of shape {dy.shape}"
+        )
     windows = sum(
         dy[i, j] * img[i : i + kh, j : j + kw] for i in range(dy.shape[0]) for j in range(dy.shape[1])
     )
@@ -77,8 +82,8 @@ def check_receptive_fields(fc_mask, conv_mask, window) -> tuple[int, int]:
     """Claim: an FC unit reads every pixel; a conv unit reads exactly its window.
 
     window: ``(row0, col0, kh, kw)``. Returns the two pixel counts."""
-    fc_mask, conv_mask = np.asarray(fc_mask, dtype=bool), np.asarray(conv_mask, dtype=bool)
-    r, c, kh, kw = window
+    fc_mask, conv_mask = _mask("fc_mask", fc_mask), _mask("conv_mask", conv_mask)
+    r, c, kh, kw = as_shape("window", window, "(row0, col0, kh, kw)", 0)
     expected = np.zeros_like(conv_mask)
     expected[r : r + kh, c : c + kw] = True
     require(fc_mask.all(), "an FC unit reads every pixel", f"{fc_mask.sum()} of {fc_mask.size}")
@@ -90,9 +95,22 @@ def check_receptive_fields(fc_mask, conv_mask, window) -> tuple[int, int]:
     return int(fc_mask.sum()), int(conv_mask.sum())
 
 
+def _mask(name: str, value) -> np.ndarray:
+    """A 2-D boolean mask (a geometry function's result), refused if it is anything else."""
+    if not (isinstance(value, np.ndarray) and value.dtype == bool):
+        raise TypeError(
+            f"{name} must be a 2-D boolean array (a receptive-field mask), got {type(value).__name__}"
+        )
+    if value.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D boolean array, got shape {value.shape}")
+    return np.array(value)
+
+
 def check_equivariance(report) -> tuple[float, float]:
     """Claim (eq. equivariance): conv(shift x) = shift(conv x) exactly away from the border, while
     the FC output changes (by more than 1). ``report`` is a :class:`lessons_code.geometry.ShiftReport`."""
+    if not isinstance(report, ShiftReport):
+        raise TypeError(f"report must be the ShiftReport of geometry.shift_test, got {type(report).__name__}")
     require(
         report.conv_interior == 0.0,
         "conv commutes with the shift, exactly",
@@ -108,6 +126,13 @@ def check_equivariance(report) -> tuple[float, float]:
 def rms_ratio_dK_dW(x, dy, kernel_shape) -> float:
     """RMS of the kernel gradient over RMS of the FC weight gradient, for input ``x`` and
     upstream gradient ``dy`` shared by both layers (``dW = dy.ravel() x.ravelᵀ``)."""
+    (x, x_shape), (dy, dy_shape) = array_shape("x", x, 2), array_shape("dy", dy, 2)
+    kernel_shape = as_pair("kernel_shape", kernel_shape, 1)
+    n_x, n_dy = math.prod(x_shape), math.prod(dy_shape)
+    require_size(
+        f"the FC weight gradient of x {x_shape} and dy {dy_shape}",
+        16 * (n_x * n_dy + n_x + n_dy),  # dW and dW**2
+    )
     x, dy = as_float_array("x", x, 2), as_float_array("dy", dy, 2)
     dK = conv.conv_weight_grad(x, np.zeros(kernel_shape), dy)
     dW = np.outer(dy.ravel(), x.ravel())
@@ -120,10 +145,13 @@ def rms_ratio_draws(
     """:func:`rms_ratio_dK_dW` for ``n_draws`` independent standard-normal ``x`` and ``dy``
     (all draws at once: ``dK[n, p, q] = sum_ij dy[n, i, j] x[n, i+p, j+q]``)."""
     n_draws = require_int("n_draws", n_draws, 1)
-    rng = np.random.default_rng(seed)
-    kh, kw = kernel_shape
-    oh, ow = conv.output_shape(input_shape, kernel_shape)
-    x = rng.standard_normal((n_draws, *input_shape))
+    rng = np.random.default_rng(require_seed("seed", seed))
+    (h, w), (kh, kw) = as_pair("input_shape", input_shape, 1), as_pair("kernel_shape", kernel_shape, 1)
+    oh, ow = conv.output_shape((h, w), (kh, kw))
+    require_size(
+        f"{n_draws} draws of x {(h, w)} and dy {(oh, ow)}", 8 * n_draws * (2 * h * w + oh * ow + 2 * kh * kw)
+    )
+    x = rng.standard_normal((n_draws, h, w))
     dy = rng.standard_normal((n_draws, oh, ow))
     dK = np.stack(
         [np.einsum("nij,nij->n", dy, x[:, p : p + oh, q : q + ow]) for p in range(kh) for q in range(kw)],
@@ -158,6 +186,8 @@ def check_random_walk_growth(ratios, n_terms: int) -> float:
 def check_frames_add_up(frames, dK, dW) -> float:
     """Claim: the per-unit frames add up to the whole-layer gradients: the running kernel gradient
     after the last frame is ``dK``, and the FC rows written one per frame make ``dW``."""
+    if not isinstance(frames, (list, tuple)) or not frames:
+        raise ValueError(f"frames must be a non-empty list of gradient-flow frames, got {frames!r:.60}")
     last = frames[-1]
     err = float(np.abs(last.conv_dK_sum - dK).max())
     require(err < ROUNDING_BOUND, "the frames' kernel contributions add up to dK", f"{err:.1e}")

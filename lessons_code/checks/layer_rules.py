@@ -17,6 +17,7 @@ comparison such a wrong version. :func:`comparisons_table` prints them for the p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import backward_rules, conv1d, matrix_view, pooling
+from .._checks import as_float_array, require_int, require_seed, require_size
 from ..conv_layer import col2im, conv_backward_loop, conv_forward, conv_forward_loop, im2col, output_size
 from ..geometry import backward_footprint, footprint_extent, receptive_field_size, stack_forward, stack_shapes
 from ..gradcheck import numerical_gradient, rel_error
@@ -97,11 +99,20 @@ def _err(got, want) -> float:
 
 
 def _safe(fn: Callable, *args, **kwargs):
-    """Call a candidate implementation; a crash counts as a wrong answer (None)."""
+    """Call a candidate implementation; a crash of any kind counts as a wrong answer (None)."""
     try:
         return fn(*args, **kwargs)
-    except (ValueError, TypeError, IndexError):
+    except Exception:
         return None
+
+
+def _require_args(fn, cases, seed: int = 0) -> None:
+    """The arguments every ``compare_*`` shares: a callable rule, a non-empty tuple of cases, a seed."""
+    if not callable(fn):
+        raise TypeError(f"the rule must be a function, got {type(fn).__name__}")
+    if not isinstance(cases, (tuple, list)) or not cases:
+        raise ValueError(f"cases must be a non-empty tuple of cases, got {cases!r:.60}")
+    require_seed("seed", seed)
 
 
 def _report(rule: str, per_case: list[tuple[float, float, float]], names: tuple[str, str, str],
@@ -133,6 +144,7 @@ def compare_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> RuleRep
     """``fn(n, k, s, p, d)`` against three counts of the window positions (no gradients here):
     a loop over the start positions, the rows of ``M`` for a 1-pixel-high image, and the number
     of sliding windows of the padded input kept by the stride. Error: the number of cases wrong."""
+    _require_args(fn, cases)
     wrong = np.zeros(3)
     for n, k, s, p, d in cases:
         got = _safe(fn, n, k, s, p, d)
@@ -158,6 +170,7 @@ def compare_weight_grad(rule: Callable = backward_rules.weight_grad_as_conv, cas
                       name: str = DW_RULE) -> RuleReport:  # fmt: skip
     """``rule(x, dout, kernel_shape, stride=, padding=, dilation=) -> dw`` three ways: the loop
     backward pass, the tied sum of ``dM = dy x^T`` over the cells of ``M``, finite differences."""
+    _require_args(rule, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, dout = _case_data(seed + t, x_shape, w_shape, g)
@@ -175,6 +188,7 @@ def compare_input_grad(rule: Callable = backward_rules.input_grad_as_conv, cases
                      name: str = DX_RULE) -> RuleReport:  # fmt: skip
     """``rule(dout, w, x_shape, stride=, padding=, dilation=) -> dx`` three ways: the loop
     backward pass, ``M^T dy`` image by image, finite differences."""
+    _require_args(rule, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, dout = _case_data(seed + t, x_shape, w_shape, g)
@@ -192,6 +206,7 @@ def compare_input_grad(rule: Callable = backward_rules.input_grad_as_conv, cases
 def compare_bias_grad(rule: Callable = backward_rules.bias_grad, cases=CASES, seed: int = 0) -> RuleReport:
     """``rule(dout) -> db`` three ways: the loop backward pass, ``E^T dy`` where ``E`` (one
     column per output channel, ones on that channel's rows) is the bias's matrix, finite differences."""
+    _require_args(rule, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, dout = _case_data(seed + t, x_shape, w_shape, g)
@@ -214,6 +229,7 @@ def compare_transposed_conv(
     """``fn(y, w, stride=, padding=, dilation=, output_padding=)`` is the input gradient of the
     convolution with kernel ``w``: checked against the loop scatter, ``M^T y`` and the finite-
     difference gradient of ``x -> sum(conv(x) * y)``, with ``output_padding`` from the input size."""
+    _require_args(fn, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, y = _case_data(seed + t, x_shape, w_shape, g)
@@ -232,6 +248,7 @@ def compare_transposed_conv(
 
 def forward_im2col(x, w, **geometry) -> np.ndarray:
     """``Y = W_flat @ im2col(x)``, reshaped to ``(N, C_out, H_out, W_out)``: the FC layer on patches."""
+    x, w = as_float_array("x", x, 4), as_float_array("w", w, 4)
     out_hw = [output_size(x.shape[2 + a], w.shape[2 + a], *(np.broadcast_to(geometry.get(k, d), 2)[a]
               for k, d in (("stride", 1), ("padding", 0), ("dilation", 1)))) for a in range(2)]  # fmt: skip
     y = w.reshape(w.shape[0], -1) @ im2col(x, w.shape[2:], **geometry)  # (C_out, N*H_out*W_out)
@@ -242,6 +259,7 @@ def compare_im2col_forward(fn: Callable = forward_im2col, cases=CASES, seed: int
     """``fn(x, w, stride=, padding=, dilation=) -> out`` (default ``Y = W_flat @ im2col(x)``) against
     the loop forward pass, ``M x``, and an ``einsum`` over the sliding windows of the padded input
     (no gradients: the forward pass)."""
+    _require_args(fn, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         x, w, _ = _case_data(seed + t, x_shape, w_shape, g)
@@ -265,6 +283,7 @@ def compare_col2im(fn: Callable = col2im, cases=CASES, seed: int = 0) -> RuleRep
     ``im2col``: checked against a loop that adds every column entry onto the pixel it was read
     from, the transpose of the matrix ``P`` of ``im2col`` (``P^T dcols``), and the finite-difference
     gradient of ``x -> sum(im2col(x) * dcols)``."""
+    _require_args(fn, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         rng = np.random.default_rng(seed + t)
@@ -273,6 +292,7 @@ def compare_col2im(fn: Callable = col2im, cases=CASES, seed: int = 0) -> RuleRep
         cols = im2col(x, kshape, **g)
         dcols = rng.standard_normal(cols.shape)
         got = _safe(fn, dcols, x_shape, kshape, **g)
+        require_size(f"the dense matrix P of im2col for x {x_shape}", 16 * x.size * cols.size)
         P = np.stack([im2col(e.reshape(x_shape), kshape, **g).ravel() for e in np.eye(x.size)], axis=1)
         pt = (P.T @ dcols.ravel()).reshape(x_shape)
         loop = _col2im_loop(dcols, x_shape, kshape, **g)
@@ -317,6 +337,7 @@ def compare_maxpool_backward(
         def fn(dout, x):
             return pooling.maxpool2_backward(dout, pooling.maxpool2_forward(x)[1])
 
+    _require_args(fn, shapes, seed)
     per_case = []
     for t, shape in enumerate(shapes):
         rng = np.random.default_rng(seed + t)
@@ -346,6 +367,11 @@ def compare_relu_backward(
 ) -> RuleReport:
     """``fn(dout, z) -> dz`` against a loop, the Jacobian ``diag([z > 0])``, and finite differences
     (z kept away from the kink at 0)."""
+    _require_args(fn, (shape,), seed)
+    if not isinstance(shape, (tuple, list)) or not shape:
+        raise TypeError(f"shape must be a non-empty tuple of ints, got {shape!r}")
+    shape = tuple(require_int("shape", v, 1) for v in shape)
+    require_size(f"the Jacobian of ReLU on shape {shape}", 8 * math.prod(shape) ** 2)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(shape)
     z = np.where(np.abs(z) < 0.05, 0.5, z)
@@ -367,6 +393,7 @@ def compare_receptive_field(fn: Callable = receptive_field_size, stacks=STACKS) 
     """``fn(layers) -> size`` against the extent of the input gradient of one unit sent back by the
     loop backward pass, the row of the product ``M_L ... M_1``, and finite differences of the
     stack's forward pass. Error: the number of stacks where the sizes differ."""
+    _require_args(fn, stacks)
     wrong = np.zeros(3)
     for layers, input_size in stacks:
         got = _safe(fn, list(layers))
@@ -401,6 +428,7 @@ def compare_conv1d_backward(fn: Callable | None = None, cases=CASES_1D, seed: in
         def fn(dout, x, w, **g):
             return conv1d.conv1d_backward(dout, conv1d.conv1d_forward(x, w, **g)[1])
 
+    _require_args(fn, cases, seed)
     per_case = []
     for t, (x_shape, w_shape, g) in enumerate(cases):
         rng = np.random.default_rng(seed + t)
@@ -472,6 +500,10 @@ def comparisons_table(checks: list[RuleReport], where: list[str] | None = None) 
     """The checks as a Markdown table: the rule, then each way's largest relative error (or its count
     of wrong cases), then the verdict. ``where``: one MyST reference per check (e.g. the equation),
     shown in a first column."""
+    if not isinstance(checks, (list, tuple)) or not all(isinstance(c, RuleReport) for c in checks):
+        raise TypeError(
+            f"checks must be a list of RuleReport (from the compare_* functions), got {checks!r:.60}"
+        )
     if where is not None and len(where) != len(checks):
         raise ValueError(f"where must hold one reference per check ({len(checks)}), got {len(where)}")
     rows = []

@@ -80,6 +80,8 @@ def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStu
     ``{step: params}`` dict (as :class:`lessons_code.experiments.nets.TrainResult` keeps them);
     specs: ``{model: NetSpec}``; layers_by_model: ``{model: (layer, ...)}``. Keyword arguments go
     to :func:`layer_spreads`."""
+    if not isinstance(runs_by_model, dict) or not runs_by_model:
+        raise TypeError(f"runs_by_model must be a non-empty dict {{model: runs}}, got {runs_by_model!r:.60}")
     relative: dict = {}
     along: dict = {}
     seeds: tuple[int, ...] = ()
@@ -129,6 +131,7 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
 def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
     """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
     per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    steps_per_epoch = require_int("steps_per_epoch", steps_per_epoch, 1)
     rows = []
     for (model, layer), rel in study.relative.items():
         for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):

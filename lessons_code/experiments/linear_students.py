@@ -75,6 +75,7 @@ def conv_features(x: np.ndarray, kernel_shape) -> np.ndarray:
 
 def conv_features_loop(x: np.ndarray, kernel_shape) -> np.ndarray:
     """:func:`conv_features` one image at a time, through ``conv.conv_weight_grad``."""
+    x = as_float_array("x", x, 3)
     k = np.zeros(as_pair("kernel_shape", kernel_shape, 1))
     ones = np.ones(conv.output_shape(x.shape[1:], k.shape))
     return np.stack([conv.conv_weight_grad(img, k, ones).ravel() for img in x])
@@ -276,6 +277,8 @@ def chapter_experiments(seeds=(0, 1, 2, 3, 4)) -> ChapterResults:
 def overfit_table(study: OverfitStudy) -> str:
     """Markdown table of an :class:`OverfitStudy`: mean test MSE ± the half-width of its 95 %
     Student-t interval over seeds, one row per (student, examples, label noise)."""
+    if not isinstance(study, OverfitStudy):
+        raise TypeError(f"study must be an OverfitStudy (overfit_study()), got {type(study).__name__}")
     rows = [
         (model, f"{n:,}", f"{noise:g}", mean_interval(mse).text(".2f"))
         for (model, n, noise), mse in study.test_mse.items()
@@ -286,6 +289,8 @@ def overfit_table(study: OverfitStudy) -> str:
 def noise_table(study: NoiseStudy) -> str:
     """Markdown table of a :class:`NoiseStudy`: relative mini-batch noise and its parts along and
     across the full gradient, mean ± 95 % half-width over seeds, per image size and student."""
+    if not isinstance(study, NoiseStudy):
+        raise TypeError(f"study must be a NoiseStudy (noise_study()), got {type(study).__name__}")
     fields = ("relative_noise", "along", "across")
     rows = [
         (

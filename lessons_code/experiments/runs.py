@@ -376,6 +376,8 @@ def chapter_results(config: Config | None = None) -> ChapterResults:
     permutation twins of the :data:`TWIN_KINDS` models, and the gradient spread study of each
     model's first and last layer at every checkpoint of every seed's run
     (:func:`lessons_code.experiments.gradient_study.spread_study`, 30 minibatches)."""
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config must be a runs.Config or None, got {type(config).__name__}")
     config = config or Config()
     seconds = {}
     start = time.perf_counter()

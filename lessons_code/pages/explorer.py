@@ -23,11 +23,14 @@ as 0/1 ints; the entries count the paths from a cell to the unit.
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from .. import fc, matrix_view
+from .._checks import as_float_array, require_int, require_size
 from ..checks.verdict import require
 from ..conv_layer import conv_backward, conv_forward, output_size
 
@@ -69,10 +72,12 @@ class Setting(NamedTuple):
 
 def cycled(values, shape) -> np.ndarray:
     """``values`` repeated in reading order to fill ``shape``, as float64."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"values must be a non-empty 1-D sequence, got shape {values.shape}")
-    n = int(np.prod(shape))
+    values = as_float_array("values", values, 1)
+    shape = tuple(
+        require_int("shape", v, 0) for v in (shape if isinstance(shape, (tuple, list)) else (shape,))
+    )
+    n = math.prod(shape)
+    require_size(f"an array of shape {shape}", 16 * n)
     return values[np.arange(n, dtype=np.intp) % values.size].reshape(shape)
 
 
@@ -88,7 +93,10 @@ def _require_setting(setting) -> Setting:
         ("layers", LAYERS),
         ("mode", MODES),
     ):
-        if getattr(setting, name) not in allowed:
+        value = getattr(setting, name)
+        if name != "mode" and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+        if value not in allowed:
             raise ValueError(f"{name} must be one of {allowed}, got {getattr(setting, name)!r}")
     return setting
 

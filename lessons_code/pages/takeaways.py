@@ -107,6 +107,8 @@ def compute_evidence(seed: int = 18) -> dict:
 
 def takeaway_rows(ev: dict) -> list[Takeaway]:
     """The seed's four takeaways, then seven more; numbers from :func:`compute_evidence`."""
+    if not isinstance(ev, dict):
+        raise TypeError(f"ev must be the dict of compute_evidence(), got {type(ev).__name__}")
     n = ev["n_pixels"]
     return [
         Takeaway(

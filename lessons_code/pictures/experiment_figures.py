@@ -59,12 +59,19 @@ def plot_digit_views(views: Mapping[str, np.ndarray], labels: Sequence[int]) -> 
     return fig
 
 
+def _require_mappings(**named) -> None:
+    for name, value in named.items():
+        if not isinstance(value, Mapping) or not value:
+            raise TypeError(f"{name} must be a non-empty mapping (model name -> ...), got {value!r:.60}")
+
+
 def plot_accuracies(points: Mapping[str, Mapping[str, np.ndarray]], kinds: Mapping[str, str]) -> Figure:
     """Per-seed test accuracies as dots, one group per condition, one marker per model.
 
     points: condition (e.g. "original", "permuted", "shifted") -> model name -> accuracies
     ``(n_seeds,)`` in [0, 1]; kinds: model name -> model kind (for its style).
     """
+    _require_mappings(points=points, kinds=kinds)
     conditions = list(points)
     models = list(kinds)
     with mpl.rc_context(palette.RC):
@@ -108,6 +115,8 @@ def plot_gradient_norms(
     kinds: model name -> kind; the faint line is every step, the solid one a moving average of
     ``smooth`` steps. The x axis is in epochs.
     """
+    _require_mappings(norms=norms, kinds=kinds)
+    steps_per_epoch = require_int("steps_per_epoch", steps_per_epoch, 1)
     with mpl.rc_context(palette.RC):
         fig = Figure(figsize=(7.0, 3.2), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
@@ -143,6 +152,7 @@ def plot_gradient_spread(
     epochs: the checkpoint positions in epochs; log: a logarithmic spread axis. Lower means the
     minibatch gradients agree more with the full-data gradient.
     """
+    _require_mappings(spreads=spreads, kinds=kinds)
     x = np.asarray(epochs, dtype=float)
     with mpl.rc_context(palette.RC):
         fig = Figure(figsize=(7.0, 3.2), layout="constrained")
