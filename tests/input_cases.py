@@ -686,6 +686,13 @@ MANUAL = [
     Case("layer_figures.plot_stride_as_full_conv", "nonfinite",
          lambda: layer_figures.plot_stride_as_full_conv((8, 8), np.full((3, 3), np.nan), np.ones((3, 3))), "ValueError", "kernel"),
     Case("player.shrink_png", "range", lambda: player.shrink_png(b"", colors=1), "ValueError", "colors"),
+    Case("player.shrink_png", "shape", lambda: player.shrink_png(b"GIF89a not a png"), "ValueError", "PNG"),
+    Case("player.shrink_png", "type", lambda: player.shrink_png("a string"), "TypeError", "data"),
+    Case("player.smallest_label_px", "type", lambda: player.smallest_label_px(None), "TypeError", "anim"),
+    Case("player.player_markup", "type", lambda: player.player_markup([], [], None, lazy=True), "TypeError", "spec"),
+    Case("player.player_markup", "shape",
+         lambda: player.player_markup({"name": "a", "steps": ["s"], "description": "d", "wide": {}, "narrow": None},
+                                      [], None, lazy=True), "ValueError", "wide frames"),
 ]  # fmt: skip
 
 
@@ -834,6 +841,8 @@ NEW = [
     Case("claims.check_no_flip", "type", lambda: claims.check_no_flip(None, K), "TypeError", "dK"),
     Case("claims.check_no_flip", "empty", lambda: claims.check_no_flip(np.zeros((0, 3)), K), "ValueError", "dK"),
     _record(claims.FlipErrors, lambda: claims.check_no_flip(K, K)),
+    _record(player.Player, lambda: player.animation_player(_small_anim(), "a", "x" * 30)),
+    _record(player.Frames, lambda: player.animation_player(_small_anim(), "a", "x" * 30).wide),
     Case("claims.check_receptive_fields", "shape",
          lambda: claims.check_receptive_fields(np.ones((6, 6), bool), np.ones((6, 6), bool), (1, 2, 3)), "ValueError", "window"),
     Case("claims.check_receptive_fields", "type",
@@ -1049,8 +1058,6 @@ NEW = [
          lambda: experiment_figures.plot_gradient_norms({}, {"MLP": "mlp"}, steps_per_epoch=2), "TypeError", "norms"),
     Case("experiment_figures.plot_gradient_spread", "type", lambda: experiment_figures.plot_gradient_spread(None, {}, [1.0]),
          "TypeError", "spreads"),
-    Case("player.count_embedded_frames", "record", lambda: player.count_embedded_frames("<p>no frames</p>"), "value", "",
-         lambda got: got == 0),  # player.py is rewritten on another branch: its bad inputs are that branch's
     Case("gradient_study.neighbour_correlation", "float32",
          lambda: gradient_study.neighbour_correlation(rng_arrays(3).standard_normal((2, 1, 3, 3)).astype(np.float32)),
          "value", "",

@@ -46,10 +46,18 @@ def shrink_png(data: bytes, colors: int = 64) -> bytes:
     Figures of flat cells compress several times better this way; the result is
     deterministic (same input bytes, same output bytes).
     """
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"data must be the bytes of a PNG file, got {type(data).__name__}")
     colors = require_int("colors", colors, 2, 256)
-    with Image.open(io.BytesIO(data)) as img:
+    try:
+        img = Image.open(io.BytesIO(data), formats=["PNG"])
+    except UnidentifiedImageError:
+        raise ValueError(
+            f"data must be the bytes of a PNG file, got {len(data)} bytes of something else"
+        ) from None
+    with img:
         small = img.convert("RGB").quantize(
             colors=colors, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
         )
@@ -88,6 +96,8 @@ def render_frames(anim: FuncAnimation, colors: int | None = 64) -> list[bytes]:
 
 def smallest_label_px(anim: FuncAnimation) -> float:
     """The smallest font size (px at the figure's dpi) of any visible, non-empty text of the figure."""
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     fig = anim._fig
     sizes = [
         t.get_fontsize()
@@ -240,6 +250,8 @@ def player_markup(spec: dict, wide: list[str], narrow: list[str] | None, *, lazy
 
     Without script: frame 0 (print: every frame, in a grid); ``player.js`` shows the controls.
     """
+    if not isinstance(spec, dict) or not {"name", "steps", "description", "wide", "narrow"} <= spec.keys():
+        raise TypeError(f"spec must be the dict of Player.to_json(), got {type(spec).__name__}")
     esc = html.escape
     name, steps = spec["name"], spec["steps"]
     n = len(steps)
