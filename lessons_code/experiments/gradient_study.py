@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import require_int
+from .._checks import as_float_array, require_int
 from ..checks.stats import mean_interval
 from ..tables import markdown_table
 from . import nets
@@ -105,16 +105,19 @@ def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStu
 
 
 def neighbour_correlation(dK) -> float:
-    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, 1, k, k)``,
-    pooled over the channels that receive any gradient (``nan`` for ``k = 1`` or no such channel)."""
-    dK = np.asarray(dK, dtype=np.float64)
-    if dK.ndim != 4:
-        raise ValueError(f"dK must be (C_out, C_in, kh, kw), got shape {dK.shape}")
-    live = [c for c in range(dK.shape[0]) if np.any(dK[c] != 0)]
-    if dK.shape[3] < 2 or not live:
-        return float("nan")
-    left = np.concatenate([dK[c, :, :, :-1].ravel() for c in live])
-    right = np.concatenate([dK[c, :, :, 1:].ravel() for c in live])
+    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, C_in, k, k)``,
+    with each output channel's own mean removed first (a channel's common offset would otherwise
+    count as "neighbours move together"), pooled over the channels.
+
+    ``ValueError`` for a kernel one entry wide (no neighbours) or a gradient that is constant in
+    every channel (e.g. all zero: nothing left to correlate)."""
+    dK = as_float_array("dK", dK, 4)
+    if dK.shape[3] < 2:
+        raise ValueError(f"dK must be at least 2 entries wide to have neighbours, got shape {dK.shape}")
+    centred = dK - dK.mean(axis=(1, 2, 3), keepdims=True)
+    left, right = centred[..., :-1].ravel(), centred[..., 1:].ravel()
+    if not (np.any(left) and np.any(right)):
+        raise ValueError("dK is constant in every channel (e.g. all zero): no correlation to measure")
     return float(np.corrcoef(left, right)[0, 1])
 
 
@@ -124,6 +127,23 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
     spec = NetSpec("cnn", width, kernel)
     params = nets.init_params(spec, np.random.default_rng(require_int("seed", seed, 0)))
     return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])
+
+
+def smoothness_study(x, y, kernel: int = 5, seeds=(0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
+    """x: ``(N, 1, H, W)`` images, y: ``(N,)`` labels.
+    :func:`kernel_gradient_smoothness` for every seed, on the images as they are
+    (``"ordered"``) and with their pixels shuffled by permutation ``seed`` (``"shuffled"``): one
+    value per seed (initial weights and permutation both drawn anew)."""
+    from .digits import permute_pixels, pixel_permutation
+
+    x = as_float_array("x", x, 4)
+    n_pixels = x.shape[2] * x.shape[3]
+    out: dict[str, list] = {"ordered": [], "shuffled": []}
+    for seed in seeds:
+        out["ordered"].append(kernel_gradient_smoothness(x, y, kernel, seed=seed))
+        shuffled = permute_pixels(x, pixel_permutation(n_pixels, seed))
+        out["shuffled"].append(kernel_gradient_smoothness(shuffled, y, kernel, seed=seed))
+    return {k: np.array(v) for k, v in out.items()}
 
 
 def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:

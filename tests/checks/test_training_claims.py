@@ -44,24 +44,40 @@ def test_underdetermination_fails_on_a_wrong_estimate(overfit):
         training_claims.check_underdetermination(overfit._replace(teacher_norm2=4 * overfit.teacher_norm2))
 
 
-def test_noise_is_dimension_holds(noise):
-    out = training_claims.check_noise_is_dimension(noise)
+def test_steps_steadier_holds_on_the_students(noise):
+    out = training_claims.check_steps_steadier(noise)
     assert out[("FC", 20, "relative_noise")].mean > 2 * out[("FC", 6, "relative_noise")].mean
+    for s in noise.sides:
+        assert out[("conv - FC", s, "efficiency")].low > 0
+        assert 0 < out[("FC", s, "efficiency")].low  # log-scale interval of a positive ratio
 
 
-def test_noise_is_dimension_fails_if_fc_noise_were_flat(noise):
+def test_steps_steadier_fails_when_the_conv_kernel_shares_nothing():
+    # The experiment's own code with a kernel as large as the image: one position, no sharing;
+    # the conv student is the FC student and its steps are no steadier.
+    alt = ls.noise_study(seeds=(0, 1, 2), sides=(6, 7), n=400, kernel_shape=(6, 6))
+    with pytest.raises(ClaimError, match="recovers more of a full-batch step"):
+        training_claims.check_steps_steadier(alt)
+
+
+def test_steps_steadier_fails_when_fc_steps_are_steadier(noise):
+    # The competing hypothesis, from the experiment's own numbers: the students' efficiencies swapped.
     v = dict(noise.values)
     for s in noise.sides:
-        v[("FC", s, "relative_noise")] = np.full(3, 3.0)  # a constant: no dimension effect
+        v[("FC", s, "efficiency")], v[("conv", s, "efficiency")] = (
+            v[("conv", s, "efficiency")],
+            v[("FC", s, "efficiency")],
+        )
+    with pytest.raises(ClaimError, match="recovers more of a full-batch step"):
+        training_claims.check_steps_steadier(noise._replace(values=v))
+
+
+def test_steps_steadier_fails_if_fc_noise_did_not_grow(noise):
+    # The experiment at one image size repeated: no dimension effect.
+    same = ls.noise_study(seeds=(0, 1, 2), sides=(10,), n=400)
+    v = {(m, s, f): same.values[(m, 10, f)] for (m, s, f) in noise.values}
     with pytest.raises(ClaimError, match="grows with the image"):
-        training_claims.check_noise_is_dimension(noise._replace(values=v))
-
-
-def test_noise_is_dimension_fails_if_conv_were_steadier_along_the_gradient(noise):
-    v = dict(noise.values)
-    v[("conv", 10, "along")] = v[("FC", 10, "along")] / 2  # the seed's claim, made true
-    with pytest.raises(ClaimError, match="not steadier"):
-        training_claims.check_noise_is_dimension(noise._replace(values=v))
+        training_claims.check_steps_steadier(noise._replace(values=v))
 
 
 def _spread_study():
@@ -111,18 +127,48 @@ def test_spread_claims_fail_on_false_versions(key, field, change, match):
         training_claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
 
 
-def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
+@pytest.fixture(scope="module")
+def smooth():
     from lessons_code.experiments import digits as data
-    from lessons_code.experiments.gradient_study import kernel_gradient_smoothness
+    from lessons_code.experiments.gradient_study import smoothness_study
 
     split = data.load_digits_split(0)
-    x, y = split.x_train[:64], split.y_train[:64]
-    assert training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
-    shuffled = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    return split, smoothness_study(split.x_train[:64], split.y_train[:64], kernel=5)
+
+
+def test_smooth_kernel_gradient_holds_on_the_digits(smooth):
+    _, s = smooth
+    out = training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"])
+    assert out["ordered"].mean > 0.3 and out["change"].high < 0
+
+
+def test_smooth_kernel_gradient_fails_when_both_sides_are_shuffled(smooth):
+    # The experiment's own code on images whose pixels were shuffled before the study: the
+    # "ordered" side has no strokes either.
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments.gradient_study import smoothness_study
+
+    split, _ = smooth
+    scrambled = data.permute_pixels(split.x_train[:64], data.pixel_permutation(64, 99))
+    alt = smoothness_study(scrambled, split.y_train[:64], kernel=5)
     with pytest.raises(ClaimError, match="move together"):
-        training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
-    with pytest.raises(ClaimError):
-        training_claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
+        training_claims.check_smooth_kernel_gradient(alt["ordered"], alt["shuffled"])
+
+
+def test_smooth_kernel_gradient_threshold_near_misses(smooth):
+    _, s = smooth
+    m = s["ordered"].mean()
+    training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"], threshold=m - 0.01)
+    with pytest.raises(ClaimError, match="move together"):
+        training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"], threshold=m + 0.01)
+
+
+def test_smooth_kernel_gradient_fails_when_shuffling_changes_nothing(smooth):
+    _, s = smooth
+    with pytest.raises(ClaimError, match="breaks the correlation"):
+        training_claims.check_smooth_kernel_gradient(
+            s["ordered"], s["ordered"] + [0.01, -0.01, 0.0, 0.01, -0.01]
+        )
 
 
 def _acc():

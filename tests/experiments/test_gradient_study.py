@@ -51,6 +51,19 @@ def test_bad_layer_is_refused(small):
 def test_neighbour_correlation():
     smooth = np.tile(np.arange(5.0), (2, 1, 5, 1))  # rows 0..4: neighbours equal up to a step
     assert gradient_study.neighbour_correlation(smooth) > 0.5
-    assert np.isnan(gradient_study.neighbour_correlation(np.ones((2, 1, 1, 1))))
-    with pytest.raises(ValueError, match="C_out, C_in"):
+    with pytest.raises(ValueError, match="2 entries wide"):
+        gradient_study.neighbour_correlation(np.ones((2, 1, 1, 1)))
+    with pytest.raises(ValueError, match="4-D"):
         gradient_study.neighbour_correlation(np.ones((3, 3)))
+    with pytest.raises(ValueError, match="constant in every channel"):
+        gradient_study.neighbour_correlation(np.full((2, 1, 3, 3), 0.7))  # a constant gradient
+    with pytest.raises(ValueError, match="constant in every channel"):
+        gradient_study.neighbour_correlation(np.zeros((2, 1, 3, 3)))
+
+
+def test_neighbour_correlation_ignores_each_channels_offset():
+    # Independent noise plus a large per-channel offset: pooled, the offsets would correlate
+    # neighbours strongly; with each channel's mean removed, the correlation is near zero.
+    rng = np.random.default_rng(0)
+    dK = rng.standard_normal((8, 1, 5, 5)) + 10 * rng.standard_normal((8, 1, 1, 1))
+    assert abs(gradient_study.neighbour_correlation(dK)) < 0.2
