@@ -119,6 +119,15 @@ def ratio_interval(values, level: float = LEVEL, over: str = "seeds") -> Interva
     return Interval(math.exp(iv.mean), math.exp(iv.low), math.exp(iv.high), iv.n, iv.over)
 
 
+def geometric_mean(values, axis: int = 0) -> np.ndarray:
+    """Geometric mean of positive ``values`` along ``axis`` (the centre of a log-scale interval;
+    what a log axis should plot). Zero or negative values raise ``ValueError``."""
+    v = as_float_array("values", values, (1, 2))
+    if np.any(v <= 0):
+        raise ValueError(f"values must be positive for a geometric mean, got minimum {float(v.min()):.3g}")
+    return np.exp(np.log(v).mean(axis=require_int("axis", axis, 0)))
+
+
 def bootstrap_interval(
     values,
     statistic=np.mean,

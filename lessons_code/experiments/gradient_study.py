@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_float_array, require_int
-from ..checks.stats import mean_interval
+from ..checks.stats import ratio_interval
 from ..tables import markdown_table
 from . import nets
 from .nets import NetSpec
@@ -148,10 +148,13 @@ def smoothness_study(x, y, kernel: int = 5, seeds=(0, 1, 2, 3, 4)) -> dict[str, 
 
 def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
     """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
-    per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    per checkpoint, each cell the geometric mean over seeds and its 95 % interval on the log scale
+    (a spread is a positive ratio)."""
     rows = []
     for (model, layer), rel in study.relative.items():
         for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
-            rows.append((model, f"`{layer}`", label, *(mean_interval(col).text(".2f") for col in values.T)))
+            rows.append(
+                (model, f"`{layer}`", label, *(ratio_interval(col).range_text(".2f") for col in values.T))
+            )
     headers = ["Model", "Layer", "Spread", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
     return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))

@@ -164,9 +164,11 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
         ),
         Takeaway(
             "Convolution is translation equivariant; FC is not",
-            f"shifting the input shifts the conv output exactly (difference {ev['shift_conv']:.1f} away from "
-            f"the border); the FC output changes by up to {ev['shift_fc']:.2f}",
-            "eq. {eq}`eq-equivariance`",
+            f"shifting the input shifts a stride-1 conv output exactly (difference {ev['shift_conv']:.1f} "
+            "away from the border; with stride $s$ only for shifts by multiples of $s$, and a 2×2 "
+            f"max-pool is not equivariant to a one-pixel shift); the FC output changes by up to "
+            f"{ev['shift_fc']:.2f}",
+            "eq. {eq}`eq-equivariance`, {term}`translation equivariance`",
         ),
         Takeaway(
             "Parameter counts: conv does not grow with the image",
