@@ -212,6 +212,39 @@ def check_smooth_kernel_gradient(ordered, shuffled, threshold: float = 0.3) -> d
     return out
 
 
+def check_kernels_learned(study, moved: float = 0.5) -> dict[str, Interval]:
+    """Claim (the CNN learns local patterns; a
+    :class:`~lessons_code.experiments.gradient_study.LearnedKernels`):
+
+    1. training moves the first-layer kernels: on every seed, for ordered and for shuffled
+       pixels, ``||trained - initial|| / ||initial||`` exceeds ``moved``;
+    2. what training adds is smoother (adjacent taps agree more) on ordered pixels than on
+       shuffled ones: the paired difference over seeds (and the permutation's seed) is real by
+       the book's one rule and positive.
+
+    Returns intervals ``smooth_ordered``, ``smooth_shuffled``, ``difference``, ``moved_ordered``
+    (log scale) and ``moved_shuffled`` (log scale)."""
+    out = {
+        "smooth_ordered": mean_interval(study.smooth_ordered),
+        "smooth_shuffled": mean_interval(study.smooth_shuffled),
+        "difference": paired_change(study.smooth_ordered, study.smooth_shuffled),
+        "moved_ordered": ratio_interval(study.moved_ordered),
+        "moved_shuffled": ratio_interval(study.moved_shuffled),
+    }
+    require(
+        bool(np.all(study.moved_ordered > moved) and np.all(study.moved_shuffled > moved)),
+        f"training moves the kernels by more than {moved:g} of their initial size on every seed",
+        f"{study.moved_ordered.round(2)}, {study.moved_shuffled.round(2)}",
+    )
+    d = out["difference"]
+    require(
+        is_real_change(d) and d.mean > 0,
+        "what training adds is smoother on ordered pixels than on shuffled ones",
+        f"paired difference {d.text()}",
+    )
+    return out
+
+
 # --- experiments chapter: accuracy, permutation, translation ----------------------------------
 
 

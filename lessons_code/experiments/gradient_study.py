@@ -158,3 +158,61 @@ def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
             )
     headers = ["Model", "Layer", "Spread", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
     return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))
+
+
+def kernel_smoothness(K) -> float:
+    """Mean of the horizontal and the vertical :func:`neighbour_correlation` of kernels
+    ``(C_out, C_in, k, k)`` (each channel's mean removed): how much adjacent taps agree."""
+    K = as_float_array("K", K, 4)
+    return (neighbour_correlation(K) + neighbour_correlation(np.swapaxes(K, 2, 3))) / 2
+
+
+class LearnedKernels(NamedTuple):
+    """A CNN's first-layer kernels before and after training, per seed, on ordered and on shuffled
+    pixels (the same initial kernels: the seed fixes them).
+
+    initial, ordered, shuffled: ``(n_seeds, C_out, 1, k, k)``; smooth_ordered, smooth_shuffled:
+    ``(n_seeds,)`` :func:`kernel_smoothness` of what training added (trained - initial); moved_*:
+    ``(n_seeds,)`` ``||trained - initial|| / ||initial||``."""
+
+    seeds: tuple[int, ...]
+    initial: np.ndarray
+    ordered: np.ndarray
+    shuffled: np.ndarray
+    smooth_ordered: np.ndarray
+    smooth_shuffled: np.ndarray
+    moved_ordered: np.ndarray
+    moved_shuffled: np.ndarray
+
+
+def learned_kernels(kept, layer: str = "K1") -> LearnedKernels:
+    """kept: ``{seed: (initial params, trained on ordered pixels, trained on shuffled pixels)}``,
+    each a dict of weights (the initial ones shared by both runs of a seed)."""
+    if not isinstance(kept, dict) or not kept:
+        raise TypeError(
+            f"kept must be a non-empty dict seed -> (initial, ordered, shuffled), got {kept!r:.60}"
+        )
+    seeds = tuple(sorted(kept))
+    for s in seeds:
+        entry = kept[s]
+        if not (
+            isinstance(entry, (tuple, list)) and len(entry) == 3 and all(isinstance(e, dict) for e in entry)
+        ):
+            raise TypeError(
+                f"kept[{s}] must be (initial, ordered, shuffled) dicts of weights, got {entry!r:.80}"
+            )
+    k0, ko, ks = (np.stack([as_float_array(layer, kept[s][i][layer], 4) for s in seeds]) for i in range(3))
+
+    def moved(k):
+        return np.array([np.linalg.norm(a - b) / np.linalg.norm(b) for a, b in zip(k, k0, strict=True)])
+
+    return LearnedKernels(
+        seeds,
+        k0,
+        ko,
+        ks,
+        np.array([kernel_smoothness(a - b) for a, b in zip(ko, k0, strict=True)]),
+        np.array([kernel_smoothness(a - b) for a, b in zip(ks, k0, strict=True)]),
+        moved(ko),
+        moved(ks),
+    )

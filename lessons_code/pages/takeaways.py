@@ -126,8 +126,10 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"{ev['noise_conv']:.2f} against {ev['noise_fc']:.2f} for FC on 10×10 images, and it costs "
             f"the step: one SGD step recovers {ev['eff_conv']:.2f} of a full-batch step's loss decrease "
             f"for conv, {ev['eff_fc']:.2f} for FC (linear students, geometric means over "
-            f"{ev['n_teachers']} teachers): sharing leaves fewer directions for the noise",
-            "{ref}`params-224`, {ref}`params-optimization`",
+            f"{ev['n_teachers']} teachers): sharing leaves fewer directions for the noise. *Learn*: on "
+            "the digits, what training adds to the CNN's first-layer kernels is smooth, and not with the "
+            "pixels shuffled",
+            "{ref}`params-224`, {ref}`params-optimization`, {ref}`kernels-learned`",
         ),
         Takeaway(
             "FC gradients are outer products",

@@ -224,3 +224,51 @@ def test_norms_shrink():
     assert training_claims.check_norms_shrink(one_flat, 10)[2] == 1.0
     with pytest.raises(ClaimError, match="on average over seeds"):
         training_claims.check_norms_shrink(np.ones((5, 100)), 10)  # a constant: nothing shrinks
+
+
+def _learned(epochs, n=None, seeds=(0, 1, 2)):
+    """The experiment's own code (nets.train, gradient_study.learned_kernels) on a small budget."""
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments import gradient_study, nets
+    from lessons_code.experiments.runs import MODEL_SPECS
+
+    spec = MODEL_SPECS["CNN"]
+    split = data.load_digits_split(0)
+    x, y = split.x_train[:n], split.y_train[:n]
+    xs = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    kept = {}
+    for seed in seeds:
+        a = nets.train(spec, x, y, seed=seed, epochs=epochs, checkpoint_steps=(0,))
+        b = nets.train(spec, xs, y, seed=seed, epochs=epochs)
+        kept[seed] = (a.checkpoints[0], a.params, b.params)
+    return gradient_study.learned_kernels(kept)
+
+
+def test_kernels_learned_fails_when_training_barely_ran():
+    # The experiment's code with one epoch on 64 images: the kernels hardly move.
+    study = _learned(epochs=1, n=64)
+    assert np.all(study.moved_ordered < 0.5)
+    with pytest.raises(ClaimError, match="training moves the kernels"):
+        training_claims.check_kernels_learned(study)
+
+
+def test_kernels_learned_rule_on_both_sides():
+    # A study shaped like the chapter's: the smoothness difference just above and just below
+    # its own 95 % half-width.
+    from lessons_code.experiments.gradient_study import LearnedKernels
+
+    k = np.zeros((5, 8, 1, 3, 3))
+    base = np.array([0.0, 0.1, -0.1, 0.05, -0.05])
+
+    def study(shift):
+        return LearnedKernels(
+            (0, 1, 2, 3, 4), k, k, k, base + shift, np.zeros(5), np.full(5, 1.1), np.full(5, 1.2)
+        )
+
+    half = training_claims.paired_change(base, np.zeros(5)).half_width
+    out = training_claims.check_kernels_learned(study(half + 0.01))
+    assert out["difference"].low > 0
+    with pytest.raises(ClaimError, match="smoother on ordered pixels"):
+        training_claims.check_kernels_learned(study(half - 0.01))
+    with pytest.raises(ClaimError, match="smoother on ordered pixels"):
+        training_claims.check_kernels_learned(study(-half - 0.01))  # the shuffled side smoother

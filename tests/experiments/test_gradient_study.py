@@ -67,3 +67,31 @@ def test_neighbour_correlation_ignores_each_channels_offset():
     rng = np.random.default_rng(0)
     dK = rng.standard_normal((8, 1, 5, 5)) + 10 * rng.standard_normal((8, 1, 1, 1))
     assert abs(gradient_study.neighbour_correlation(dK)) < 0.2
+
+
+def test_kernel_smoothness_sees_smooth_and_rough_kernels():
+    ramp = np.add.outer(np.arange(3.0), np.arange(3.0))  # adjacent taps agree
+    rough = np.array([[1.0, -1.0, 1.0], [-1.0, 1.0, -1.0], [1.0, -1.0, 1.0]])  # a checkerboard
+    smooth = np.stack([ramp, -ramp])[:, None]
+    assert gradient_study.kernel_smoothness(smooth) > 0.3
+    assert gradient_study.kernel_smoothness(np.stack([rough, 2 * rough])[:, None]) < -0.9
+
+
+def test_learned_kernels_shapes_and_moves():
+    rng = np.random.default_rng(0)
+    k0 = {s: {"K1": rng.standard_normal((4, 1, 3, 3))} for s in (0, 1)}
+    kept = {s: (k0[s], {"K1": 2 * k0[s]["K1"]}, {"K1": k0[s]["K1"]}) for s in (1, 0)}
+    with pytest.raises(ValueError, match="constant in every channel"):
+        gradient_study.learned_kernels(kept)  # the shuffled run did not move: nothing to correlate
+    kept = {s: (k0[s], {"K1": 2 * k0[s]["K1"]}, {"K1": 3 * k0[s]["K1"]}) for s in (1, 0)}
+    st = gradient_study.learned_kernels(kept)
+    assert st.seeds == (0, 1) and st.initial.shape == (2, 4, 1, 3, 3)
+    assert np.allclose(st.moved_ordered, 1.0) and np.allclose(st.moved_shuffled, 2.0)
+    with pytest.raises(TypeError, match="non-empty dict"):
+        gradient_study.learned_kernels({})
+
+
+def test_learned_kernels_names_a_missing_run():
+    k = {"K1": np.ones((2, 1, 3, 3))}
+    with pytest.raises(TypeError, match=r"kept\[0\] must be \(initial, ordered, shuffled\)"):
+        gradient_study.learned_kernels({0: (k, k, None)})
