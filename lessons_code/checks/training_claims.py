@@ -266,6 +266,45 @@ def check_accuracy_claims(acc: dict, n_params: dict) -> dict[str, Interval]:
     return out
 
 
+def check_parameter_curve(study, pairs=((2, 4), (4, 8), (8, 16))) -> dict:
+    """Claims of "Parameters against accuracy" (a :class:`~lessons_code.experiments.runs.WidthStudy`):
+
+    1. more width, more accuracy: each model's mean accuracy rises with each larger width;
+    2. at the small budgets the CNN wins: for every ``(cnn width, mlp width)`` pair of ``pairs``
+       but the last, whose parameter counts are within 15 % of each other, the CNN is more
+       accurate by the book's one rule (paired over seeds: same seed, same minibatch order);
+    3. at the last pair the two models tie: its paired difference is not real by the rule.
+
+    Returns ``{(model, width): Interval}`` and ``{("CNN - MLP", cnn width, mlp width): Interval}``."""
+    acc = study.accuracy
+    out: dict = {k: mean_interval(a) for k, a in acc.items()}
+    for model, ws in study.widths.items():
+        means = [out[(model, w)].mean for w in ws]
+        require(
+            all(a < b for a, b in itertools.pairwise(means)),
+            f"the {model}'s accuracy rises with its width",
+            f"{np.round(means, 3)}",
+        )
+    for i, (wc, wm) in enumerate(pairs):
+        pc, pm = study.n_params[("CNN", wc)], study.n_params[("MLP", wm)]
+        require(abs(pc - pm) <= 0.15 * pm, "the paired models have about as many parameters", f"{pc} vs {pm}")
+        d = paired_change(acc[("CNN", wc)], acc[("MLP", wm)])
+        out[("CNN - MLP", wc, wm)] = d
+        if i < len(pairs) - 1:
+            require(
+                is_real_change(d) and d.mean > 0,
+                f"with about {pm:,} parameters the CNN is more accurate than the MLP",
+                f"paired difference {d.text('.1f', 100)} points",
+            )
+        else:
+            require(
+                not is_real_change(d),
+                f"with about {pm:,} parameters the CNN and the MLP tie",
+                f"paired difference {d.text('.1f', 100)} points",
+            )
+    return out
+
+
 def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interval]:
     """Claims of "Shuffling the pixels": retrained on permuted pixels, the MLP and the 1×1-conv MLP
     change by less than a point (mean), while the CNN loses accuracy: its paired change (same

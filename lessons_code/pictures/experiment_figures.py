@@ -283,3 +283,32 @@ def plot_learned_kernels(
         ax.set_title("per seed", fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def plot_parameter_curve(
+    curves: Mapping[str, tuple[Sequence[int], Sequence[Sequence[float]]]], kinds: Mapping[str, str]
+) -> Figure:
+    """Test accuracy (percent) against parameter count (log axis): for each model
+    ``curves[model] = (parameter counts, per-width accuracies of every seed)``; every seed a faint
+    dot, the mean a line with markers."""
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=(6.0, 3.4), layout="constrained")
+        ax = fig.subplots()
+        for name, (counts, accs) in curves.items():
+            counts = as_float_array(f"{name} parameter counts", counts, 1)
+            accs = [as_float_array(f"{name} accuracies", a, 1) for a in accs]
+            if len(accs) != counts.size:
+                raise ValueError(f"{name}: one set of accuracies per width ({counts.size}), got {len(accs)}")
+            st = _style(kinds[name])
+            for c, a in zip(counts, accs, strict=True):
+                ax.scatter(
+                    np.full(a.size, c), 100 * a, color=st["color"], marker=st["marker"], s=12, alpha=0.45
+                )
+            ax.plot(counts, [100 * a.mean() for a in accs], color=st["color"], linestyle=st["linestyle"],
+                    marker=st["marker"], label=name)  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_xlabel("parameters (log scale)")
+        ax.set_ylabel("test accuracy (%)")
+        ax.legend(frameon=False, loc="lower right")
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig

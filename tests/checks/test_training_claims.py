@@ -272,3 +272,53 @@ def test_kernels_learned_rule_on_both_sides():
         training_claims.check_kernels_learned(study(half - 0.01))
     with pytest.raises(ClaimError, match="smoother on ordered pixels"):
         training_claims.check_kernels_learned(study(-half - 0.01))  # the shuffled side smoother
+
+
+def _curve(cnn_shift):
+    """A width study shaped like the chapter's, the CNN's accuracy moved by ``cnn_shift``."""
+    from lessons_code.experiments.runs import WidthStudy
+
+    base = np.array([0.0, 0.01, -0.01, 0.005, -0.005])
+    mlp = {4: 0.60, 8: 0.935, 16: 0.969, 32: 0.972}
+    cnn = {1: 0.88, 2: 0.943, 4: 0.96, 8: 0.978}
+    n = {
+        ("MLP", 4): 310,
+        ("MLP", 8): 610,
+        ("MLP", 16): 1210,
+        ("MLP", 32): 2410,
+        ("CNN", 1): 180,
+        ("CNN", 2): 350,
+        ("CNN", 4): 690,
+        ("CNN", 8): 1370,
+    }
+    acc = {("MLP", w): a + base for w, a in mlp.items()}
+    other = np.array([0.01, -0.01, 0.0, 0.012, -0.012])
+    acc |= {("CNN", w): a + cnn_shift + other for w, a in cnn.items()}
+    return WidthStudy((0, 1, 2, 3, 4), {"MLP": (4, 8, 16, 32), "CNN": (1, 2, 4, 8)}, n, acc)
+
+
+def test_parameter_curve_holds_on_a_chapter_like_study():
+    out = training_claims.check_parameter_curve(_curve(0.0))
+    assert (
+        out[("CNN - MLP", 4, 8)].low > 0
+        and out[("CNN - MLP", 8, 16)].low < 0 < out[("CNN - MLP", 8, 16)].high
+    )
+
+
+def test_parameter_curve_fails_when_the_top_pair_does_not_tie():
+    with pytest.raises(ClaimError, match="tie"):
+        training_claims.check_parameter_curve(_curve(0.03))  # the CNN ahead everywhere
+
+
+def test_parameter_curve_fails_on_shuffled_pixels():
+    # The experiment's own code under the competing hypothesis: pixels shuffled (a short run).
+    from lessons_code.experiments import runs
+
+    study = runs.width_study(
+        widths={"MLP": (4, 8), "CNN": (2, 4)},
+        config=runs.Config(seeds=(0, 1, 2), epochs=4),
+        permuted=True,
+        n_train=400,
+    )
+    with pytest.raises(ClaimError, match="more accurate than the MLP"):
+        training_claims.check_parameter_curve(study, pairs=((2, 4), (4, 8)))
