@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import require_int
-from ..checks.stats import mean_interval
+from .._checks import as_float_array, require_int
+from ..checks.stats import ratio_interval
 from ..tables import markdown_table
 from . import nets
 from .nets import NetSpec
@@ -107,16 +107,19 @@ def spread_study(runs_by_model, specs, x, y, layers_by_model, **kw) -> SpreadStu
 
 
 def neighbour_correlation(dK) -> float:
-    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, 1, k, k)``,
-    pooled over the channels that receive any gradient (``nan`` for ``k = 1`` or no such channel)."""
-    dK = np.asarray(dK, dtype=np.float64)
-    if dK.ndim != 4:
-        raise ValueError(f"dK must be (C_out, C_in, kh, kw), got shape {dK.shape}")
-    live = [c for c in range(dK.shape[0]) if np.any(dK[c] != 0)]
-    if dK.shape[3] < 2 or not live:
-        return float("nan")
-    left = np.concatenate([dK[c, :, :, :-1].ravel() for c in live])
-    right = np.concatenate([dK[c, :, :, 1:].ravel() for c in live])
+    """Correlation of horizontally adjacent entries of a kernel gradient ``(C_out, C_in, k, k)``,
+    with each output channel's own mean removed first (a channel's common offset would otherwise
+    count as "neighbours move together"), pooled over the channels.
+
+    ``ValueError`` for a kernel one entry wide (no neighbours) or a gradient that is constant in
+    every channel (e.g. all zero: nothing left to correlate)."""
+    dK = as_float_array("dK", dK, 4)
+    if dK.shape[3] < 2:
+        raise ValueError(f"dK must be at least 2 entries wide to have neighbours, got shape {dK.shape}")
+    centred = dK - dK.mean(axis=(1, 2, 3), keepdims=True)
+    left, right = centred[..., :-1].ravel(), centred[..., 1:].ravel()
+    if not (np.any(left) and np.any(right)):
+        raise ValueError("dK is constant in every channel (e.g. all zero): no correlation to measure")
     return float(np.corrcoef(left, right)[0, 1])
 
 
@@ -128,13 +131,91 @@ def kernel_gradient_smoothness(x, y, kernel: int = 3, width: int = 4, seed: int 
     return neighbour_correlation(nets.loss_and_grads(spec, params, x, y)[1]["K1"])
 
 
+def smoothness_study(x, y, kernel: int = 5, seeds=(0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
+    """x: ``(N, 1, H, W)`` images, y: ``(N,)`` labels.
+    :func:`kernel_gradient_smoothness` for every seed, on the images as they are
+    (``"ordered"``) and with their pixels shuffled by permutation ``seed`` (``"shuffled"``): one
+    value per seed (initial weights and permutation both drawn anew)."""
+    from .digits import permute_pixels, pixel_permutation
+
+    x = as_float_array("x", x, 4)
+    n_pixels = x.shape[2] * x.shape[3]
+    out: dict[str, list] = {"ordered": [], "shuffled": []}
+    for seed in seeds:
+        out["ordered"].append(kernel_gradient_smoothness(x, y, kernel, seed=seed))
+        shuffled = permute_pixels(x, pixel_permutation(n_pixels, seed))
+        out["shuffled"].append(kernel_gradient_smoothness(shuffled, y, kernel, seed=seed))
+    return {k: np.array(v) for k, v in out.items()}
+
+
 def spread_table(study: SpreadStudy, specs, steps_per_epoch: int) -> str:
     """Markdown table of a :class:`SpreadStudy`: one row per (model, layer, measure), one column
-    per checkpoint, each cell ``mean ± half-width`` of the 95 % Student-t interval over seeds."""
+    per checkpoint, each cell the geometric mean over seeds and its 95 % interval on the log scale
+    (a spread is a positive ratio)."""
     steps_per_epoch = require_int("steps_per_epoch", steps_per_epoch, 1)
     rows = []
     for (model, layer), rel in study.relative.items():
         for label, values in (("s", rel), ("s∥", study.along[(model, layer)])):
-            rows.append((model, f"`{layer}`", label, *(mean_interval(col).text(".2f") for col in values.T)))
+            rows.append(
+                (model, f"`{layer}`", label, *(ratio_interval(col).range_text(".2f") for col in values.T))
+            )
     headers = ["Model", "Layer", "Spread", *(f"epoch {t / steps_per_epoch:.0f}" for t in study.checkpoints)]
     return markdown_table(headers, rows, align="lll" + "r" * len(study.checkpoints))
+
+
+def kernel_smoothness(K) -> float:
+    """Mean of the horizontal and the vertical :func:`neighbour_correlation` of kernels
+    ``(C_out, C_in, k, k)`` (each channel's mean removed): how much adjacent taps agree."""
+    K = as_float_array("K", K, 4)
+    return (neighbour_correlation(K) + neighbour_correlation(np.swapaxes(K, 2, 3))) / 2
+
+
+class LearnedKernels(NamedTuple):
+    """A CNN's first-layer kernels before and after training, per seed, on ordered and on shuffled
+    pixels (the same initial kernels: the seed fixes them).
+
+    initial, ordered, shuffled: ``(n_seeds, C_out, 1, k, k)``; smooth_ordered, smooth_shuffled:
+    ``(n_seeds,)`` :func:`kernel_smoothness` of what training added (trained - initial); moved_*:
+    ``(n_seeds,)`` ``||trained - initial|| / ||initial||``."""
+
+    seeds: tuple[int, ...]
+    initial: np.ndarray
+    ordered: np.ndarray
+    shuffled: np.ndarray
+    smooth_ordered: np.ndarray
+    smooth_shuffled: np.ndarray
+    moved_ordered: np.ndarray
+    moved_shuffled: np.ndarray
+
+
+def learned_kernels(kept, layer: str = "K1") -> LearnedKernels:
+    """kept: ``{seed: (initial params, trained on ordered pixels, trained on shuffled pixels)}``,
+    each a dict of weights (the initial ones shared by both runs of a seed)."""
+    if not isinstance(kept, dict) or not kept:
+        raise TypeError(
+            f"kept must be a non-empty dict seed -> (initial, ordered, shuffled), got {kept!r:.60}"
+        )
+    seeds = tuple(sorted(kept))
+    for s in seeds:
+        entry = kept[s]
+        if not (
+            isinstance(entry, (tuple, list)) and len(entry) == 3 and all(isinstance(e, dict) for e in entry)
+        ):
+            raise TypeError(
+                f"kept[{s}] must be (initial, ordered, shuffled) dicts of weights, got {entry!r:.80}"
+            )
+    k0, ko, ks = (np.stack([as_float_array(layer, kept[s][i][layer], 4) for s in seeds]) for i in range(3))
+
+    def moved(k):
+        return np.array([np.linalg.norm(a - b) / np.linalg.norm(b) for a, b in zip(k, k0, strict=True)])
+
+    return LearnedKernels(
+        seeds,
+        k0,
+        ko,
+        ks,
+        np.array([kernel_smoothness(a - b) for a, b in zip(ko, k0, strict=True)]),
+        np.array([kernel_smoothness(a - b) for a, b in zip(ks, k0, strict=True)]),
+        moved(ko),
+        moved(ks),
+    )

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import conv
 from .._checks import as_float_array, as_pair, require_int, require_real, require_rng, require_seed
-from ..checks.stats import mean_interval
+from ..checks.stats import mean_interval, ratio_interval
 from ..tables import markdown_table
 
 
@@ -115,50 +115,115 @@ def fit_students(train: Data, test: Data, kernel_shape=(3, 3)) -> list[FitReport
     return reports
 
 
-class NoiseReport(NamedTuple):
-    """How far mini-batch gradients stray from the full-batch gradient, relative to its size.
+class StepEfficiency(NamedTuple):
+    """One SGD step on a quadratic loss, against a full-batch step (McCandlish et al. 2018).
 
-    ``relative_noise`` (the metric of the first version of the book) grows like
-    ``sqrt((d + 1) / batch)`` for ``d`` roughly independent features, so it mostly counts
-    parameters. It splits into the part *along* the full gradient (does a step go downhill as far
-    as the full-batch step?) and the part *across* it (sideways, one direction per extra weight).
+    A step ``w -> w - eta g_B`` on a loss with Hessian ``H`` changes it, in expectation over
+    batches of ``B`` examples drawn with replacement, by
+    ``-eta ||g||^2 + eta^2 / 2 (g^T H g + tr(H Sigma) / B)``, ``Sigma`` the covariance of one
+    example's gradient. At its best step ``eta* = ||g||^2 / (g^T H g + tr(H Sigma) / B)`` it gains
+    ``||g||^4 / (2 (g^T H g + tr(H Sigma) / B))``; a full-batch step at its best, ``||g||^4 / (2 g^T H g)``.
+    ``efficiency`` is the ratio, ``1 / (1 + noise_scale / B)``, ``noise_scale = tr(H Sigma) / g^T H g``.
+    """
+
+    efficiency: float  # one minibatch step's expected loss decrease / a full-batch step's (best steps)
+    best_step: float  # eta* of the minibatch step
+    full_step: float  # eta* of the full-batch step, ||g||^2 / g^T H g
+    noise_scale: float  # tr(H Sigma) / g^T H g: the batch size at which the efficiency is 1/2
+    curvature: float  # g^T H g
+    noise_trace: float  # tr(H Sigma)
+
+
+def step_efficiency(features, targets, weights=None, batch: int = 10) -> StepEfficiency:
+    """Per-step efficiency of SGD with batches of ``batch`` on the least-squares loss
+    ``L(w) = mean_n (a_n . w - y_n)^2 / 2`` at ``weights`` (default zero).
+
+    features: ``(N, d)`` rows ``a_n``; targets: ``(N,)``. The Hessian is ``H = A^T A / N``, one
+    example's gradient ``g_n = a_n (a_n . w - y_n)``, ``Sigma`` their covariance over the ``N``
+    examples. A gradient of zero (e.g. all-zero targets at ``w = 0``) or no curvature along it has
+    no step to compare: ``ValueError``."""
+    a = as_float_array("features", features, 2)
+    y = as_float_array("targets", targets, 1)
+    if len(y) != len(a):
+        raise ValueError(f"targets must hold one number per row of features ({len(a)}), got {len(y)}")
+    if len(y) < 2:
+        raise ValueError(f"features must hold at least 2 examples, got {len(y)}")
+    w = np.zeros(a.shape[1]) if weights is None else as_float_array("weights", weights, 1)
+    if w.shape != (a.shape[1],):
+        raise ValueError(f"weights must have one entry per feature ({a.shape[1]}), got {w.shape}")
+    batch = require_int("batch", batch, 1)
+    per_example = a * (a @ w - y)[:, None]
+    g = per_example.mean(axis=0)
+    g2 = float(g @ g)
+    if not g2 > 0:
+        raise ValueError("the full gradient is zero (e.g. all-zero targets at w = 0): no step to compare")
+    curvature = float(np.sum((a @ g) ** 2) / len(y))  # g^T H g
+    if not curvature > 0:
+        raise ValueError("the loss has no curvature along the gradient (features orthogonal to it)")
+    centred = per_example - g
+    # tr(H Sigma) = mean_n (g_n - g)^T H (g_n - g) = mean_n ||A (g_n - g)||^2 / N
+    noise_trace = float(np.sum((centred @ a.T) ** 2) / len(y) ** 2)
+    denom = curvature + noise_trace / batch
+    return StepEfficiency(
+        curvature / denom, g2 / denom, g2 / curvature, noise_trace / curvature, curvature, noise_trace
+    )
+
+
+class NoiseReport(NamedTuple):
+    """How far mini-batch gradients stray from the full-batch gradient, relative to its size, and
+    what that costs one SGD step.
+
+    ``relative_noise`` is an RMS, so ``relative_noise^2 = along^2 + across^2``: it grows like
+    ``sqrt((d + 1) / batch)`` for ``d`` roughly independent features. It splits into the part
+    *along* the full gradient and the part *across* it; a step pays for both, weighted by the
+    curvature (``efficiency``, see :class:`StepEfficiency`).
     """
 
     model: str
     n_params: int
-    relative_noise: float  # mean over batches of ||g_batch - g_full|| / ||g_full||
+    relative_noise: float  # RMS over batches of ||g_batch - g_full|| / ||g_full||
     along: float  # RMS over batches of the component of g_batch - g_full along g_full, / ||g_full||
     across: float  # RMS over batches of the rest, / ||g_full||
+    efficiency: float  # StepEfficiency.efficiency for this batch size
+    best_step: float  # StepEfficiency.best_step
 
 
 def gradient_noise(data: Data, kernel_shape=(3, 3), batch: int = 10) -> list[NoiseReport]:
     """Mini-batch gradient noise of both students at the start of training (weights zero).
 
     Loss ``L = mean (y_hat - y)^2 / 2``; at ``w = 0`` the gradient of a batch is ``-mean(y_n a_n)``
-    with ``a_n`` the student's features. Batches are consecutive slices of ``data``.
+    with ``a_n`` the student's features. Batches are consecutive slices of ``data``. All-zero
+    targets (a zero gradient) raise ``ValueError``.
     """
     batch = require_int("batch", batch, 1)
     _require_data("data", data)
     if len(data.y) < 2 * batch:
         raise ValueError(f"data must hold at least two batches of {batch}, got {len(data.y)} examples")
+    if not np.any(data.y):
+        raise ValueError("data.y must not be all zero: at w = 0 the full gradient would be zero")
     reports = []
     for name, feats in (("FC", fc_features), ("conv", lambda x: conv_features(x, kernel_shape))):
         a = feats(data.x)
         per_example = -data.y[:, None] * a
         full = per_example.mean(axis=0)
+        size = np.linalg.norm(full)
+        if not size > 0:
+            raise ValueError(f"the {name} student's full gradient is zero: no direction to measure along")
         n_batches = len(data.y) // batch
         batches = per_example[: n_batches * batch].reshape(n_batches, batch, -1).mean(axis=1)
         dev = batches - full
-        size = np.linalg.norm(full)
         along = dev @ (full / size)
         across = np.linalg.norm(dev - along[:, None] * (full / size), axis=1)
+        step = step_efficiency(a, data.y, batch=batch)
         reports.append(
             NoiseReport(
                 name,
                 a.shape[1],
-                float(np.mean(np.linalg.norm(dev, axis=1)) / size),
+                float(np.sqrt(np.mean(np.sum(dev**2, axis=1))) / size),
                 float(np.sqrt(np.mean(along**2)) / size),
                 float(np.sqrt(np.mean(across**2)) / size),
+                step.efficiency,
+                step.best_step,
             )
         )
     return reports
@@ -233,11 +298,15 @@ def overfit_study(
     )
 
 
+#: The per-seed numbers a :class:`NoiseStudy` keeps (fields of :class:`NoiseReport`).
+NOISE_FIELDS = ("relative_noise", "along", "across", "efficiency", "best_step")
+
+
 class NoiseStudy(NamedTuple):
     """:func:`gradient_noise` over seeds (a fresh teacher and data set each) and image sizes.
 
-    values[(model, side, field)]: ``(n_seeds,)`` array, field one of ``relative_noise``, ``along``,
-    ``across``; n_params[(model, side)]: the student's parameter count."""
+    values[(model, side, field)]: ``(n_seeds,)`` array, field one of :data:`NOISE_FIELDS`;
+    n_params[(model, side)]: the student's parameter count."""
 
     seeds: tuple[int, ...]
     sides: tuple[int, ...]
@@ -246,8 +315,12 @@ class NoiseStudy(NamedTuple):
     n_params: dict
 
 
-def noise_study(seeds=(0, 1, 2, 3, 4), sides=(6, 10, 20), n: int = 1000, batch: int = 10) -> NoiseStudy:
-    """Mini-batch gradient noise of both students on ``side``×``side`` images, for every seed."""
+def noise_study(
+    seeds=(0, 1, 2, 3, 4), sides=(6, 10, 20), n: int = 1000, batch: int = 10, kernel_shape=(3, 3)
+) -> NoiseStudy:
+    """Mini-batch gradient noise of both students on ``side``×``side`` images, for every seed (a
+    3×3 teacher; the conv student's kernel is ``kernel_shape``: a kernel as large as the image
+    shares nothing and makes it the FC student)."""
     seeds = _seeds(seeds)
     values: dict = {}
     n_params: dict = {}
@@ -255,9 +328,10 @@ def noise_study(seeds=(0, 1, 2, 3, 4), sides=(6, 10, 20), n: int = 1000, batch: 
         for seed in seeds:
             rng = np.random.default_rng([seed, side])
             k_true = rng.standard_normal((3, 3))
-            for r in gradient_noise(teacher_data(n, (side, side), k_true, 1.0, rng), batch=batch):
+            data = teacher_data(n, (side, side), k_true, 1.0, rng)
+            for r in gradient_noise(data, kernel_shape=kernel_shape, batch=batch):
                 n_params[(r.model, side)] = r.n_params
-                for field in ("relative_noise", "along", "across"):
+                for field in NOISE_FIELDS:
                     values.setdefault((r.model, side, field), []).append(getattr(r, field))
     return NoiseStudy(seeds, tuple(sides), batch, {k: np.array(v) for k, v in values.items()}, n_params)
 
@@ -269,9 +343,11 @@ class ChapterResults(NamedTuple):
     noise: NoiseStudy
 
 
-def chapter_experiments(seeds=(0, 1, 2, 3, 4)) -> ChapterResults:
-    """The parameters chapter's runs, in one place so every page quotes the same numbers."""
-    return ChapterResults(overfit_study(seeds), noise_study(seeds))
+def chapter_experiments(seeds=(0, 1, 2, 3, 4), teachers: int = 20) -> ChapterResults:
+    """The parameters chapter's runs, in one place so every page quotes the same numbers: the
+    overfitting study over ``seeds``, the noise study over ``teachers`` teachers (seeds 0, 1, ...)."""
+    teachers = require_int("teachers", teachers, 2)
+    return ChapterResults(overfit_study(seeds), noise_study(tuple(range(teachers))))
 
 
 def overfit_table(study: OverfitStudy) -> str:
@@ -287,20 +363,21 @@ def overfit_table(study: OverfitStudy) -> str:
 
 
 def noise_table(study: NoiseStudy) -> str:
-    """Markdown table of a :class:`NoiseStudy`: relative mini-batch noise and its parts along and
-    across the full gradient, mean ± 95 % half-width over seeds, per image size and student."""
+    """Markdown table of a :class:`NoiseStudy`: RMS relative mini-batch noise, its parts along and
+    across the full gradient, and the per-step efficiency; geometric mean over teachers (seeds)
+    with its 95 % interval on the log scale (positive ratios), per image size and student."""
     if not isinstance(study, NoiseStudy):
         raise TypeError(f"study must be a NoiseStudy (noise_study()), got {type(study).__name__}")
-    fields = ("relative_noise", "along", "across")
+    fields = ("relative_noise", "along", "across", "efficiency")
     rows = [
         (
             f"{side}×{side}",
             model,
             study.n_params[(model, side)],
-            *(mean_interval(study.values[(model, side, f)]).text(".2f") for f in fields),
+            *(ratio_interval(study.values[(model, side, f)]).range_text(".2f") for f in fields),
         )
         for side in study.sides
         for model in ("FC", "conv")
     ]
-    headers = ["image", "student", "weights", "relative noise", "along g", "across g"]
-    return markdown_table(headers, rows, "llrrrr")
+    headers = ["image", "student", "weights", "RMS relative noise", "along g", "across g", "step efficiency"]
+    return markdown_table(headers, rows, "llrrrrr")

@@ -21,7 +21,7 @@ runs of :func:`run_experiments`, the permutation twins, the gradient spreads); t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -411,3 +411,66 @@ def chapter_results(config: Config | None = None) -> ChapterResults:
     )
     seconds["spreads"] = time.perf_counter() - start
     return ChapterResults(ex, checkpoints, twins, spreads, seconds)
+
+
+#: The widths of the parameter-efficiency curve (hidden units of the MLP, channels of the CNN).
+CURVE_WIDTHS: dict[str, tuple[int, ...]] = {"MLP": (4, 8, 16, 32), "CNN": (1, 2, 4, 8)}
+
+
+@dataclass
+class WidthStudy:
+    """Test accuracy against parameter count: every model of ``widths`` at every width and seed.
+
+    n_params[(model, width)]: the parameter count; accuracy[(model, width)]: ``(n_seeds,)`` test
+    accuracies in seed order (the seed fixes the initial weights and the minibatch order)."""
+
+    seeds: tuple[int, ...]
+    widths: dict[str, tuple[int, ...]]
+    n_params: dict
+    accuracy: dict
+    permuted: bool = False
+
+
+def width_study(
+    widths: dict[str, tuple[int, ...]] | None = None,
+    config: Config | None = None,
+    permuted: bool = False,
+    n_train: int | None = None,
+) -> WidthStudy:
+    """Train the MLP and the CNN of :data:`MODEL_SPECS` at every width of ``widths`` (default
+    :data:`CURVE_WIDTHS`) for every seed of ``config``, on the digits (pixels shuffled by
+    ``config.perm_seed`` when ``permuted``; the first ``n_train`` training images when given)."""
+    widths = dict(CURVE_WIDTHS if widths is None else widths)
+    config = config or Config()
+    digits = load_digits_split(config.split_seed)
+    x_tr, x_te = digits.x_train, digits.x_test
+    if permuted:
+        perm = pixel_permutation(64, config.perm_seed)
+        x_tr, x_te = permute_pixels(x_tr, perm), permute_pixels(x_te, perm)
+    y_tr = digits.y_train
+    if n_train is not None:
+        n_train = require_int("n_train", n_train, 1)
+        x_tr, y_tr = x_tr[:n_train], y_tr[:n_train]
+    n_params, accuracy = {}, {}
+    for model, ws in widths.items():
+        if model not in MODEL_SPECS:
+            raise ValueError(f"widths must name models of MODEL_SPECS {list(MODEL_SPECS)}, got {model!r}")
+        for w in ws:
+            spec = replace(MODEL_SPECS[model], width=require_int("width", w, 1))
+            accs = []
+            for seed in config.seeds:
+                res = nets.train(
+                    spec,
+                    x_tr,
+                    y_tr,
+                    seed=seed,
+                    epochs=config.epochs,
+                    batch_size=config.batch_size,
+                    lr=config.lr,
+                )
+                accs.append(nets.accuracy(spec, res.params, x_te, digits.y_test))
+            n_params[(model, w)] = nets.n_params(res.params)
+            accuracy[(model, w)] = np.array(accs)
+    return WidthStudy(
+        tuple(config.seeds), {k: tuple(v) for k, v in widths.items()}, n_params, accuracy, permuted
+    )

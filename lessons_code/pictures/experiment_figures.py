@@ -248,3 +248,77 @@ def plot_shift_comparison(image, shifted, conv_maps, fc_outputs) -> Figure:
         ax.legend(frameon=False, fontsize=8, loc="lower right")
         ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def plot_learned_kernels(
+    initial: np.ndarray,
+    ordered: np.ndarray,
+    shuffled: np.ndarray,
+    smooth: Mapping[str, Sequence[float]],
+) -> Figure:
+    """One seed's first-layer kernels ``(C_out, 1, k, k)``: initial (top row), trained on ordered
+    pixels (middle), trained on shuffled pixels (bottom), on one diverging colour scale; at the
+    right, per seed, the smoothness of what training added (``smooth``: ``{"ordered": values,
+    "shuffled": values}``, one value per seed, joined by seed)."""
+    k0, ko, ks = (as_float_array(n, a, 4) for n, a in (("initial", initial), ("ordered", ordered),
+                                                        ("shuffled", shuffled)))  # fmt: skip
+    if not k0.shape == ko.shape == ks.shape:
+        raise ValueError(f"the three kernel sets must have one shape, got {k0.shape}, {ko.shape}, {ks.shape}")
+    n = k0.shape[0]
+    lim = float(max(np.abs(k0).max(), np.abs(ko).max(), np.abs(ks).max()))
+    so = as_float_array("smooth['ordered']", smooth["ordered"], 1)
+    ss = as_float_array("smooth['shuffled']", smooth["shuffled"], 1)
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=(8.2, 3.4), layout="constrained")
+        left, right = fig.subfigures(1, 2, width_ratios=[2.6, 1])
+        axes = left.subplots(3, n)
+        for row, (k, title) in enumerate(((k0, "initial"), (ko, "trained, pixels in order"),
+                                          (ks, "trained, pixels shuffled"))):  # fmt: skip
+            for c in range(n):
+                ax = axes[row, c]
+                im = ax.imshow(k[c, 0], cmap=palette.DIVERGING, vmin=-lim, vmax=lim)
+                _bare(ax)
+                if c == 0:
+                    ax.set_ylabel(title, fontsize=7, rotation=0, ha="right", va="center")
+        left.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        ax = right.subplots()
+        for a, b in zip(so, ss, strict=True):
+            ax.plot([0, 1], [a, b], color=palette.MUTED, linewidth=1, zorder=1)
+        ax.scatter(np.zeros(len(so)), so, color=palette.KERNEL, marker="s", label="in order", zorder=2)
+        ax.scatter(np.ones(len(ss)), ss, color=palette.OUTPUT, marker="^", label="shuffled", zorder=2)
+        ax.axhline(0, color=palette.INK, linewidth=0.8)
+        ax.set_xticks([0, 1], ["in order", "shuffled"])
+        ax.set_xlim(-0.4, 1.4)
+        ax.set_ylabel("smoothness of trained − initial")
+        ax.set_title("per seed", fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plot_parameter_curve(
+    curves: Mapping[str, tuple[Sequence[int], Sequence[Sequence[float]]]], kinds: Mapping[str, str]
+) -> Figure:
+    """Test accuracy (percent) against parameter count (log axis): for each model
+    ``curves[model] = (parameter counts, per-width accuracies of every seed)``; every seed a faint
+    dot, the mean a line with markers."""
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=(6.0, 3.4), layout="constrained")
+        ax = fig.subplots()
+        for name, (counts, accs) in curves.items():
+            counts = as_float_array(f"{name} parameter counts", counts, 1)
+            accs = [as_float_array(f"{name} accuracies", a, 1) for a in accs]
+            if len(accs) != counts.size:
+                raise ValueError(f"{name}: one set of accuracies per width ({counts.size}), got {len(accs)}")
+            st = _style(kinds[name])
+            for c, a in zip(counts, accs, strict=True):
+                ax.scatter(
+                    np.full(a.size, c), 100 * a, color=st["color"], marker=st["marker"], s=12, alpha=0.45
+                )
+            ax.plot(counts, [100 * a.mean() for a in accs], color=st["color"], linestyle=st["linestyle"],
+                    marker=st["marker"], label=name)  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_xlabel("parameters (log scale)")
+        ax.set_ylabel("test accuracy (%)")
+        ax.legend(frameon=False, loc="lower right")
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig

@@ -34,11 +34,12 @@ def test_gradient_magnitudes_show_square_root_growth(site):
     assert "it is not (largest entry" not in text
 
 
-def test_parameters_page_has_the_zero_noise_control_and_the_along_noise(site):
+def test_parameters_page_has_the_zero_noise_control_and_the_step_efficiency(site):
     text = " ".join(site.text("book/parameters").split())
-    assert "noise-free control" in text and "does not survive" in text
+    assert "noise-free control" in text and "holds, in a precise form" in text
+    assert "does not survive" not in text  # the old verdict, from a measure that cannot tell
     headers = [t.get_text(" ") for t in site.soup("book/parameters").select("table")]
-    assert any("label noise" in h for h in headers) and any("along g" in h for h in headers)
+    assert any("label noise" in h for h in headers) and any("step efficiency" in h for h in headers)
 
 
 def test_no_claim_the_data_contradicts_is_left(site):

@@ -44,24 +44,40 @@ def test_underdetermination_fails_on_a_wrong_estimate(overfit):
         training_claims.check_underdetermination(overfit._replace(teacher_norm2=4 * overfit.teacher_norm2))
 
 
-def test_noise_is_dimension_holds(noise):
-    out = training_claims.check_noise_is_dimension(noise)
+def test_steps_steadier_holds_on_the_students(noise):
+    out = training_claims.check_steps_steadier(noise)
     assert out[("FC", 20, "relative_noise")].mean > 2 * out[("FC", 6, "relative_noise")].mean
+    for s in noise.sides:
+        assert out[("conv - FC", s, "efficiency")].low > 0
+        assert 0 < out[("FC", s, "efficiency")].low  # log-scale interval of a positive ratio
 
 
-def test_noise_is_dimension_fails_if_fc_noise_were_flat(noise):
+def test_steps_steadier_fails_when_the_conv_kernel_shares_nothing():
+    # The experiment's own code with a kernel as large as the image: one position, no sharing;
+    # the conv student is the FC student and its steps are no steadier.
+    alt = ls.noise_study(seeds=(0, 1, 2), sides=(6, 7), n=400, kernel_shape=(6, 6))
+    with pytest.raises(ClaimError, match="recovers more of a full-batch step"):
+        training_claims.check_steps_steadier(alt)
+
+
+def test_steps_steadier_fails_when_fc_steps_are_steadier(noise):
+    # The competing hypothesis, from the experiment's own numbers: the students' efficiencies swapped.
     v = dict(noise.values)
     for s in noise.sides:
-        v[("FC", s, "relative_noise")] = np.full(3, 3.0)  # a constant: no dimension effect
+        v[("FC", s, "efficiency")], v[("conv", s, "efficiency")] = (
+            v[("conv", s, "efficiency")],
+            v[("FC", s, "efficiency")],
+        )
+    with pytest.raises(ClaimError, match="recovers more of a full-batch step"):
+        training_claims.check_steps_steadier(noise._replace(values=v))
+
+
+def test_steps_steadier_fails_if_fc_noise_did_not_grow(noise):
+    # The experiment at one image size repeated: no dimension effect.
+    same = ls.noise_study(seeds=(0, 1, 2), sides=(10,), n=400)
+    v = {(m, s, f): same.values[(m, 10, f)] for (m, s, f) in noise.values}
     with pytest.raises(ClaimError, match="grows with the image"):
-        training_claims.check_noise_is_dimension(noise._replace(values=v))
-
-
-def test_noise_is_dimension_fails_if_conv_were_steadier_along_the_gradient(noise):
-    v = dict(noise.values)
-    v[("conv", 10, "along")] = v[("FC", 10, "along")] / 2  # the seed's claim, made true
-    with pytest.raises(ClaimError, match="not steadier"):
-        training_claims.check_noise_is_dimension(noise._replace(values=v))
+        training_claims.check_steps_steadier(noise._replace(values=v))
 
 
 def _spread_study():
@@ -111,18 +127,48 @@ def test_spread_claims_fail_on_false_versions(key, field, change, match):
         training_claims.check_spread_claims(study._replace(**{field: arrays}), FIRST)
 
 
-def test_smooth_kernel_gradient_holds_on_digits_and_fails_on_shuffled_pixels():
+@pytest.fixture(scope="module")
+def smooth():
     from lessons_code.experiments import digits as data
-    from lessons_code.experiments.gradient_study import kernel_gradient_smoothness
+    from lessons_code.experiments.gradient_study import smoothness_study
 
     split = data.load_digits_split(0)
-    x, y = split.x_train[:64], split.y_train[:64]
-    assert training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(x, y, kernel=5)) > 0.4
-    shuffled = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    return split, smoothness_study(split.x_train[:64], split.y_train[:64], kernel=5)
+
+
+def test_smooth_kernel_gradient_holds_on_the_digits(smooth):
+    _, s = smooth
+    out = training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"])
+    assert out["ordered"].mean > 0.3 and out["change"].high < 0
+
+
+def test_smooth_kernel_gradient_fails_when_both_sides_are_shuffled(smooth):
+    # The experiment's own code on images whose pixels were shuffled before the study: the
+    # "ordered" side has no strokes either.
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments.gradient_study import smoothness_study
+
+    split, _ = smooth
+    scrambled = data.permute_pixels(split.x_train[:64], data.pixel_permutation(64, 99))
+    alt = smoothness_study(scrambled, split.y_train[:64], kernel=5)
     with pytest.raises(ClaimError, match="move together"):
-        training_claims.check_smooth_kernel_gradient(kernel_gradient_smoothness(shuffled, y, kernel=5))
-    with pytest.raises(ClaimError):
-        training_claims.check_smooth_kernel_gradient(0.0)  # a constant: no correlation
+        training_claims.check_smooth_kernel_gradient(alt["ordered"], alt["shuffled"])
+
+
+def test_smooth_kernel_gradient_threshold_near_misses(smooth):
+    _, s = smooth
+    m = s["ordered"].mean()
+    training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"], threshold=m - 0.01)
+    with pytest.raises(ClaimError, match="move together"):
+        training_claims.check_smooth_kernel_gradient(s["ordered"], s["shuffled"], threshold=m + 0.01)
+
+
+def test_smooth_kernel_gradient_fails_when_shuffling_changes_nothing(smooth):
+    _, s = smooth
+    with pytest.raises(ClaimError, match="breaks the correlation"):
+        training_claims.check_smooth_kernel_gradient(
+            s["ordered"], s["ordered"] + [0.01, -0.01, 0.0, 0.01, -0.01]
+        )
 
 
 def _acc():
@@ -178,3 +224,101 @@ def test_norms_shrink():
     assert training_claims.check_norms_shrink(one_flat, 10)[2] == 1.0
     with pytest.raises(ClaimError, match="on average over seeds"):
         training_claims.check_norms_shrink(np.ones((5, 100)), 10)  # a constant: nothing shrinks
+
+
+def _learned(epochs, n=None, seeds=(0, 1, 2)):
+    """The experiment's own code (nets.train, gradient_study.learned_kernels) on a small budget."""
+    from lessons_code.experiments import digits as data
+    from lessons_code.experiments import gradient_study, nets
+    from lessons_code.experiments.runs import MODEL_SPECS
+
+    spec = MODEL_SPECS["CNN"]
+    split = data.load_digits_split(0)
+    x, y = split.x_train[:n], split.y_train[:n]
+    xs = data.permute_pixels(x, data.pixel_permutation(64, 0))
+    kept = {}
+    for seed in seeds:
+        a = nets.train(spec, x, y, seed=seed, epochs=epochs, checkpoint_steps=(0,))
+        b = nets.train(spec, xs, y, seed=seed, epochs=epochs)
+        kept[seed] = (a.checkpoints[0], a.params, b.params)
+    return gradient_study.learned_kernels(kept)
+
+
+def test_kernels_learned_fails_when_training_barely_ran():
+    # The experiment's code with one epoch on 64 images: the kernels hardly move.
+    study = _learned(epochs=1, n=64)
+    assert np.all(study.moved_ordered < 0.5)
+    with pytest.raises(ClaimError, match="training moves the kernels"):
+        training_claims.check_kernels_learned(study)
+
+
+def test_kernels_learned_rule_on_both_sides():
+    # A study shaped like the chapter's: the smoothness difference just above and just below
+    # its own 95 % half-width.
+    from lessons_code.experiments.gradient_study import LearnedKernels
+
+    k = np.zeros((5, 8, 1, 3, 3))
+    base = np.array([0.0, 0.1, -0.1, 0.05, -0.05])
+
+    def study(shift):
+        return LearnedKernels(
+            (0, 1, 2, 3, 4), k, k, k, base + shift, np.zeros(5), np.full(5, 1.1), np.full(5, 1.2)
+        )
+
+    half = training_claims.paired_change(base, np.zeros(5)).half_width
+    out = training_claims.check_kernels_learned(study(half + 0.01))
+    assert out["difference"].low > 0
+    with pytest.raises(ClaimError, match="smoother on ordered pixels"):
+        training_claims.check_kernels_learned(study(half - 0.01))
+    with pytest.raises(ClaimError, match="smoother on ordered pixels"):
+        training_claims.check_kernels_learned(study(-half - 0.01))  # the shuffled side smoother
+
+
+def _curve(cnn_shift):
+    """A width study shaped like the chapter's, the CNN's accuracy moved by ``cnn_shift``."""
+    from lessons_code.experiments.runs import WidthStudy
+
+    base = np.array([0.0, 0.01, -0.01, 0.005, -0.005])
+    mlp = {4: 0.60, 8: 0.935, 16: 0.969, 32: 0.972}
+    cnn = {1: 0.88, 2: 0.943, 4: 0.96, 8: 0.978}
+    n = {
+        ("MLP", 4): 310,
+        ("MLP", 8): 610,
+        ("MLP", 16): 1210,
+        ("MLP", 32): 2410,
+        ("CNN", 1): 180,
+        ("CNN", 2): 350,
+        ("CNN", 4): 690,
+        ("CNN", 8): 1370,
+    }
+    acc = {("MLP", w): a + base for w, a in mlp.items()}
+    other = np.array([0.01, -0.01, 0.0, 0.012, -0.012])
+    acc |= {("CNN", w): a + cnn_shift + other for w, a in cnn.items()}
+    return WidthStudy((0, 1, 2, 3, 4), {"MLP": (4, 8, 16, 32), "CNN": (1, 2, 4, 8)}, n, acc)
+
+
+def test_parameter_curve_holds_on_a_chapter_like_study():
+    out = training_claims.check_parameter_curve(_curve(0.0))
+    assert (
+        out[("CNN - MLP", 4, 8)].low > 0
+        and out[("CNN - MLP", 8, 16)].low < 0 < out[("CNN - MLP", 8, 16)].high
+    )
+
+
+def test_parameter_curve_fails_when_the_top_pair_does_not_tie():
+    with pytest.raises(ClaimError, match="tie"):
+        training_claims.check_parameter_curve(_curve(0.03))  # the CNN ahead everywhere
+
+
+def test_parameter_curve_fails_on_shuffled_pixels():
+    # The experiment's own code under the competing hypothesis: pixels shuffled (a short run).
+    from lessons_code.experiments import runs
+
+    study = runs.width_study(
+        widths={"MLP": (4, 8), "CNN": (2, 4)},
+        config=runs.Config(seeds=(0, 1, 2), epochs=4),
+        permuted=True,
+        n_train=400,
+    )
+    with pytest.raises(ClaimError, match="more accurate than the MLP"):
+        training_claims.check_parameter_curve(study, pairs=((2, 4), (4, 8)))

@@ -112,4 +112,47 @@ def test_tables_have_a_row_per_case_with_intervals():
     assert len(table.splitlines()) == 2 + 4 and "±" in table
     n = optimization.noise_study(seeds=(0, 1), sides=(6, 8), n=100)
     table = optimization.noise_table(n)
-    assert len(table.splitlines()) == 2 + 4 and table.count("±") == 12
+    assert len(table.splitlines()) == 2 + 4 and table.count(" [") == 16 and "±" not in table
+
+
+def test_rms_noise_splits_exactly_into_along_and_across():
+    rng = np.random.default_rng(3)
+    data = optimization.teacher_data(400, (8, 8), rng.standard_normal((3, 3)), 1.0, rng)
+    for r in optimization.gradient_noise(data, batch=10):
+        assert r.relative_noise**2 == pytest.approx(r.along**2 + r.across**2, rel=1e-12)
+
+
+def test_step_efficiency_matches_real_sgd_steps():
+    # Monte Carlo: the mean loss decrease of real minibatch steps (batches drawn with replacement)
+    # at the best step size, against the formula -eta ||g||^2 + eta^2 / 2 (g'Hg + tr(H Sigma) / B).
+    rng = np.random.default_rng(7)
+    data = optimization.teacher_data(300, (6, 6), rng.standard_normal((3, 3)), 1.0, rng)
+    a, y = optimization.fc_features(data.x), data.y
+    eff = optimization.step_efficiency(a, y, batch=10)
+
+    def loss(w):
+        return float(np.mean((a @ w - y) ** 2) / 2)
+
+    g = -(a * y[:, None]).mean(axis=0)
+    full_gain = loss(np.zeros(36)) - loss(-eff.full_step * g)
+    gains = []
+    for _ in range(4000):
+        idx = rng.integers(0, len(y), 10)
+        g_b = -(a[idx] * y[idx, None]).mean(axis=0)
+        gains.append(loss(np.zeros(36)) - loss(-eff.best_step * g_b))
+    assert np.mean(gains) / full_gain == pytest.approx(eff.efficiency, rel=0.05)
+    assert 0 < eff.efficiency < 1 and eff.best_step < eff.full_step
+    # a batch of everything noise-free: a larger batch is always at least as efficient
+    assert optimization.step_efficiency(a, y, batch=1000).efficiency > eff.efficiency
+
+
+def test_step_efficiency_and_gradient_noise_name_degenerate_inputs():
+    x = np.random.default_rng(0).standard_normal((40, 5, 5))
+    with pytest.raises(ValueError, match="all-zero targets"):
+        optimization.step_efficiency(x.reshape(40, -1), np.zeros(40))
+    with pytest.raises(ValueError, match="all zero"):
+        optimization.gradient_noise(optimization.Data(x, np.zeros(40)), batch=10)
+    with pytest.raises(ValueError, match="one number per row"):
+        optimization.step_efficiency(x.reshape(40, -1), np.ones(39))
+    with pytest.raises(ValueError, match="weights must have one entry per feature"):
+        optimization.step_efficiency(x.reshape(40, -1), np.ones(40), weights=np.zeros(3))

@@ -129,3 +129,17 @@ def test_chapter_results_hold_the_runs_twins_and_spreads(small_results, digits):
     spec, params = MODEL_SPECS["CNN"], res.experiments.select("CNN")[0].result.checkpoints[0]
     again = gradient_study.layer_spreads(spec, params, digits.x_train, digits.y_train, ("K1",), n_batches=30)
     assert again["K1"] == (study.relative[("CNN", "K1")][0, 0], study.along[("CNN", "K1")][0, 0])
+
+
+def test_width_study_trains_every_width_and_seed():
+    from lessons_code.experiments import runs as r
+
+    st = r.width_study(
+        widths={"MLP": (2,), "CNN": (1,)}, config=r.Config(seeds=(0, 1, 2), epochs=1), n_train=64
+    )
+    assert st.n_params == {("MLP", 2): 2 * 64 + 2 + 2 * 10 + 10, ("CNN", 1): 9 + 1 + 16 * 10 + 10}
+    assert st.accuracy[("MLP", 2)].shape == (3,) and np.all(
+        (0 <= st.accuracy[("CNN", 1)]) & (st.accuracy[("CNN", 1)] <= 1)
+    )
+    with pytest.raises(ValueError, match="must name models"):
+        r.width_study(widths={"RNN": (2,)}, config=r.Config(seeds=(0, 1, 2), epochs=1), n_train=8)
