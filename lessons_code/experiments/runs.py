@@ -440,8 +440,15 @@ def width_study(
     """Train the MLP and the CNN of :data:`MODEL_SPECS` at every width of ``widths`` (default
     :data:`CURVE_WIDTHS`) for every seed of ``config``, on the digits (pixels shuffled by
     ``config.perm_seed`` when ``permuted``; the first ``n_train`` training images when given)."""
+    if widths is not None and not isinstance(widths, dict):
+        raise TypeError(f"widths must be a dict model -> widths, e.g. {CURVE_WIDTHS}, got {type(widths).__name__}")
     widths = dict(CURVE_WIDTHS if widths is None else widths)
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config must be a runs.Config, got {type(config).__name__}")
     config = config or Config()
+    for model in widths:
+        if model not in MODEL_SPECS:
+            raise ValueError(f"widths must name models of MODEL_SPECS {list(MODEL_SPECS)}, got {model!r}")
     digits = load_digits_split(config.split_seed)
     x_tr, x_te = digits.x_train, digits.x_test
     if permuted:
