@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from bookbuild import toc_files  # noqa: E402
 from fcconv_site.extras import PDF_NAME  # noqa: E402
-from site_audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+#: Debian's Chromium (``FCCONV_CHROMIUM`` names another), as the browser tests and the audit run it.
+CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }

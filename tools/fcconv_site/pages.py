@@ -156,21 +156,13 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
     if not path.is_file():
         return None
-    if path.suffix.lower() == ".svg":
-        svg = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").find("svg")
-        if svg is None:
-            return None
-        try:
-            if svg.get("width") and svg.get("height"):
-                return tuple(
-                    round(float(svg[k].removesuffix("px").removesuffix("pt"))) for k in ("width", "height")
-                )
-            box = svg.get("viewbox", "").split()
-            return (round(float(box[2])), round(float(box[3]))) if len(box) == 4 else None
-        except ValueError:
-            return None
     w, h = imagesize.get(str(path))
-    return (w, h) if w > 0 and h > 0 else None
+    if w > 0 and h > 0:
+        return round(w), round(h)
+    # an SVG without width and height (imagesize reads only those): its viewBox
+    svg = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").find("svg")
+    box = (svg.get("viewbox", "") if svg else "").split()
+    return (round(float(box[2])), round(float(box[3]))) if len(box) == 4 else None
 
 
 def _local_file(src: str, page: Path, root: Path | None) -> Path:
