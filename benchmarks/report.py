@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from bookbuild import ROOT, built, toc_files  # noqa: E402
-from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight  # noqa: E402
+from bookbuild import ROOT, built, toc_files
+from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
 
 def kb(n: int) -> str:

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from bookbuild import ROOT, toc_files  # noqa: E402
-from make_pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from bookbuild import ROOT, toc_files
+from make_pdf import CHROMIUM, CHROMIUM_ARGS
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

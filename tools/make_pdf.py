@@ -25,15 +25,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from bookbuild import toc_files  # noqa: E402
-from fcconv_site.extras import PDF_NAME  # noqa: E402
+from bookbuild import ROOT, toc_files
+from fcconv_site.extras import PDF_NAME
 
 #: Debian's Chromium (``FCCONV_CHROMIUM`` names another), as the browser tests and the audit run it.
 CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS += ["--no-first-run"]
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }
