@@ -85,6 +85,10 @@ def bundle_stylesheets(soup: BeautifulSoup, bundle) -> tuple[str, str] | None:
     return name, text
 
 
+def _blocks(script) -> bool:
+    return not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module")
+
+
 def head_scripts(soup: BeautifulSoup, options_js: str) -> None:
     """Inline ``documentation_options.js``, ``defer`` the other external head scripts, drop the
     :data:`OPTIONAL_SCRIPTS` a page does not use."""
@@ -96,17 +100,13 @@ def head_scripts(soup: BeautifulSoup, options_js: str) -> None:
             script.string = options_js.strip()
         elif needs is not None and soup.find(class_=needs) is None:
             _remove(script)
-        elif not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module"):
+        elif _blocks(script):
             script.attrs = {"defer": "", **script.attrs}
 
 
 def blocking_scripts(soup: BeautifulSoup) -> list[str]:
     """The external head scripts that block rendering (no ``defer``, ``async`` or module)."""
-    return [
-        s["src"]
-        for s in soup.head.find_all("script", src=True)
-        if not ({"defer", "async"} & set(s.attrs) or s.get("type") == "module")
-    ]
+    return [s["src"] for s in soup.head.find_all("script", src=True) if _blocks(s)]
 
 
 def fonts_used(soup: BeautifulSoup, faces: dict, rules: list) -> list[str]:
@@ -230,9 +230,7 @@ def polish(
     if katex is not None and found is not None:
         prefix = _static_path(soup.head.find("link", rel="stylesheet")["href"])[0]
         folder = posixpath.dirname(katex[2])
-        preload_fonts(
-            soup, [f"{prefix}_static/{posixpath.join(folder, u)}" for u in fonts_used(soup, *katex[:2])]
-        )
+        preload_fonts(soup, [f"{prefix}_static/{folder}/{u}" for u in fonts_used(soup, *katex[:2])])
     return write(soup), found
 
 
