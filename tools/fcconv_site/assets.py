@@ -51,7 +51,6 @@ def node_binary() -> str:
 
 def katex_dist() -> Path:
     """``node_modules/katex/dist`` of the pinned version, or a RuntimeError saying what to run."""
-    node_binary()
     meta = KATEX_DIST.parent / "package.json"
     if not meta.is_file():
         raise RuntimeError(f"{KATEX_DIST.parent} is missing: run `make book` or `npm ci` in {ROOT}")
