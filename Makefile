@@ -63,13 +63,13 @@ serve: ## Preview the built site on 127.0.0.1, port 8000 or PORT=... (builds it 
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 report: $(STAMP) $(NODE_STAMP) ## Cold build time (per page), page/site sizes, heaviest assets (TESTS=1: time the tests too)
-	$(BIN)/python tools/report.py $(if $(TESTS),--tests)
+	$(BIN)/python benchmarks/report.py $(if $(TESTS),--tests)
 
 repro: $(STAMP) $(NODE_STAMP) ## Two cold builds, compared byte for byte (SITE=dir keeps the first build there)
 	$(BIN)/python tools/repro.py $(if $(SITE),--site $(SITE))
 
 audit: book ## Serve the site with gzip; Lighthouse (mobile) and axe-core (light, dark) on every page: one table
-	$(BIN)/python tools/site_audit.py $(if $(VERBOSE),--verbose)
+	$(BIN)/python benchmarks/site_audit.py $(if $(VERBOSE),--verbose)
 
 publish: book ## Push _build/html to the gh-pages branch of the git remote REMOTE (default origin)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[publish]"

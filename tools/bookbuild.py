@@ -1,17 +1,12 @@
-"""Build the book: ``make book`` (strict) and ``make preview``; the TOC reader the tools share.
+"""Build the book (``make book``, strict; ``make preview``) and read its TOC for the other tools.
 
-1. **Execution.** Every TOC page with code cells runs in a fresh kernel (cwd: the page's folder),
-   one page per core plus one, slowest first (the last build's ``_build/.execute/timings.json``,
-   else largest first), into a jupyter-cache folder.
-2. **Sphinx.** ``jupyter-book build --all -W -n --keep-going`` with a copy of ``_config.yml`` whose
-   only changes are ``execute_notebooks: cache`` pointed at that folder and absolute
-   ``local_extensions``. It starts once the pages are handed to the workers and reads each page
-   when its outputs are cached (``fcconv_site``'s ``source-read`` hook, told by ``FCCONV_WAIT_DIR``).
-
-:func:`strict_build` empties the cache first (every page runs again; a cell error or a warning
-fails the build); :func:`preview_build` keys its cache on ``lessons_code``, ``pyproject.toml``,
-``constraints.txt`` and the Python version, so a page runs again only when its code or those
-changed. ``jupyter-book build . --all -W -n --keep-going`` by hand still works (serially).
+Two passes at once. Execution: every TOC page with code runs in a fresh kernel in its folder, one
+page per core plus one, slowest first (by ``_build/.execute/timings.json``), into a jupyter-cache.
+Sphinx: ``jupyter-book build --all -W -n --keep-going`` with a generated copy of ``_config.yml`` that
+reads the outputs from that cache; it starts once every page is handed to a worker and reads each
+page when its outputs are cached (``fcconv_site``'s ``source-read`` hook, ``FCCONV_WAIT_DIR``).
+The strict build empties the cache first; the preview keys it on :data:`PREVIEW_INPUTS` and the
+Python version, so a page runs again only when its code or those changed.
 """
 
 from __future__ import annotations
@@ -142,9 +137,8 @@ def join_streams(outputs: list) -> list:
     joined: list = []
     for output in outputs:
         last = joined[-1] if joined else {}
-        if (
-            output.get("output_type") == last.get("output_type") == "stream"
-            and output["name"] == last["name"]
+        if output.get("output_type") == last.get("output_type") == "stream" and output["name"] == last.get(
+            "name"
         ):
             last["text"] += output["text"]
         else:
@@ -182,7 +176,7 @@ def plan_pages(docs: list[str], cache_dir: Path, *, root: Path = ROOT, reuse: bo
             continue
         try:
             if reuse:
-                cache.match_cache_notebook(nb)
+                cache.match_cache_notebook(nb)  # KeyError: not in the cache
                 reused.append(PageRun(doc, 0.0, None, reused=True))
                 continue
         except KeyError:

@@ -1,6 +1,6 @@
 """The size budgets of the built site and how a page's weight is counted: the one home of both.
 
-``tools/report.py`` prints the sizes and flags what is over; ``tests/built/test_site.py`` and the
+``benchmarks/report.py`` prints the sizes and flags what is over; ``tests/built/test_site.py`` and the
 page tests assert the same numbers with the same arithmetic (``tools`` is on pytest's pythonpath).
 
 * a **page** weighs its HTML file (inline ``data:`` URIs included) plus the image files it shows
@@ -8,16 +8,15 @@ page tests assert the same numbers with the same arithmetic (``tools`` is on pyt
 * an **animation player** (``<figure class="fcconv-player">``, ``lessons_code.pictures.player``)
   weighs the frame files of its larger drawing (wide ``<img>`` or narrow ``<source>``): a reader
   fetches one drawing, when the player comes near (its markup is part of the page's HTML).
-
-Standard library only (``html.parser``): the report runs without the test dependencies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
 
 #: One page: HTML (inline data included) + its own images, in bytes (1.5 MB).
 PAGE_BUDGET = 1536 * 1024
@@ -30,38 +29,27 @@ class PlayerFrames:
     """The frame URLs of one player, as its page writes them."""
 
     name: str
-    wide: list[str] = field(default_factory=list)
-    narrow: list[str] = field(default_factory=list)
+    wide: list[str]
+    narrow: list[str]
 
 
-class PageImages(HTMLParser):
+@dataclass
+class PageImages:
     """The image URLs of a page: ``images`` (outside players, ``data:`` URIs included) and
     ``players`` (each player's frames)."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.images: list[str] = []
-        self.players: list[PlayerFrames] = []
-        self._depth = 0  # <figure> nesting inside the current player (0: outside players)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "figure" and (self._depth or "fcconv-player" in (a.get("class") or "").split()):
-            self.players += [] if self._depth else [PlayerFrames(a.get("id", ""))]
-            self._depth += 1
-        elif tag == "img" and a.get("src"):
-            (self.players[-1].wide if self._depth else self.images).append(a["src"])
-        elif tag == "source" and self._depth and a.get("srcset"):
-            self.players[-1].narrow.append(a["srcset"])
-
-    def handle_endtag(self, tag):
-        if tag == "figure" and self._depth:
-            self._depth -= 1
+    images: list[str]
+    players: list[PlayerFrames]
 
 
 def read_images(text: str) -> PageImages:
-    (parser := PageImages()).feed(text)
-    return parser
+    soup, players = BeautifulSoup(text, "html.parser"), []
+    for figure in soup.select("figure.fcconv-player"):
+        srcs = [img["src"] for img in figure.find_all("img", src=True)]
+        narrow = [source["srcset"] for source in figure.find_all("source", srcset=True)]
+        players.append(PlayerFrames(figure.get("id", ""), srcs, narrow))
+        figure.extract()  # what is left are the page's own images
+    return PageImages([img["src"] for img in soup.find_all("img", src=True)], players)
 
 
 def frame_files(page: Path, urls: list[str]) -> list[Path]:
@@ -92,8 +80,7 @@ class PageWeight:
 
 def page_weight(path: Path) -> PageWeight:
     """Weigh the built page at ``path`` (an ``.html`` file of the site)."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = Path(path).read_text(encoding="utf-8")
     found = read_images(text)
 
     def size(urls):

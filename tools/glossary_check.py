@@ -40,19 +40,16 @@ def term_forms(term: str) -> list[str]:
     return sorted(set(forms), key=len, reverse=True)
 
 
-def _skipped(node: Tag) -> bool:
-    for parent in [node, *node.parents]:
-        if not isinstance(parent, Tag):
-            continue
-        if parent.name in _SKIP or _SKIP_CLASSES & set(parent.get("class") or []):
-            return True
-        if parent.name in ("article", "body"):
-            return False
-    return False
-
-
 def _in_prose(node) -> bool:
-    return any(isinstance(p, Tag) and p.name in _PROSE for p in node.parents)
+    """A text node inside a prose element and outside every skipped one (up to the article)."""
+    prose = False
+    for parent in node.parents:
+        if parent.name in _SKIP or _SKIP_CLASSES & set(parent.get("class") or []):
+            return False
+        prose = prose or parent.name in _PROSE
+        if parent.name in ("article", "body"):
+            return prose
+    return prose
 
 
 def first_uses(page_html: str, terms: dict[str, str]) -> dict[str, tuple[bool, str]]:
@@ -68,7 +65,7 @@ def first_uses(page_html: str, terms: dict[str, str]) -> dict[str, tuple[bool, s
                 if term_id == anchor and term not in found:
                     found[term] = (True, node.get_text())
             continue
-        if not isinstance(node, NavigableString) or not _in_prose(node) or _skipped(node.parent):
+        if not isinstance(node, NavigableString) or not _in_prose(node):
             continue
         text = str(node)
         for term in terms:

@@ -1,18 +1,11 @@
 """The whole book as one PDF, printed from the strictly built site by Chromium (``make pdf``).
 
-Route: every page of ``_toc.yml`` is opened from ``_build/html`` in Debian's Chromium through
-Playwright (already used by the browser tests), printed to A4 with the print stylesheet of the
-theme, and the pages are joined in TOC order with pypdf, one bookmark per chapter. Jupyter Book's
-LaTeX route was not taken: its class needs ``bbm.sty`` (Debian's 509 MB ``texlive-fonts-extra``)
-and it drops the exercise-solution figures. What the printed pages get that the screen does not:
-
-* the exercise solutions are unfolded (``<details>`` closed on screen, tools/fcconv_site/pages.py);
-* each animation player prints as a grid of its frames, by the player's own print stylesheet
-  (``lessons_code/pictures/static/player.css``), as it does from a reader's browser;
-* equation numbers, figure numbers and cross-references are the built site's, already resolved.
-
-Same bytes on a rebuild: fixed document information (no dates) and a document id derived from the
-content. Usage: ``python tools/make_pdf.py [--html _build/html] [--out _build/pdf/...]``.
+Every page of ``_toc.yml`` is opened from ``_build/html`` in Debian's Chromium (Playwright), printed
+to A4 with the theme's print stylesheet, and joined in TOC order with pypdf, one bookmark per
+chapter. (Jupyter Book's LaTeX route needs ``bbm.sty``, Debian's 509 MB ``texlive-fonts-extra``,
+and drops the solutions' figures.) The solutions print unfolded; each animation player prints as a
+grid of its frames by its own print stylesheet (``lessons_code/pictures/static/player.css``).
+Same bytes on a rebuild: fixed document information, a document id derived from the content.
 """
 
 from __future__ import annotations
@@ -20,16 +13,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from bookbuild import ROOT, toc_files
+from fcconv_site.extras import PDF_NAME
 
-from bookbuild import toc_files  # noqa: E402
-from fcconv_site.extras import PDF_NAME  # noqa: E402
-from site_audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+#: Debian's Chromium (``FCCONV_CHROMIUM`` names another), as the browser tests and the audit run it.
+CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS += ["--no-first-run"]
 
 PRINT_CSS = """
 *, *::before, *::after { transition: none !important; animation: none !important; }
@@ -66,8 +61,9 @@ def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
         page.emulate_media(media="print", color_scheme="light")
         for doc in docs:
             page.goto((html / f"{doc}.html").as_uri(), wait_until="load")
-            page.evaluate("document.documentElement.dataset.theme = 'light'")
-            page.evaluate("document.documentElement.dataset.mode = 'light'")
+            page.evaluate(
+                "document.documentElement.dataset.theme = document.documentElement.dataset.mode = 'light'"
+            )
             page.add_style_tag(content=PRINT_CSS)
             page.evaluate(SETTLE_JS)
             players = page.locator("figure.fcconv-player").count()
@@ -122,12 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_bytes(pdf)
     from pypdf import PdfReader
 
-    n = len(PdfReader(io.BytesIO(pdf)).pages)
-    anims = sum(p[2] for p in pages)
-    print(
-        f"{args.out}: {n} pages, {len(pdf) / 1e6:.2f} MB, {len(pages)} chapters, "
-        f"{anims} animations as frame grids, {time.perf_counter() - start:.1f} s"
-    )
+    n, anims = len(PdfReader(io.BytesIO(pdf)).pages), sum(p[2] for p in pages)
+    print(f"{args.out}: {n} pages, {len(pdf) / 1e6:.2f} MB, {len(pages)} chapters, {anims} animations"
+          f" as frame grids, {time.perf_counter() - start:.1f} s")  # fmt: skip
     return 0
 
 

@@ -59,22 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="build 1 into this folder (emptied first) and keep it")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="fcconv-repro-"))
-    one = work / "one"
-    if args.site:
-        one = args.site.resolve()
-        shutil.rmtree(one, ignore_errors=True)
+    one = args.site.resolve() if args.site else work / "one"
+    shutil.rmtree(one, ignore_errors=True)
     start = time.perf_counter()
     try:
         builds = [built(out, args.toc) for out in (one, work / "two")]
         print("\n".join(f"build {i}: {b.seconds:.1f} s -> {b.html}" for i, b in enumerate(builds, 1)))
-        html1, html2 = (b.html for b in builds)
-        files = tree(html1)
-        problems = compare(html1, html2)
+        files, problems = tree(builds[0].html), compare(builds[0].html, builds[1].html)
         if problems:
-            print(f"NOT reproducible: {len(problems)} of {len(files)} files differ")
-            print("\n".join(problems))
+            print(f"NOT reproducible: {len(problems)} of {len(files)} files differ", *problems, sep="\n")
             return 1
-        size = sum(p.stat().st_size for p in html1.rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in builds[0].html.rglob("*") if p.is_file())
         print(f"reproducible: {len(files)} files, {size / 1e6:.1f} MB, byte-identical")
         print(f"repro: {time.perf_counter() - start:.1f} s in all")
         return 0

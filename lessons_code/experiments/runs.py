@@ -441,7 +441,9 @@ def width_study(
     :data:`CURVE_WIDTHS`) for every seed of ``config``, on the digits (pixels shuffled by
     ``config.perm_seed`` when ``permuted``; the first ``n_train`` training images when given)."""
     if widths is not None and not isinstance(widths, dict):
-        raise TypeError(f"widths must be a dict model -> widths, e.g. {CURVE_WIDTHS}, got {type(widths).__name__}")
+        raise TypeError(
+            f"widths must be a dict model -> widths, e.g. {CURVE_WIDTHS}, got {type(widths).__name__}"
+        )
     widths = dict(CURVE_WIDTHS if widths is None else widths)
     if config is not None and not isinstance(config, Config):
         raise TypeError(f"config must be a runs.Config, got {type(config).__name__}")

@@ -1,6 +1,6 @@
 """Accessibility and weight of the built site in a real browser (Debian's Chromium).
 
-The site is served on 127.0.0.1 with gzip (``tools/site_audit.py``, as a static host serves it).
+The site is served on 127.0.0.1 with gzip (``benchmarks/site_audit.py``, as a static host serves it).
 On every TOC page, the search page and the index:
 
 * axe-core (pinned in ``package-lock.json``), rules tagged WCAG 2.0/2.1/2.2 A and AA plus

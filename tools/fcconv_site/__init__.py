@@ -17,7 +17,6 @@ Each patch of a third-party file or method names the version it was written for
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from importlib import metadata
 from pathlib import Path
@@ -111,49 +110,32 @@ def _finish(app, exc) -> None:
     out = Path(app.outdir)
     static = out / "_static"
     extras.finish(app)
-    assets.copy_katex(static)
-    icons = assets.read_icons(assets.font_awesome_script().read_text(encoding="utf-8"))
-    (static / assets.ICONS_CSS).write_text(assets.icon_css(icons), encoding="utf-8")
-    shutil.rmtree(static / "vendor" / "fontawesome", ignore_errors=True)  # no page links it any more
-    theme_js = static / "scripts" / "pydata-sphinx-theme.js"
-    try:
-        theme_js.write_text(assets.patch_theme_script(theme_js.read_text(encoding="utf-8")), encoding="utf-8")
-    except ValueError as err:
-        raise ExtensionError(
-            f"{err} (written for pydata-sphinx-theme {PATCHED['pydata-sphinx-theme']})"
-        ) from err
+    assets.write_assets(static)
     options_js = (static / "documentation_options.js").read_text(encoding="utf-8")
     katex = (*assets.katex_fonts((static / assets.KATEX_CSS).read_text(encoding="utf-8")), assets.KATEX_CSS)
     bundles: dict[str, str] = {}
     problems = []
     for page in sorted(out.rglob("*.html")):
-        if {"_static", "_sources", "_images"} & set(page.relative_to(out).parts):
+        where = page.relative_to(out)
+        if {"_static", "_sources", "_images"} & set(where.parts):
             continue
-        text = page.read_text(encoding="utf-8")
         try:
             new, found = pages.polish(
-                text,
-                page,
-                out,
-                options_js,
-                lambda paths: assets.bundle(static, paths),
-                katex,
-                app.config.ogp_site_url,
-            )
+                page.read_text(encoding="utf-8"), page, out, options_js,
+                lambda paths: assets.bundle(static, paths), katex, app.config.ogp_site_url,
+            )  # fmt: skip
         except ValueError as err:
-            raise ExtensionError(f"{page.relative_to(out)}: {err}") from err
-        if found is None:
-            continue  # the redirect page: no head of ours
-        bundles.setdefault(*found)
-        problems += [f"{page.relative_to(out)}: {p}" for p in pages.check(new)]
-        page.write_text(new, encoding="utf-8")
+            raise ExtensionError(f"{where}: {err}") from err
+        if found is not None:  # None: the redirect page, no head of ours
+            bundles.setdefault(*found)
+            problems += [f"{where}: {p}" for p in pages.check(new)]
+            page.write_text(new, encoding="utf-8")
     if problems:
         raise ExtensionError("the pass over the written pages left:\n" + "\n".join(problems))
+    for old in static.glob("styles-*.css"):  # bundles of an earlier build into the same folder
+        old.unlink()
     for name, text in bundles.items():
         (static / name).write_text(text, encoding="utf-8")
-    for old in static.glob("styles-*.css"):  # bundles of an earlier build into the same folder
-        if old.name not in bundles:
-            old.unlink()
 
 
 def setup(app):

@@ -51,7 +51,6 @@ def node_binary() -> str:
 
 def katex_dist() -> Path:
     """``node_modules/katex/dist`` of the pinned version, or a RuntimeError saying what to run."""
-    node_binary()
     meta = KATEX_DIST.parent / "package.json"
     if not meta.is_file():
         raise RuntimeError(f"{KATEX_DIST.parent} is missing: run `make book` or `npm ci` in {ROOT}")
@@ -116,13 +115,20 @@ def katex_fonts(css: str) -> tuple[dict, list]:
     return faces, rules
 
 
-def copy_katex(static: Path) -> None:
+def write_assets(static: Path) -> None:
+    """KaTeX's stylesheet and woff2 fonts, ``icons.css`` (Font Awesome's files removed), the theme
+    script patched (a ValueError, which fails the build, names what did not match)."""
     dest = static / "katex" / "fonts"
     dest.mkdir(parents=True, exist_ok=True)
     css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
     (static / KATEX_CSS).write_text(woff2_only(css), encoding="utf-8")
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         shutil.copyfile(font, dest / font.name)
+    icons = read_icons(font_awesome_script().read_text(encoding="utf-8"))
+    (static / ICONS_CSS).write_text(icon_css(icons), encoding="utf-8")
+    shutil.rmtree(static / "vendor" / "fontawesome", ignore_errors=True)  # no page links it any more
+    theme_js = static / "scripts" / "pydata-sphinx-theme.js"
+    theme_js.write_text(patch_theme_script(theme_js.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------ icons
@@ -263,5 +269,5 @@ def patch_theme_script(js: str) -> str:
     if TAB_STOPS_NEW in js:
         return js
     if js.count(TAB_STOPS_OLD) != 1:
-        raise ValueError("pydata-sphinx-theme.js: the tab-stop loop to replace was not found once")
+        raise ValueError("pydata-sphinx-theme.js: the tab-stop loop of 0.15.4 (PATCHED) was not found once")
     return js.replace(TAB_STOPS_OLD, TAB_STOPS_NEW)

@@ -116,22 +116,19 @@ def register_bibliography_style() -> None:
 
 
 def config_inited(app, config) -> None:
-    root = Path(app.srcdir)
-    version = book_version(root)
+    version = book_version(Path(app.srcdir))
     config.version = config.release = version
-    subs = dict(getattr(config, "myst_substitutions", {}) or {})
-    subs["book_version"] = version
-    config.myst_substitutions = subs
+    config.myst_substitutions = {
+        **(getattr(config, "myst_substitutions", None) or {}),
+        "book_version": version,
+    }
     opts = config.html_theme_options
-    footer = opts.get("extra_footer", "") or ""
-    opts["extra_footer"] = (
-        f'{footer}<p class="fcconv-version">FC vs convolution layers, version {version}</p>'
-    )
+    version_line = f'<p class="fcconv-version">FC vs convolution layers, version {version}</p>'
+    opts["extra_footer"] = (opts.get("extra_footer") or "") + version_line
     # launch buttons: only with a repository URL of our own (never Jupyter Book's default)
     launch = dict(opts.get("launch_buttons") or {})
     if configured_repository(opts) is None:
-        for key in ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url"):
-            launch[key] = ""
+        launch.update(dict.fromkeys(("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url"), ""))
         launch["thebe"] = False
     opts["launch_buttons"] = launch
 
@@ -167,15 +164,11 @@ def _on_page_context_late(app, pagename, templatename, context, doctree) -> None
                 if button.get("text") in urls:
                     button["url"] = urls[button["text"]]
         if group.get("label") == "download-buttons" and _pdf_source(app) is not None:
-            url, text = context["pathto"](PDF_NAME, 1), "Whole book (.pdf)"
-            tooltip, icon, label = (
-                "Download the whole book as one PDF",
-                "fas fa-file-pdf",
-                "download-book-pdf-button",
-            )
             group["buttons"].append(
-                dict(type="link", url=url, text=text, tooltip=tooltip, icon=icon, label=label)
-            )
+                dict(type="link", url=context["pathto"](PDF_NAME, 1), text="Whole book (.pdf)",
+                     tooltip="Download the whole book as one PDF", icon="fas fa-file-pdf",
+                     label="download-book-pdf-button")
+            )  # fmt: skip
 
 
 def _glue_values(glue_json: Path) -> dict[str, str]:
@@ -236,26 +229,22 @@ def finish(app) -> None:
 
     outdir = Path(app.outdir)
     bundle = outdir.parent / "notebooks"
-    if bundle.exists():
-        shutil.rmtree(bundle)
+    shutil.rmtree(bundle, ignore_errors=True)
     facts = book_facts(app)
-    opts = app.config.html_theme_options
-    repo = configured_repository(opts)
-    branch = opts.get("repository_branch") or "main"
-    executed_root = outdir.parent / "jupyter_execute"
+    repo = configured_repository(app.config.html_theme_options)
+    branch = app.config.html_theme_options.get("repository_branch") or "main"
     for docname in sorted(app.env.found_docs):
         if not _has_notebook(app, docname):
             continue
-        source = Path(app.env.doc2path(docname))
-        parsed = read_myst_markdown_notebook(source.read_text(encoding="utf-8"))
-        page_facts = replace(facts, glue=_glue_values(executed_root / f"{docname}.glue.json"))
+        parsed = read_myst_markdown_notebook(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
+        glue = _glue_values(outdir.parent / "jupyter_execute" / f"{docname}.glue.json")
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
         notebook = nbexport.export_notebook(
-            [dict(cell) for cell in parsed.cells], page_facts, title=title, repository_url=repo, branch=branch
-        )
+            [dict(cell) for cell in parsed.cells], replace(facts, glue=glue), title=title,
+            repository_url=repo, branch=branch,
+        )  # fmt: skip
         text = nbexport.dumps(notebook)
-        for folder in (outdir / "_sources", bundle):
-            target = folder / f"{docname}.ipynb"
+        for target in (outdir / "_sources" / f"{docname}.ipynb", bundle / f"{docname}.ipynb"):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     if bundle.exists():
@@ -263,9 +252,8 @@ def finish(app) -> None:
             f"lessons-code[notebook] @ git+{repo}@{branch}" if repo else "# no repository URL configured"
         )
         (bundle / "requirements.txt").write_text(install + "\n", encoding="utf-8")
-    pdf = _pdf_source(app)
-    if pdf is not None:
-        shutil.copyfile(pdf, outdir / PDF_NAME)
+    if _pdf_source(app) is not None:
+        shutil.copyfile(_pdf_source(app), outdir / PDF_NAME)
 
 
 def setup(app) -> None:

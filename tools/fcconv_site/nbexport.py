@@ -80,15 +80,6 @@ NO_REPO_TEXT = (
 )
 
 
-def _format_glue(value: str, spec: str | None) -> str:
-    if not spec:
-        return value
-    try:
-        return format(float(value.replace(",", "")), spec)
-    except ValueError:
-        return value
-
-
 def _role_text(role: str, content: str, facts: BookFacts) -> str:
     """Plain text for one MyST role."""
     explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, flags=re.S)
@@ -115,7 +106,11 @@ def _role_text(role: str, content: str, facts: BookFacts) -> str:
         return inner if role in ("cite:t", "cite:ts") else f"({inner})"
     if role.startswith("glue"):
         key, _, spec = target.partition(":")
-        return _format_glue(facts.glue.get(key, key), spec or None)
+        value = facts.glue.get(key, key)
+        try:
+            return format(float(value.replace(",", "")), spec) if spec else value
+        except ValueError:
+            return value
     return content
 
 
@@ -153,12 +148,9 @@ def convert_markdown(text: str, facts: BookFacts) -> str:
                 i += 1
             i += 1  # the closing fence
             inner = convert_markdown("\n".join(body).strip("\n"), facts)
-            if name == "tableofcontents":
-                continue
             if name == "solution-start":
                 out.append("**Solution**")
-                continue
-            if name == "solution-end":
+            if name in ("tableofcontents", "solution-start", "solution-end"):
                 continue
             title = {"exercise": "Exercise"}.get(name, name.capitalize())
             head = f"**{title}{' ' + arg if arg else ''}.**"
@@ -201,7 +193,6 @@ def export_notebook(
     title: str,
     repository_url: str | None = None,
     branch: str = "main",
-    book_url: str | None = None,
 ) -> dict:
     """A runnable nbformat-4 notebook (as a dict) from a chapter's parsed cells.
 
@@ -210,18 +201,14 @@ def export_notebook(
     """
     if not isinstance(cells, list):
         raise TypeError(f"expected a list of cells, got {type(cells).__name__}")
-    where = f" ({book_url})" if book_url else ""
     intro = (
-        f"*This notebook is the chapter \u201c{title}\u201d of the book* FC vs convolution layers{where}, "
+        f"*This notebook is the chapter \u201c{title}\u201d of the book* FC vs convolution layers, "
         "*exported so that you can run and change its code. Figures and numbers appear when you run "
         "the cells; the text quotes the values of the book's own build.*"
     )
     install = install_cell_source(repository_url, branch)
-    out = [_cell("markdown", intro)]
-    if install:
-        out.append(_cell("code", install, {"tags": [INSTALL_TAG]}))
-    else:
-        out.append(_cell("markdown", NO_REPO_TEXT))
+    out = [_cell("code", install, {"tags": [INSTALL_TAG]}) if install else _cell("markdown", NO_REPO_TEXT)]
+    out.insert(0, _cell("markdown", intro))
     out.append(_cell("code", STANDIN_SOURCE.strip("\n"), {"tags": ["fcconv-standins"]}))
     for cell in cells:
         kind = cell.get("cell_type")

@@ -85,6 +85,10 @@ def bundle_stylesheets(soup: BeautifulSoup, bundle) -> tuple[str, str] | None:
     return name, text
 
 
+def _blocks(script) -> bool:
+    return not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module")
+
+
 def head_scripts(soup: BeautifulSoup, options_js: str) -> None:
     """Inline ``documentation_options.js``, ``defer`` the other external head scripts, drop the
     :data:`OPTIONAL_SCRIPTS` a page does not use."""
@@ -96,17 +100,13 @@ def head_scripts(soup: BeautifulSoup, options_js: str) -> None:
             script.string = options_js.strip()
         elif needs is not None and soup.find(class_=needs) is None:
             _remove(script)
-        elif not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module"):
+        elif _blocks(script):
             script.attrs = {"defer": "", **script.attrs}
 
 
 def blocking_scripts(soup: BeautifulSoup) -> list[str]:
     """The external head scripts that block rendering (no ``defer``, ``async`` or module)."""
-    return [
-        s["src"]
-        for s in soup.head.find_all("script", src=True)
-        if not ({"defer", "async"} & set(s.attrs) or s.get("type") == "module")
-    ]
+    return [s["src"] for s in soup.head.find_all("script", src=True) if _blocks(s)]
 
 
 def fonts_used(soup: BeautifulSoup, faces: dict, rules: list) -> list[str]:
@@ -156,21 +156,13 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
     if not path.is_file():
         return None
-    if path.suffix.lower() == ".svg":
-        svg = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").find("svg")
-        if svg is None:
-            return None
-        try:
-            if svg.get("width") and svg.get("height"):
-                return tuple(
-                    round(float(svg[k].removesuffix("px").removesuffix("pt"))) for k in ("width", "height")
-                )
-            box = svg.get("viewbox", "").split()
-            return (round(float(box[2])), round(float(box[3]))) if len(box) == 4 else None
-        except ValueError:
-            return None
     w, h = imagesize.get(str(path))
-    return (w, h) if w > 0 and h > 0 else None
+    if w > 0 and h > 0:
+        return round(w), round(h)
+    # an SVG without width and height (imagesize reads only those): its viewBox
+    svg = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").find("svg")
+    box = (svg.get("viewbox", "") if svg else "").split()
+    return (round(float(box[2])), round(float(box[3]))) if len(box) == 4 else None
 
 
 def _local_file(src: str, page: Path, root: Path | None) -> Path:
@@ -238,9 +230,7 @@ def polish(
     if katex is not None and found is not None:
         prefix = _static_path(soup.head.find("link", rel="stylesheet")["href"])[0]
         folder = posixpath.dirname(katex[2])
-        preload_fonts(
-            soup, [f"{prefix}_static/{posixpath.join(folder, u)}" for u in fonts_used(soup, *katex[:2])]
-        )
+        preload_fonts(soup, [f"{prefix}_static/{folder}/{u}" for u in fonts_used(soup, *katex[:2])])
     return write(soup), found
 
 

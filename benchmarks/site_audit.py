@@ -1,7 +1,7 @@
 """Audit of the built site as a reader's browser gets it: Lighthouse, axe-core, bytes per page.
 
-    python tools/site_audit.py                      # audit _build/html (``make audit`` builds first)
-    python tools/site_audit.py --site DIR --no-lighthouse
+    python benchmarks/site_audit.py                      # audit _build/html (``make audit`` builds first)
+    python benchmarks/site_audit.py --site DIR --no-lighthouse
 
 The site is served on 127.0.0.1 with gzip (:func:`serve`, as a static host serves it). For every
 page of ``_toc.yml`` plus search, genindex and 404 it runs Lighthouse 12 (npm, mobile preset,
@@ -27,18 +27,13 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from bookbuild import ROOT, toc_files
+from make_pdf import CHROMIUM, CHROMIUM_ARGS
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-CHROMIUM = os.environ.get("FCCONV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 CHROME_FLAGS = " ".join(["--headless", *CHROMIUM_ARGS])
 #: Lighthouse's mobile preset: a Moto G Power sized screen.
 PHONE = {"width": 412, "height": 823}

@@ -1,8 +1,8 @@
 """Performance and size report of the site: build times, test time, page and asset sizes.
 
-    python tools/report.py                 # cold strict build (per-page times), then sizes
-    python tools/report.py --tests         # also time the whole test suite on that build (slow)
-    python tools/report.py --site _build/html   # sizes of an existing build only (no timing)
+    python benchmarks/report.py                 # cold strict build (per-page times), then sizes
+    python benchmarks/report.py --tests         # also time the whole test suite on that build (slow)
+    python benchmarks/report.py --site _build/html   # sizes of an existing build only (no timing)
 
 Times are printed, never asserted; sizes are checked against ``tools/budgets.py``.
 """
@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from bookbuild import ROOT, built, toc_files
 from budgets import ANIMATION_BUDGET, PAGE_BUDGET, over_budget, page_weight
 
