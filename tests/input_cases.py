@@ -731,7 +731,7 @@ MANUAL = [
 
 
 def all_cases() -> list[Case]:
-    return _array_cases() + MANUAL + NEW
+    return _array_cases() + MANUAL + NEW + CORES_DRAWING_CLAIMS
 
 
 # --- issue 26: the modules added since, the appendix's cases, and a row for every result type ---------
@@ -1101,4 +1101,126 @@ NEW = [
          lambda: gradient_study.neighbour_correlation(rng_arrays(3).standard_normal((2, 1, 3, 3)).astype(np.float32)),
          "value", "",
          lambda got: -1.0 <= got <= 1.0),
+]  # fmt: skip
+
+
+# --- the cores behind the doors, the drawing helpers, the training claims: a row for every name --------
+
+from lessons_code.checks import training_claims  # noqa: E402
+from lessons_code.pictures import drawing  # noqa: E402
+
+_CORE = " (a core: runs on what its door checked; the same value as the door on valid input)"
+_POOLED = pooling.maxpool2_forward(POOL_X)
+
+
+def _core(name, core, door, same=None) -> Case:
+    """A value row: the core's result equals its checked door's on the same valid input."""
+    return Case(name + _CORE, "float32", core, "value", "", lambda got: (same or _same)(got, door()))
+
+
+def _equal_all(a, b) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _equal_loss(a, b) -> bool:
+    return a[0] == b[0] and a[1].keys() == b[1].keys() and all(np.array_equal(a[1][k], b[1][k]) for k in a[1])
+
+
+def _axes():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    plt.close(fig)
+    return ax
+
+
+_GEO_CACHE = (CACHE.stride, CACHE.padding, CACHE.dilation, OUT4.shape[2:])
+_ACC = {"MLP": np.array([0.970, 0.972, 0.968, 0.975, 0.971])}
+_ACC = {**_ACC, "CNN": _ACC["MLP"] - 0.003, "1×1-conv MLP": _ACC["MLP"] - 0.002}
+_NORMS = np.outer(np.ones(5), np.geomspace(1.0, 0.01, 100))
+
+CORES_DRAWING_CLAIMS = [
+    _core("fc.fc_forward_batch_unchecked", lambda: fc.fc_forward_batch_unchecked(XB, W2, B1),
+          lambda: fc.fc_forward_batch(XB, W2, B1)),
+    _core("fc.fc_backward_batch_unchecked", lambda: fc.fc_backward_batch_unchecked(XB, W2, DYB),
+          lambda: fc.fc_backward_batch(XB, W2, DYB), _equal_all),
+    _core("pooling.relu_forward_unchecked", lambda: pooling.relu_forward_unchecked(POOL_X),
+          lambda: pooling.relu_forward(POOL_X)),
+    _core("pooling.relu_backward_unchecked", lambda: pooling.relu_backward_unchecked(POOL_X, POOL_X - 0.1),
+          lambda: pooling.relu_backward(POOL_X, POOL_X - 0.1)),
+    _core("pooling.maxpool2_forward_unchecked", lambda: pooling.maxpool2_forward_unchecked(POOL_X),
+          lambda: pooling.maxpool2_forward(POOL_X), _equal_all),
+    _core("pooling.maxpool2_backward_unchecked",
+          lambda: pooling.maxpool2_backward_unchecked(_POOLED[0] + 1.0, _POOLED[1]),
+          lambda: pooling.maxpool2_backward(_POOLED[0] + 1.0, _POOLED[1])),
+    _core("conv_layer.pad_unchecked", lambda: conv_layer.pad_unchecked(X4, (1, 2)),
+          lambda: np.pad(X4, ((0, 0), (0, 0), (1, 1), (2, 2)))),  # no door of its own: numpy's pad
+    _core("conv_layer.im2col_unchecked", lambda: conv_layer.im2col_unchecked(X4, (3, 2), *_GEO_CACHE),
+          lambda: conv_layer.im2col(X4, (3, 2), **GEO)),
+    _core("conv_layer.col2im_unchecked", lambda: conv_layer.col2im_unchecked(DCOLS, X4.shape, (3, 2), *_GEO_CACHE),
+          lambda: conv_layer.col2im(DCOLS, X4.shape, (3, 2), **GEO)),
+    _core("conv_layer.conv_forward_unchecked", lambda: conv_layer.conv_forward_unchecked(X4, W4, B4, *_GEO_CACHE[:3])[0],
+          lambda: OUT4),
+    _core("conv_layer.conv_backward_unchecked", lambda: conv_layer.conv_backward_unchecked(DOUT4, CACHE),
+          lambda: conv_layer.conv_backward(DOUT4, CACHE), _equal_all),
+    _core("backward_rules.dilate_unchecked", lambda: backward_rules.dilate_unchecked(IMG, (2, 3)),
+          lambda: backward_rules.dilate(IMG, (2, 3))),
+    _core("nets.loss_and_grads_unchecked",
+          lambda: nets.loss_and_grads_unchecked(SPEC_CNN, P_CNN, IMGS, LABELS.astype(np.intp)),
+          lambda: nets.loss_and_grads(SPEC_CNN, P_CNN, IMGS, LABELS), _equal_loss),
+    # drawing: the helpers the figures share (they draw on an Axes; a wrong grid is named)
+    Case("drawing.mask_grid", "shape", lambda: drawing.mask_grid(_axes(), np.ones(4, bool), "t", "red"), "ValueError", "mask"),
+    Case("drawing.mask_grid", "float32", lambda: drawing.mask_grid(_axes(), [[True, False]], "t", "red"), "value", "",
+         lambda got: got is None),
+    Case("drawing.ink_on", "shape", lambda: drawing.ink_on((0.5, 0.5)), "ValueError", "rgba"),
+    Case("drawing.ink_on", "float32", lambda: drawing.ink_on(np.float32([1, 1, 1, 1])), "value", "", lambda got: got != "white"),
+    Case("drawing.matrix_axes", "range", lambda: drawing.matrix_axes(_axes(), 4, 8, 0), "ValueError", "row_width"),
+    Case("drawing.matrix_axes", "type", lambda: drawing.matrix_axes(_axes(), 4.0, 8, 2), "TypeError", "n_rows"),
+    Case("drawing.strip_negative_zero", "type", lambda: drawing.strip_negative_zero(-0.0), "TypeError", "text"),
+    Case("drawing.strip_negative_zero", "range", lambda: drawing.strip_negative_zero("-0.00"), "value", "",
+         lambda got: got == "0.00"),
+    Case("drawing.annotated_grid", "shape",
+         lambda: drawing.annotated_grid(_axes(), np.arange(3), drawing.signed_cmap(), None), "ValueError", "values"),
+    Case("drawing.signed_cmap", "record", lambda: drawing.signed_cmap(), "value", "", lambda got: got.name is not None),
+    Case("drawing.clean_axes", "shape", lambda: drawing.clean_axes(_axes(), (3,)), "ValueError", "gridlines"),
+    Case("drawing.clean_axes", "type", lambda: drawing.clean_axes(_axes(), (3.0, 2)), "TypeError", "gridlines"),
+    Case("drawing.vmax", "empty", lambda: drawing.vmax(), "ValueError", "arrays"),
+    Case("drawing.vmax", "float32", lambda: drawing.vmax(np.float32([-3, 1]), [0, 2]), "value", "", lambda got: got == 3.0),
+    Case("drawing.ink_for", "float32", lambda: drawing.ink_for(drawing.signed_cmap(), lambda v: 0.5, np.float32(0)),
+         "value", "", lambda got: got in ("white", drawing.palette.INK)),
+    # training claims: a study without the fields a check reads, a wrong size, or the numbers of a true claim
+    Case("training_claims.on_every_seed", "float32", lambda: training_claims.on_every_seed([1, 2], np.float32([2, 3])),
+         "value", "", lambda got: got is True),
+    Case("training_claims.check_underdetermination", "type", lambda: training_claims.check_underdetermination(None),
+         "TypeError", "study"),
+    Case("training_claims.check_steps_steadier", "type", lambda: training_claims.check_steps_steadier((1, 2)),
+         "TypeError", "study"),
+    Case("training_claims.check_spread_claims", "type", lambda: training_claims.check_spread_claims(None, {}),
+         "TypeError", "study"),
+    Case("training_claims.check_smooth_kernel_gradient", "type",
+         lambda: training_claims.check_smooth_kernel_gradient([0.5, 0.6], [0.0, 0.1], threshold="0.3"), "TypeError", "threshold"),
+    Case("training_claims.check_smooth_kernel_gradient", "shape",
+         lambda: training_claims.check_smooth_kernel_gradient(np.ones((2, 2)), [0.0, 0.1]), "ValueError", "ordered"),
+    Case("training_claims.check_kernels_learned", "type", lambda: training_claims.check_kernels_learned({}), "TypeError", "study"),
+    Case("training_claims.check_accuracy_claims", "type", lambda: training_claims.check_accuracy_claims({"MLP": [0.9]}, {}),
+         "TypeError", "acc"),
+    Case("training_claims.check_accuracy_claims", "float32",
+         lambda: training_claims.check_accuracy_claims({k: v.astype(np.float32) for k, v in _ACC.items()},
+                                                       {"MLP": 2410, "CNN": 1370, "1×1-conv MLP": 2578}),
+         "value", "", lambda got: abs(got["CNN"].mean - _ACC["CNN"].mean()) < 1e-6),
+    Case("training_claims.check_parameter_curve", "type", lambda: training_claims.check_parameter_curve(None), "TypeError", "study"),
+    Case("training_claims.check_permutation_claims", "type",
+         lambda: training_claims.check_permutation_claims(_ACC, {"MLP": _ACC["MLP"]}), "TypeError", "permuted"),
+    Case("training_claims.check_shift_claims", "type", lambda: training_claims.check_shift_claims(_ACC, {}), "TypeError", "shifted"),
+    Case("training_claims.check_shift_claims", "shape",
+         lambda: training_claims.check_shift_claims(_ACC, {k: np.ones((2, 5)) for k in _ACC}), "ValueError", "shifted"),
+    Case("training_claims.check_norms_shrink", "range", lambda: training_claims.check_norms_shrink(_NORMS, 0), "ValueError",
+         "steps_per_epoch"),
+    Case("training_claims.check_norms_shrink", "range", lambda: training_claims.check_norms_shrink(_NORMS, 101), "ValueError",
+         "steps_per_epoch"),
+    Case("training_claims.check_norms_shrink", "shape", lambda: training_claims.check_norms_shrink(_NORMS[0], 10), "ValueError",
+         "norms_by_seed"),
+    Case("training_claims.check_norms_shrink", "float32",
+         lambda: training_claims.check_norms_shrink(_NORMS.astype(np.float32), 10), "value", "",
+         lambda got: np.allclose(got, training_claims.check_norms_shrink(_NORMS, 10), rtol=1e-5)),
 ]  # fmt: skip

@@ -13,9 +13,21 @@ import itertools
 
 import numpy as np
 
+from .._checks import as_float_array, require_int, require_real
 from .stats import Interval, is_real_change, mean_interval, paired_change, ratio_interval
 from .tolerances import ROUNDING_BOUND
 from .verdict import require
+
+
+def _require_fields(name: str, value, *fields: str) -> None:
+    """A study (or a dict of results) must carry the fields (keys) a check reads: else a TypeError
+    naming the argument, not an AttributeError or KeyError inside the check."""
+    has = (lambda f: f in value) if isinstance(value, dict) else (lambda f: hasattr(value, f))
+    missing = [f for f in fields if not has(f)]
+    if missing:
+        raise TypeError(
+            f"{name} must have {', '.join(map(repr, fields))}, got {type(value).__name__} without {missing}"
+        )
 
 
 def on_every_seed(smaller, larger) -> bool:
@@ -38,6 +50,8 @@ def check_underdetermination(study, n_few: int = 50, n_many: int = 200) -> dict[
 
     Returns intervals ``fc_clean``, ``fc_noisy``, ``noise_adds``, ``conv_noisy``, ``fc_many``,
     ``conv_many``."""
+    _require_fields("study", study, "test_mse", "n_pixels", "expected_underdetermined")
+    n_few, n_many = require_int("n_few", n_few, 1), require_int("n_many", n_many, 1)
     t = study.test_mse
     fc_clean, fc_noisy = t[("FC", n_few, 0.0)], t[("FC", n_few, 1.0)]
     out = {
@@ -96,6 +110,7 @@ def check_steps_steadier(study) -> dict:
 
     Returns ``{(model, side, field): Interval}`` (log-scale intervals of the positive fields over
     teachers) and ``{("conv - FC", side, "efficiency"): Interval}`` (paired changes)."""
+    _require_fields("study", study, "values", "sides")
     v = study.values
     out: dict = {k: ratio_interval(a, over="teachers") for k, a in v.items()}
     fc = [out[("FC", s, "relative_noise")].mean for s in study.sides]
@@ -143,6 +158,9 @@ def check_spread_claims(study, first: dict, early: int = 1) -> dict:
     Returns the per-(model, layer) log-scale intervals over seeds at every checkpoint (geometric
     means: a spread is a positive ratio): ``{(model, layer, "relative" or "along"): [Interval per
     checkpoint]}``."""
+    _require_fields("study", study, "relative", "along")
+    _require_fields("first", first, "MLP", "CNN")
+    early = require_int("early", early, 0)
     rel, alo = study.relative, study.along
     mlp, cnn = ("MLP", first["MLP"]), ("CNN", first["CNN"])
     require(
@@ -194,6 +212,8 @@ def check_smooth_kernel_gradient(ordered, shuffled, threshold: float = 0.3) -> d
 
     ordered, shuffled: ``(n_seeds,)`` correlations (:func:`~lessons_code.experiments.
     gradient_study.smoothness_study`). Returns intervals ``ordered``, ``shuffled``, ``change``."""
+    threshold = require_real("threshold", threshold)
+    ordered, shuffled = as_float_array("ordered", ordered, 1), as_float_array("shuffled", shuffled, 1)
     out = {
         "ordered": mean_interval(ordered),
         "shuffled": mean_interval(shuffled, over="seeds and permutations"),
@@ -224,6 +244,8 @@ def check_kernels_learned(study, moved: float = 0.5) -> dict[str, Interval]:
 
     Returns intervals ``smooth_ordered``, ``smooth_shuffled``, ``difference``, ``moved_ordered``
     (log scale) and ``moved_shuffled`` (log scale)."""
+    _require_fields("study", study, "smooth_ordered", "smooth_shuffled", "moved_ordered", "moved_shuffled")
+    moved = require_real("moved", moved, positive=True)
     out = {
         "smooth_ordered": mean_interval(study.smooth_ordered),
         "smooth_shuffled": mean_interval(study.smooth_shuffled),
@@ -253,6 +275,8 @@ def check_accuracy_claims(acc: dict, n_params: dict) -> dict[str, Interval]:
     reaches the MLP's accuracy (means within 2 points) with the fewest parameters.
 
     acc: ``{model: (n_seeds,) test accuracies}``; n_params: ``{model: count}``. Returns intervals."""
+    _require_fields("acc", acc, "MLP", "CNN")
+    _require_fields("n_params", n_params, *acc)
     out = {name: mean_interval(a) for name, a in acc.items()}
     for name, iv in out.items():
         require(iv.mean > 0.95, f"{name} is far above chance", f"{iv.text('.1f', 100)} %")
@@ -276,6 +300,9 @@ def check_parameter_curve(study, pairs=((2, 4), (4, 8), (8, 16))) -> dict:
     3. at the last pair the two models tie: its paired difference is not real by the rule.
 
     Returns ``{(model, width): Interval}`` and ``{("CNN - MLP", cnn width, mlp width): Interval}``."""
+    _require_fields("study", study, "accuracy", "widths", "n_params")
+    if not pairs or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise TypeError(f"pairs must be (cnn width, mlp width) tuples, got {pairs!r}")
     acc = study.accuracy
     out: dict = {k: mean_interval(a) for k, a in acc.items()}
     for model, ws in study.widths.items():
@@ -313,6 +340,8 @@ def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interv
 
     original, permuted: ``{model: (n_seeds,) accuracies}`` in seed order. Returns the paired
     change intervals."""
+    _require_fields("original", original, "MLP", "1×1-conv MLP", "CNN")
+    _require_fields("permuted", permuted, *original)
     out = {name: paired_change(permuted[name], original[name]) for name in original}
     for name in ("MLP", "1×1-conv MLP"):
         require(
@@ -334,7 +363,12 @@ def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
 
     clean, shifted: ``{model: (n_seeds,) accuracies}`` (shifted: mean over the four directions),
     in seed order. Returns the paired change intervals."""
-    change = {name: shifted[name] - clean[name] for name in clean}
+    _require_fields("clean", clean, "CNN")
+    _require_fields("shifted", shifted, *clean)
+    change = {
+        name: as_float_array("shifted", shifted[name], 1) - as_float_array("clean", clean[name], 1)
+        for name in clean
+    }
     out = {name: mean_interval(c) for name, c in change.items()}
     for name, iv in out.items():
         require(
@@ -358,7 +392,9 @@ def check_norms_shrink(norms_by_seed, steps_per_epoch: int, factor: float = 2.0)
     seed": the page quotes the per-seed ratios, and on the digits one seed's last layer of the
     1×1-conv MLP does not shrink.) ``norms_by_seed``: ``(n_seeds, n_steps)``. Returns the per-seed
     ratios first / last."""
-    n = np.asarray(norms_by_seed, dtype=np.float64)
+    n = as_float_array("norms_by_seed", norms_by_seed, 2)
+    steps_per_epoch = require_int("steps_per_epoch", steps_per_epoch, 1, n.shape[1])
+    factor = require_real("factor", factor, positive=True)
     ratio = n[:, :steps_per_epoch].mean(axis=1) / n[:, -steps_per_epoch:].mean(axis=1)
     require(
         ratio.mean() > factor,

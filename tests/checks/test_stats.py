@@ -89,3 +89,12 @@ def test_one_rule_for_paired_changes_near_misses_on_both_sides():
         stats.paired_change([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="Interval"):
         stats.is_real_change((0.1, 0.0, 0.2, 5))
+
+
+def test_level_is_checked_at_the_door_on_both_sides():
+    values = [1.0, 2.0, 4.0]
+    for level in (1e-6, 0.999999):  # just inside: an interval
+        assert stats.mean_interval(values, level).low < stats.mean_interval(values, level).high
+    for level in (0.0, 1.0):  # on the edge: refused by the level check, naming level (not t_quantile's p)
+        with pytest.raises(ValueError, match="level must be strictly between 0 and 1"):
+            stats.mean_interval(values, level)
