@@ -76,6 +76,8 @@ class Visit:
         self.origin = urlsplit(base).netloc
         self.errors: list[str] = []
         self.failed: list[str] = []
+        self.aborted: list[str] = []  # requests the browser cancelled itself (net::ERR_ABORTED)
+        self.loaded: set[str] = set()
         self.foreign: list[str] = []
         self.context = browser.new_context(
             viewport=viewport,
@@ -88,7 +90,7 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda err: self.errors.append(f"uncaught: {err}"))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("requestfailed", self._request_failed)
         self.page.on("response", self._response)
         self.page.goto(f"{base}/{path or doc + '.html'}", wait_until="networkidle")
         self.settle()
@@ -106,9 +108,20 @@ class Visit:
         if msg.type == "error":
             self.errors.append(f"console: {msg.text} @ {msg.location.get('url', '')}")
 
+    def _request_failed(self, request):
+        # Chromium cancels an image request it no longer needs (a <picture> source re-chosen, a lazy
+        # frame fetched again when a full-page screenshot resizes the view): not a failure of the
+        # site if the same file also arrived; one that never arrived is a failure.
+        if "ERR_ABORTED" in str(request.failure):
+            self.aborted.append(request.url)
+        else:
+            self.failed.append(f"{request.url} ({request.failure})")
+
     def _response(self, response):
         if response.status >= 400:
             self.failed.append(f"{response.url} (HTTP {response.status})")
+        else:
+            self.loaded.add(response.url)
 
     def settle(self):
         """Wait for the web fonts (KaTeX's) and every image to decode. Images below the first
@@ -127,6 +140,7 @@ class Visit:
         problems = (
             [f"error: {e}" for e in self.errors]
             + [f"failed request: {f}" for f in self.failed]
+            + [f"aborted request never loaded: {u}" for u in self.aborted if u not in self.loaded]
             + [f"request to another origin: {u}" for u in self.foreign]
         )
         assert not problems, f"{doc}:\n" + "\n".join(problems)
