@@ -58,7 +58,7 @@ whose message names the argument, what was expected and what was given.
 * *The GIF command* reports bad arguments through argparse (usage line, message, exit status 2).
 
 ``tests/test_input_policy.py`` feeds every public function each kind of bad input
-(``tests/input_cases.py``; ``python tools/input_table.py`` prints the table).
+(``tests/input_cases.py``; ``python tests/input_table.py`` prints the table).
 """
 
 __version__ = "0.1.0"

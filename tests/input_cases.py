@@ -1,6 +1,6 @@
 """Every public function of lessons_code against every kind of bad input: the case table.
 
-``tests/test_input_policy.py`` runs every case; ``tools/input_table.py`` prints the table
+``tests/test_input_policy.py`` runs every case; ``tests/input_table.py`` prints the table
 "function x kind of bad input -> outcome" from the same cases. Kinds (columns of the table):
 
 * ``type``   -- wrong kind of value: None, strings, booleans, complex numbers, a non-int size

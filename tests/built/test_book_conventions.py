@@ -70,9 +70,8 @@ def test_glossary_terms_are_in_the_index(site):
 def test_first_use_of_each_term_links_the_glossary(site):
     docs = [d for d in toc_files() if d not in NO_TERM_LINK_PAGES]
     missing = unlinked_first_uses(site.html, docs)
-    assert not missing, (
-        "first uses without {term} link (python tools/glossary_check.py lists them):\n"
-        + "\n".join(f"{d}: {t}: ...{c}..." for d, t, c in missing)
+    assert not missing, "first uses without {term} link (tests/glossary_check.py):\n" + "\n".join(
+        f"{d}: {t}: ...{c}..." for d, t, c in missing
     )
 
 

@@ -1,8 +1,8 @@
 """With a repository URL (as the publish workflow sets it), the launch buttons open the notebooks.
 
 A small build (the intro, one chapter, the glossary and the references; not strict, since the
-chapter links to chapters this build leaves out) with the committed ``_config.yml`` after
-``tools/set_repository.py``: Binder and Colab appear and point at the runnable notebook on the
+chapter links to chapters this build leaves out) with the committed ``_config.yml`` and the
+settings of ``tools/set_repository.py``: Binder and Colab appear and point at the runnable notebook on the
 ``notebooks`` branch, the notebook's first cell installs the package from that repository, and
 the 404 page uses the project's prefix. Nothing here contacts Binder or Colab.
 """
@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from bookbuild import ROOT
+import yaml
+from bookbuild import ROOT, load_config
 from bs4 import BeautifulSoup
+from set_repository import repository_settings
 
 URL = "https://github.com/example-owner/fc-vs-conv"
 
@@ -25,13 +27,8 @@ URL = "https://github.com/example-owner/fc-vs-conv"
 def configured_build(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("launch")
     config = tmp / "_config.yml"
-    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    # local extensions are found relative to the configuration file: point at this checkout's
-    text = text.replace(": tools\n", f": {ROOT / 'tools'}\n")
-    config.write_text(text, encoding="utf-8")
-    subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "set_repository.py"), URL, "--config", str(config)], check=True
-    )
+    settings = repository_settings(load_config(ROOT), URL)
+    config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
     toc = tmp / "_toc.yml"
     toc.write_text(
         "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/geometry\n", encoding="utf-8"

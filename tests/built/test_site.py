@@ -304,36 +304,19 @@ def test_download_source_and_copy_buttons(site):
         assert any(s.endswith("_static/copybutton.js") for s in scripts), doc
 
 
-def test_repository_button_follows_the_configured_url(tmp_path):
-    """No URL committed -> no button; once a URL is set (tools/set_repository.py, as the publish
-    workflow does), Jupyter Book turns on the repository button pointing at it."""
+def test_repository_button_follows_the_configured_url():
+    """No URL committed -> no button; with a URL (tools/set_repository.py, as the publish workflow
+    sets it), Jupyter Book turns on the repository button pointing at it."""
     from jupyter_book.config import get_final_config
+    from set_repository import repository_settings
 
     committed = yaml.safe_load((ROOT / "_config.yml").read_text())
     cli = {"latex_individualpages": False}  # what `jupyter-book build` passes
     conf, _ = get_final_config(user_yaml=committed, cli_config=dict(cli), sourcedir=ROOT)
     assert not conf["html_theme_options"].get("use_repository_button")
-
-    import subprocess
-    import sys
-
-    cfg = tmp_path / "_config.yml"
-    cfg.write_text((ROOT / "_config.yml").read_text())
     url = "https://github.com/example-owner/fc-vs-conv"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "set_repository.py"),
-            url,
-            "--branch",
-            "main",
-            "--config",
-            str(cfg),
-        ],
-        check=True,
-    )
     conf, _ = get_final_config(
-        user_yaml=yaml.safe_load(cfg.read_text()), cli_config=dict(cli), sourcedir=ROOT
+        user_yaml=repository_settings(committed, url, "main"), cli_config=dict(cli), sourcedir=ROOT
     )
     options = conf["html_theme_options"]
     assert options["use_repository_button"] is True

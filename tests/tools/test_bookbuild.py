@@ -58,11 +58,14 @@ def test_publish_time_repository_url_reaches_the_sphinx_config(tmp_path, monkeyp
 
     url = "https://github.com/example-owner/fc-vs-conv"
     monkeypatch.setenv(bookbuild.REPOSITORY_ENV, url)
+    monkeypatch.setenv("FCCONV_BASEURL", "https://example-owner.github.io/fc-vs-conv/")
     path = build_config(tmp_path / "cache", tmp_path / "_config.yml")
     conf, _ = get_final_config(user_yaml=path, cli_config={"latex_individualpages": False}, sourcedir=ROOT)
     options = conf["html_theme_options"]
     assert options["use_repository_button"] is True
     assert options["repository_url"] == url and options["repository_branch"] == "main"
+    assert conf["html_baseurl"] == "https://example-owner.github.io/fc-vs-conv/"
+    assert conf["notfound_urls_prefix"] == "/fc-vs-conv/"
     assert conf["nb_execution_mode"] == "cache"
     monkeypatch.setenv(bookbuild.REPOSITORY_ENV, "not a url")
     with pytest.raises(ValueError, match="repository URL"):

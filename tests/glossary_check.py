@@ -3,13 +3,12 @@
 On every page, the first use of a term of ``book/glossary.md`` (or its plural, or a form in
 :data:`EXTRA_FORMS`) in the prose (paragraphs, list items, table cells, definitions; not headings,
 code, maths, outputs or captions) is a ``{term}`` link. ``tests/built/test_book_conventions.py``
-runs this check; by hand: ``python tools/glossary_check.py _build/html``.
+runs this check on every page and lists what it finds.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -91,18 +90,3 @@ def unlinked_first_uses(html_dir: Path, docnames: list[str]) -> list[tuple[str, 
         uses = first_uses((html_dir / f"{doc}.html").read_text(encoding="utf-8"), terms)
         missing += [(doc, term, ctx) for term, (linked, ctx) in uses.items() if not linked]
     return missing
-
-
-def main(argv: list[str]) -> int:
-    from bookbuild import toc_files
-
-    html = Path(argv[0] if argv else "_build/html")
-    missing = unlinked_first_uses(html, toc_files())
-    for doc, term, ctx in missing:
-        print(f"{doc}: {term!r} first used without a link: ...{ctx}...")
-    print(f"{len(missing)} first uses without a glossary link")
-    return 1 if missing else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,4 @@
-"""tools/glossary_check.py: the first use of a glossary term on a page must be a link."""
+"""tests/glossary_check.py: the first use of a glossary term on a page must be a link."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ Each mutant replaces one snippet of a source file, runs the test file, and resto
 on Ctrl-C). Prints KILLED / SURVIVED per mutant; exit status 1 if any survived. A snippet that no
 longer exists (the code moved on) is reported as NOT FOUND.
 
-    .venv/bin/python tools/mutants.py          # all, a few minutes
-    .venv/bin/python tools/mutants.py 3 7      # mutants 3 and 7 only
+    .venv/bin/python tests/mutants.py          # all, a few minutes
+    .venv/bin/python tests/mutants.py 3 7      # mutants 3 and 7 only
 """
 
 import ast

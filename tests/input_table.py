@@ -6,7 +6,7 @@ the right value, ``FAIL``: a self-check's FAIL verdict), ``–`` when the kind d
 function has no argument of that kind). Any case that does not end as the table says is printed
 as ``WRONG`` and the script exits with status 1.
 
-    python tools/input_table.py
+    python tests/input_table.py
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from input_cases import KINDS, all_cases
 
