@@ -43,9 +43,9 @@ from lessons_code import (
     pooling,
     tables,
 )
-from lessons_code.checks import claims, gradients, layer_rules, stats
+from lessons_code.checks import claims, gradients, layer_rules, locality_claims, stats
 from lessons_code.checks import verdict as checks_verdict
-from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
+from lessons_code.experiments import digits, gradient_study, linear_students, locality, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
 from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
 
@@ -1307,6 +1307,30 @@ LOCAL = [
     _record(locally_connected.LocalCache, lambda: _LCACHE),
     _core("locally_connected.lc_forward_unchecked",
           lambda: locally_connected.lc_forward_unchecked(X4, _LW, _LB, *_LGEO)[0], lambda: _LOUT),
+    _record(locality.LayerCost, lambda: locality.alexnet_costs()[0]),
+    _record(locality.EquivarianceRow, lambda: locality.equivariance_rows()[0]),
+    _record(locality.DigitsStudy, lambda: locality.digits_study(locality.LocalityConfig(seeds=(0, 1), epochs=1))),
+    _record(locality.LocalityConfig, lambda: locality.LocalityConfig()),
+    Case("locality.LocalityConfig", "range", lambda: locality.LocalityConfig(seeds=(0, 0)), "ValueError", "seeds"),
+    Case("locality.LocalityConfig", "type", lambda: locality.LocalityConfig(epochs=1.5), "TypeError", "epochs"),
+    Case("locality.alexnet_costs", "record", locality.alexnet_costs, "value", "", lambda got: got[1].params == 105_705_600),
+    Case("locality.digits_costs", "record", locality.digits_costs, "value", "", lambda got: len(got) == 3),
+    Case("locality.cost_table", "type", lambda: locality.cost_table([None]), "TypeError", "rows"),
+    Case("locality.equivariance_table", "type", lambda: locality.equivariance_table([]), "TypeError", "rows"),
+    Case("locality.equivariance_rows", "range", lambda: locality.equivariance_rows(side=4), "ValueError", "side"),
+    Case("locality.equivariance_rows", "type", lambda: locality.equivariance_rows(seed=0.5), "TypeError", "seed"),
+    Case("locality.digits_study", "type", lambda: locality.digits_study({"seeds": (0, 1)}), "TypeError", "config"),
+    Case("locality.local_features", "shape", lambda: locality.local_features(IMG, (3, 3)), "ValueError", "x"),
+    Case("locality.local_features", "nonfinite", lambda: locality.local_features(np.full((2, 4, 4), np.nan), 3),
+         "ValueError", "x"),
+    Case("locality.local_features", "float32", lambda: locality.local_features(IMGS[:, 0].astype(np.float32), 3),
+         "value", "", lambda got: np.allclose(got, locality.local_features(IMGS[:, 0].astype(np.float32).astype(float), 3))),
+    Case("locality.efficiency_study", "range", lambda: locality.efficiency_study(teachers=1), "ValueError", "teachers"),
+    Case("locality.efficiency_study", "type", lambda: locality.efficiency_study(side="8"), "TypeError", "side"),
+    Case("locality_claims.check_costs", "type", lambda: locality_claims.check_costs([1, 2, 3]), "TypeError", "rows"),
+    Case("locality_claims.check_equivariance", "type", lambda: locality_claims.check_equivariance(None), "TypeError", "rows"),
+    Case("locality_claims.check_digits_claims", "type", lambda: locality_claims.check_digits_claims({}), "TypeError", "study"),
+    Case("locality_claims.check_efficiency", "type", lambda: locality_claims.check_efficiency([]), "TypeError", "eff"),
     _core("locally_connected.lc_backward_unchecked", lambda: locally_connected.lc_backward_unchecked(_LDOUT, _LCACHE),
           lambda: locally_connected.lc_backward(_LDOUT, _LCACHE), _equal_all),
 ]  # fmt: skip
