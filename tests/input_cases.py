@@ -47,7 +47,14 @@ from lessons_code.checks import claims, gradients, layer_rules, locality_claims,
 from lessons_code.checks import verdict as checks_verdict
 from lessons_code.experiments import digits, gradient_study, linear_students, locality, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
-from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
+from lessons_code.pictures import (
+    animations,
+    experiment_figures,
+    figures,
+    layer_figures,
+    locality_figures,
+    player,
+)
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32", "record")
 
@@ -1331,6 +1338,19 @@ LOCAL = [
     Case("locality_claims.check_equivariance", "type", lambda: locality_claims.check_equivariance(None), "TypeError", "rows"),
     Case("locality_claims.check_digits_claims", "type", lambda: locality_claims.check_digits_claims({}), "TypeError", "study"),
     Case("locality_claims.check_efficiency", "type", lambda: locality_claims.check_efficiency([]), "TypeError", "eff"),
+    Case("locality.digits_table", "type", lambda: locality.digits_table({}), "TypeError", "study"),
+    Case("locality_figures.plot_three_matrices", "range", lambda: locality_figures.plot_three_matrices((6, 6), 7),
+         "ValueError", "kernel"),
+    Case("locality_figures.plot_three_matrices", "type", lambda: locality_figures.plot_three_matrices((6, 6), 3, seed=1.0),
+         "TypeError", "seed"),
+    Case("exercises.grade_exercise_local_gradient", "type",
+         lambda: exercises.grade_exercise_local_gradient(IMG, DYC[:3, :3], None), "FAIL"),
+    Case("exercises.grade_exercise_local_gradient", "nonfinite",
+         lambda: exercises.grade_exercise_local_gradient(IMG, DYC[:3, :3], np.full((3, 3, 4, 4), np.nan)), "FAIL"),
+    Case("exercises.grade_exercise_local_gradient", "shape",
+         lambda: exercises.grade_exercise_local_gradient(IMG, IMG[None], np.ones(3)), "ValueError", "dy"),
+    Case("exercises.grade_exercise_which_property", "type", lambda: exercises.grade_exercise_which_property(None), "FAIL"),
+    Case("exercises.grade_exercise_which_property", "empty", lambda: exercises.grade_exercise_which_property({}), "FAIL"),
     _core("locally_connected.lc_backward_unchecked", lambda: locally_connected.lc_backward_unchecked(_LDOUT, _LCACHE),
           lambda: locally_connected.lc_backward(_LDOUT, _LCACHE), _equal_all),
 ]  # fmt: skip

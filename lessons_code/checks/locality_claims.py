@@ -122,7 +122,7 @@ def check_digits_claims(study) -> dict[str, Interval]:
     ``shuffled``, same seeds and order):
 
     1. on the clean digits no paired difference between two of the nets is real;
-    2. a one-pixel shift costs every net accuracy (real), and the convolution keeps more than the
+    2. a one-pixel shift costs every net more than 30 points (real), and the convolution keeps more than the
        locally connected net, its twin without sharing (paired over seeds, real);
     3. the pixel shuffle costs the convolution accuracy (real, negative) and not the FC net (its
        change is not real).
@@ -143,7 +143,9 @@ def check_digits_claims(study) -> dict[str, Interval]:
         require(not is_real_change(d), f"on clean digits {a} and {b} are not told apart", d.text(".3f"))
     for m in acc:
         d = out[f"shift {m}"] = paired_change(shifted[m], acc[m])
-        require(is_real_change(d) and d.mean < 0, f"a one-pixel shift costs {m} accuracy", d.text(".3f"))
+        require(
+            is_real_change(d) and d.mean < -0.3, f"a one-pixel shift costs {m} over 30 points", d.text(".3f")
+        )
         out[f"shuffle {m}"] = paired_change(study.shuffled[m], acc[m], over=perm)
     d = out["shifted conv - local"] = paired_change(shifted[CONV], shifted[LOCAL])
     require(
