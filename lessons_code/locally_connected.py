@@ -252,8 +252,12 @@ def _matrix_geometry(w_shape, input_shape, stride, padding, dilation):
             f"w_shape must start with the output size (H_out, W_out) = {g.output} for input_shape "
             f"{tuple(input_shape)}, got {tuple(w_shape)}"
         )
-    require_size(f"the {g.rows:,} x {g.cols:,} locally connected matrix", 26 * g.rows * g.cols)
     return g
+
+
+def _require_matrix_size(g) -> None:
+    """The size guard of the matrix and its index: the index, the matrix and a temporary per cell."""
+    require_size(f"the {g.rows:,} x {g.cols:,} locally connected matrix", 26 * g.rows * g.cols)
 
 
 def local_matrix_index(w_shape, input_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:
@@ -266,6 +270,7 @@ def local_matrix_index(w_shape, input_shape, *, stride=1, padding=0, dilation=1)
     cells hold the same weight.
     """
     g = _matrix_geometry(w_shape, input_shape, stride, padding, dilation)
+    _require_matrix_size(g)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     o, c, p, q, i, j = np.indices((g.c_out, g.c_in, kh, kw, oh, ow), sparse=True)
     r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
@@ -296,6 +301,7 @@ def local_products_per_weight(w_shape, input_shape, *, stride=1, padding=0, dila
     :func:`lessons_code.matrix_view.products_per_weight`, which sums these over the positions)."""
     g = _matrix_geometry(w_shape, input_shape, stride, padding, dilation)
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
+    require_size("the products per weight", 24 * oh * ow * kh * kw)  # a bool, two temporaries, the ints
     i, j, p, q = np.indices((oh, ow, kh, kw), sparse=True)
     r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
     s = j * g.stride[1] + q * g.dilation[1] - g.padding[1]
