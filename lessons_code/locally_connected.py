@@ -60,14 +60,14 @@ class LocalCache(NamedTuple):
 
 
 def _layer_bytes(x_shape, w_shape, padding) -> int:
-    """Peak of :func:`lc_forward` in float64 bytes: copies of x and w, im2col (and its transposed
-    copy), the padded input, the product and the output."""
+    """Peak of :func:`lc_forward` in float64 bytes: copies of x and w, im2col, and the larger of the
+    padded input (while im2col runs) and the product plus the output."""
     n, c, h, w = x_shape
     oh, ow, c_out, _, kh, kw = w_shape
     positions = n * oh * ow
     padded = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1])
     cols = c * kh * kw * positions
-    return 8 * (n * c * h * w + math.prod(w_shape) + 2 * cols + max(padded, 2 * c_out * positions))
+    return 8 * (n * c * h * w + math.prod(w_shape) + cols + max(padded, 2 * c_out * positions))
 
 
 def _validate(x, w, b, stride, padding, dilation):
@@ -153,7 +153,11 @@ def lc_backward(dout, cache: LocalCache):
     oh, ow, c_out, c_in, kh, kw = w.shape
     cols = c_in * kh * kw * x.shape[0] * oh * ow
     padded = x.shape[0] * c_in * (x.shape[2] + 2 * cache.padding[0]) * (x.shape[3] + 2 * cache.padding[1])
-    values = 2 * x.size + 2 * math.prod(dout_shape) + 3 * cols + padded + w.size
+    # the checked copies of x and w, the copy of dout, dW (w's size), the patches' gradient and its
+    # contiguous copy, the padded dx (and im2col again for a cache made by hand)
+    values = (
+        2 * x.size + 2 * w.size + math.prod(dout_shape) + cols * (2 if cache.cols is not None else 3) + padded
+    )
     require_size(f"the backward pass of the locally connected layer on x {x.shape}", 8 * values)
     dout = as_float_array("dout", dout, 4)
     require_shape("dout", dout, (x.shape[0], c_out, oh, ow))
