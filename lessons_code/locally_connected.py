@@ -60,14 +60,14 @@ class LocalCache(NamedTuple):
 
 
 def _layer_bytes(x_shape, w_shape, padding) -> int:
-    """Peak of :func:`lc_forward` in float64 bytes: copies of x and w, im2col, and the larger of the
-    padded input (while im2col runs) and the product plus the output."""
+    """Peak of :func:`lc_forward` in float64 bytes: copies of x and w, im2col and its copy by
+    position, and the larger of the padded input (while im2col runs) and the product plus the output."""
     n, c, h, w = x_shape
     oh, ow, c_out, _, kh, kw = w_shape
     positions = n * oh * ow
     padded = n * c * (h + 2 * padding[0]) * (w + 2 * padding[1])
     cols = c * kh * kw * positions
-    return 8 * (n * c * h * w + math.prod(w_shape) + cols + max(padded, 2 * c_out * positions))
+    return 8 * (n * c * h * w + math.prod(w_shape) + 2 * cols + max(padded, 2 * c_out * positions))
 
 
 def _validate(x, w, b, stride, padding, dilation):
@@ -123,7 +123,8 @@ def lc_forward_unchecked(x, w, b, stride, padding, dilation):
     oh, ow, c_out, c_in, kh, kw = w.shape
     cols = im2col_unchecked(x, (kh, kw), stride, padding, dilation, (oh, ow))  # (K, N*P)
     k, p = c_in * kh * kw, oh * ow
-    patches = cols.reshape(k, n, p).transpose(2, 1, 0)  # (P, N, K): each position's patches
+    # (P, N, K): each position's patches, contiguous so that each product is one BLAS call
+    patches = np.ascontiguousarray(cols.reshape(k, n, p).transpose(2, 1, 0))
     y = patches @ w.reshape(p, c_out, k).transpose(0, 2, 1)  # (P, N, C_out): one FC layer per position
     y += b.reshape(p, 1, c_out)
     out = np.ascontiguousarray(y.transpose(1, 2, 0)).reshape(n, c_out, oh, ow)
@@ -153,11 +154,10 @@ def lc_backward(dout, cache: LocalCache):
     oh, ow, c_out, c_in, kh, kw = w.shape
     cols = c_in * kh * kw * x.shape[0] * oh * ow
     padded = x.shape[0] * c_in * (x.shape[2] + 2 * cache.padding[0]) * (x.shape[3] + 2 * cache.padding[1])
-    # the checked copies of x and w, the copy of dout, dW (w's size), the patches' gradient and its
-    # contiguous copy, the padded dx (and im2col again for a cache made by hand)
-    values = (
-        2 * x.size + 2 * w.size + math.prod(dout_shape) + cols * (2 if cache.cols is not None else 3) + padded
-    )
+    # the checked copies of x and w, two copies of dout, dW (w's size), the patches by position,
+    # their gradient and its contiguous copy, the padded dx (and im2col for a cache made by hand)
+    n_cols = 3 if cache.cols is not None else 4
+    values = 2 * x.size + 2 * w.size + 2 * math.prod(dout_shape) + n_cols * cols + padded
     require_size(f"the backward pass of the locally connected layer on x {x.shape}", 8 * values)
     dout = as_float_array("dout", dout, 4)
     require_shape("dout", dout, (x.shape[0], c_out, oh, ow))
@@ -171,8 +171,8 @@ def lc_backward_unchecked(dout, cache: LocalCache):
     n, k, p = x.shape[0], c_in * kh * kw, oh * ow
     if cols is None:  # a cache made by hand
         cols = im2col_unchecked(x, (kh, kw), stride, padding, dilation, (oh, ow))
-    patches = cols.reshape(k, n, p).transpose(2, 1, 0)  # (P, N, K)
-    dy = dout.reshape(n, c_out, p).transpose(2, 0, 1)  # (P, N, C_out)
+    patches = np.ascontiguousarray(cols.reshape(k, n, p).transpose(2, 1, 0))  # (P, N, K)
+    dy = np.ascontiguousarray(dout.reshape(n, c_out, p).transpose(2, 0, 1))  # (P, N, C_out)
     dw = (dy.transpose(0, 2, 1) @ patches).reshape(w.shape)  # per position: dY^T @ patches, no sum over P
     db = dy.sum(axis=1).reshape(oh, ow, c_out)
     dpatches = dy @ w.reshape(p, c_out, k)  # (P, N, K)
