@@ -128,7 +128,8 @@ def check_digits_claims(study) -> dict[str, Interval]:
        change is not real).
 
     Returns the intervals by name (``"acc <model>"``, ``"shift <model>"``, ``"shuffle <model>"``,
-    ``"acc <a> - <b>"``, ``"shifted conv - local"``)."""
+    ``"acc <a> - <b>"``, ``"shifted conv - local"``, and, reported without a claim,
+    ``"shuffle conv - local"``: the CNN's shuffle change minus the locally connected net's)."""
     _fields("study", study, "accuracy", "shifted", "shuffled")
     for name in ("accuracy", "shifted", "shuffled"):
         field = getattr(study, name)
@@ -147,6 +148,11 @@ def check_digits_claims(study) -> dict[str, Interval]:
             is_real_change(d) and d.mean < -0.3, f"a one-pixel shift costs {m} over 30 points", d.text(".3f")
         )
         out[f"shuffle {m}"] = paired_change(study.shuffled[m], acc[m], over=perm)
+    shuffled = {m: as_float_array("study.shuffled", v, 1) for m, v in study.shuffled.items()}
+    # reported, not claimed: the CNN's shuffle change against its untied twin's (paired)
+    out["shuffle conv - local"] = paired_change(
+        shuffled[CONV] - acc[CONV], shuffled[LOCAL] - acc[LOCAL], over=perm
+    )
     d = out["shifted conv - local"] = paired_change(shifted[CONV], shifted[LOCAL])
     require(
         is_real_change(d) and d.mean > 0,
