@@ -3,7 +3,8 @@
 Four parts, and the folders show them:
 
 * **The numpy lesson** (this folder; numpy and the standard library only): the layers ``fc``,
-  ``conv``, ``conv_layer`` (im2col beside the loops), ``conv1d``, ``pooling``; the seed's
+  ``conv``, ``conv_layer`` (im2col beside the loops), ``conv1d``, ``locally_connected`` (the
+  conv layer's windows without its sharing), ``pooling``; the seed's
   ``fc_vs_conv``; ``backward_rules`` (the gradients as convolutions, the transposed convolution);
   ``matrix_view`` (a convolution as a sparse, tied matrix); ``geometry`` (receptive fields, shifts,
   coverage); ``gradient_flow`` (the backward pass one unit at a time); ``param_counts``; ``tables``;

@@ -37,16 +37,24 @@ from lessons_code import (
     geometry,
     gradcheck,
     gradient_flow,
+    locally_connected,
     matrix_view,
     param_counts,
     pooling,
     tables,
 )
-from lessons_code.checks import claims, gradients, layer_rules, stats
+from lessons_code.checks import claims, gradients, layer_rules, locality_claims, stats
 from lessons_code.checks import verdict as checks_verdict
-from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
+from lessons_code.experiments import digits, gradient_study, linear_students, locality, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
-from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
+from lessons_code.pictures import (
+    animations,
+    experiment_figures,
+    figures,
+    layer_figures,
+    locality_figures,
+    player,
+)
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32", "record")
 
@@ -731,7 +739,7 @@ MANUAL = [
 
 
 def all_cases() -> list[Case]:
-    return _array_cases() + MANUAL + NEW + CORES_DRAWING_CLAIMS
+    return _array_cases() + MANUAL + NEW + CORES_DRAWING_CLAIMS + LOCAL + _local_array_cases()
 
 
 # --- issue 26: the modules added since, the appendix's cases, and a row for every result type ---------
@@ -1223,4 +1231,129 @@ CORES_DRAWING_CLAIMS = [
     Case("training_claims.check_norms_shrink", "float32",
          lambda: training_claims.check_norms_shrink(_NORMS.astype(np.float32), 10), "value", "",
          lambda got: np.allclose(got, training_claims.check_norms_shrink(_NORMS, 10), rtol=1e-5)),
+]  # fmt: skip
+
+
+# --- issue 23: the locally connected layer ---------------------------------------------------------
+
+_LW = R.standard_normal((3, 3, 3, 2, 3, 2))  # (H_out, W_out, C_out, C_in, kh, kw) for X4 under GEO
+_LB = R.standard_normal((3, 3, 3))
+_LOUT, _LCACHE = locally_connected.lc_forward(X4, _LW, _LB, **GEO)
+_LDOUT = R.standard_normal(_LOUT.shape)
+_LGEO = (_LCACHE.stride, _LCACHE.padding, _LCACHE.dilation)
+_ONE = np.ones((1, 1, 1, 1))
+
+LOCAL_ARRAY_CALLS = [
+    ArrayCall("locally_connected.lc_forward", lambda x, w, b: locally_connected.lc_forward(x, w, b, **GEO),
+              dict(x=X4, w=_LW, b=_LB), ("x", "w", "b")),
+    ArrayCall("locally_connected.lc_forward_loop", lambda x, w, b: locally_connected.lc_forward_loop(x, w, b, **GEO),
+              dict(x=X4, w=_LW, b=_LB), ("x", "w", "b")),
+    ArrayCall("locally_connected.lc_backward", lambda dout: locally_connected.lc_backward(dout, _LCACHE),
+              dict(dout=_LDOUT), ("dout",)),
+    ArrayCall("locally_connected.lc_backward_loop",
+              lambda dout, x, w: locally_connected.lc_backward_loop(dout, x, w, **GEO),
+              dict(dout=_LDOUT, x=X4, w=_LW), ("dout", "x", "w")),
+    ArrayCall("locally_connected.tied_weights", lambda kernel, bias: locally_connected.tied_weights(kernel, bias, (3, 3)),
+              dict(kernel=W4, bias=B4), ("kernel", "bias")),
+    ArrayCall("locally_connected.local_matrix", lambda w: locally_connected.local_matrix(w, X4.shape[1:], **GEO),
+              dict(w=_LW), ("w",)),
+]  # fmt: skip
+
+
+def _local_array_cases() -> list[Case]:
+    saved = ARRAY_CALLS[:]
+    try:
+        ARRAY_CALLS[:] = LOCAL_ARRAY_CALLS
+        return _array_cases()
+    finally:
+        ARRAY_CALLS[:] = saved
+
+
+LOCAL = [
+    Case("locally_connected.lc_forward", "range", lambda: locally_connected.lc_forward(X4, _LW, stride=0), "ValueError", "stride"),
+    Case("locally_connected.lc_forward", "type", lambda: locally_connected.lc_forward(X4, _LW, padding=1.0), "TypeError", "padding"),
+    Case("locally_connected.lc_forward", "shape", lambda: locally_connected.lc_forward(X4, _LW[..., :1, :, :]), "ValueError", "C_in"),
+    Case("locally_connected.lc_forward", "shape", lambda: locally_connected.lc_forward(X4, _LW, **GEO | {"stride": 1}),
+         "ValueError", "H_out, W_out"),
+    Case("locally_connected.lc_forward", "size",
+         lambda: locally_connected.lc_forward(_ONE, np.broadcast_to(1.0, (40001, 40001, 1, 1, 1, 1)), padding=20000),
+         "ValueError", "limit"),
+    Case("locally_connected.lc_forward_loop", "size",
+         lambda: locally_connected.lc_forward_loop(_ONE, np.broadcast_to(1.0, (40001, 40001, 1, 1, 1, 1)), padding=20000),
+         "ValueError", "limit"),
+    Case("locally_connected.lc_backward", "type", lambda: locally_connected.lc_backward(_LDOUT, (X4, _LW)), "TypeError", "cache"),
+    Case("locally_connected.lc_backward", "shape", lambda: locally_connected.lc_backward(_LDOUT[:, :2], _LCACHE),
+         "ValueError", "dout"),
+    Case("locally_connected.lc_backward", "nonfinite",
+         lambda: locally_connected.lc_backward(_LDOUT, _LCACHE._replace(x=np.full(X4.shape, np.nan))), "ValueError", "x"),
+    Case("locally_connected.lc_backward_loop", "range",
+         lambda: locally_connected.lc_backward_loop(_LDOUT, X4, _LW, dilation=0), "ValueError", "dilation"),
+    Case("locally_connected.tied_weights", "range", lambda: locally_connected.tied_weights(W4, B4, (0, 4)), "ValueError", "out_hw"),
+    Case("locally_connected.tied_weights", "shape", lambda: locally_connected.tied_weights(W4, B4[:2], (3, 3)), "ValueError", "bias"),
+    Case("locally_connected.tied_weights", "size", lambda: locally_connected.tied_weights(W4, B4, (10**5, 10**5)),
+         "ValueError", "limit"),
+    Case("locally_connected.local_matrix_index", "shape",
+         lambda: locally_connected.local_matrix_index((3, 3, 3, 2, 3), X4.shape[1:], **GEO), "ValueError", "w_shape"),
+    Case("locally_connected.local_matrix_index", "shape",
+         lambda: locally_connected.local_matrix_index((4, 4, 3, 2, 3, 2), X4.shape[1:], **GEO), "ValueError", "w_shape"),
+    Case("locally_connected.local_matrix_index", "type",
+         lambda: locally_connected.local_matrix_index((3, 3, 3, 2, 3, 2.0), X4.shape[1:], **GEO), "TypeError", "kernel_shape"),
+    Case("locally_connected.local_matrix_index", "size",
+         lambda: locally_connected.local_matrix_index((222, 222, 1, 1, 3, 3), (1, *BIG)), "ValueError", "limit"),
+    Case("locally_connected.local_matrix_index", "float32",
+         lambda: locally_connected.local_matrix_index((np.int32(3), 3, 3, 2, 3, 2), X4.shape[1:], **GEO), "value", "",
+         lambda got: got.dtype == np.intp and np.array_equal(
+             got >= 0, matrix_view.conv_matrix_index(W4.shape, X4.shape[1:], **GEO) >= 0)),
+    Case("locally_connected.local_matrix", "size",
+         lambda: locally_connected.local_matrix(np.broadcast_to(1.0, (222, 222, 1, 1, 3, 3)), (1, *BIG)), "ValueError", "limit"),
+    Case("locally_connected.local_products_per_weight", "range",
+         lambda: locally_connected.local_products_per_weight(_LW.shape, X4.shape[1:], stride=-1), "ValueError", "stride"),
+    Case("locally_connected.local_products_per_weight", "size",
+         lambda: locally_connected.local_products_per_weight((99998, 99998, 1, 1, 3, 3), (1, 10**5, 10**5)),
+         "ValueError", "limit"),
+    Case("locally_connected.local_products_per_weight", "float32",
+         lambda: locally_connected.local_products_per_weight(_LW.shape, X4.shape[1:], **GEO), "value", "",
+         lambda got: np.array_equal(got.sum(axis=(0, 1)), matrix_view.products_per_weight(X4.shape[2:], (3, 2), **GEO))),
+    _record(locally_connected.LocalCache, lambda: _LCACHE),
+    _core("locally_connected.lc_forward_unchecked",
+          lambda: locally_connected.lc_forward_unchecked(X4, _LW, _LB, *_LGEO)[0], lambda: _LOUT),
+    _record(locality.LayerCost, lambda: locality.alexnet_costs()[0]),
+    _record(locality.EquivarianceRow, lambda: locality.equivariance_rows()[0]),
+    _record(locality.DigitsStudy, lambda: locality.digits_study(locality.LocalityConfig(seeds=(0, 1), epochs=1))),
+    _record(locality.LocalityConfig, lambda: locality.LocalityConfig()),
+    Case("locality.LocalityConfig", "range", lambda: locality.LocalityConfig(seeds=(0, 0)), "ValueError", "seeds"),
+    Case("locality.LocalityConfig", "type", lambda: locality.LocalityConfig(epochs=1.5), "TypeError", "epochs"),
+    Case("locality.alexnet_costs", "record", locality.alexnet_costs, "value", "", lambda got: got[1].params == 105_705_600),
+    Case("locality.digits_costs", "record", locality.digits_costs, "value", "", lambda got: len(got) == 3),
+    Case("locality.cost_table", "type", lambda: locality.cost_table([None]), "TypeError", "rows"),
+    Case("locality.equivariance_table", "type", lambda: locality.equivariance_table([]), "TypeError", "rows"),
+    Case("locality.equivariance_rows", "range", lambda: locality.equivariance_rows(side=4), "ValueError", "side"),
+    Case("locality.equivariance_rows", "type", lambda: locality.equivariance_rows(seed=0.5), "TypeError", "seed"),
+    Case("locality.digits_study", "type", lambda: locality.digits_study({"seeds": (0, 1)}), "TypeError", "config"),
+    Case("locality.local_features", "shape", lambda: locality.local_features(IMG, (3, 3)), "ValueError", "x"),
+    Case("locality.local_features", "nonfinite", lambda: locality.local_features(np.full((2, 4, 4), np.nan), 3),
+         "ValueError", "x"),
+    Case("locality.local_features", "float32", lambda: locality.local_features(IMGS[:, 0].astype(np.float32), 3),
+         "value", "", lambda got: np.allclose(got, locality.local_features(IMGS[:, 0].astype(np.float32).astype(float), 3))),
+    Case("locality.efficiency_study", "range", lambda: locality.efficiency_study(teachers=1), "ValueError", "teachers"),
+    Case("locality.efficiency_study", "type", lambda: locality.efficiency_study(side="8"), "TypeError", "side"),
+    Case("locality_claims.check_costs", "type", lambda: locality_claims.check_costs([1, 2, 3]), "TypeError", "rows"),
+    Case("locality_claims.check_equivariance", "type", lambda: locality_claims.check_equivariance(None), "TypeError", "rows"),
+    Case("locality_claims.check_digits_claims", "type", lambda: locality_claims.check_digits_claims({}), "TypeError", "study"),
+    Case("locality_claims.check_efficiency", "type", lambda: locality_claims.check_efficiency([]), "TypeError", "eff"),
+    Case("locality.digits_table", "type", lambda: locality.digits_table({}), "TypeError", "study"),
+    Case("locality_figures.plot_three_matrices", "range", lambda: locality_figures.plot_three_matrices((6, 6), 7),
+         "ValueError", "kernel"),
+    Case("locality_figures.plot_three_matrices", "type", lambda: locality_figures.plot_three_matrices((6, 6), 3, seed=1.0),
+         "TypeError", "seed"),
+    Case("exercises.grade_exercise_local_gradient", "type",
+         lambda: exercises.grade_exercise_local_gradient(IMG, DYC[:3, :3], None), "FAIL"),
+    Case("exercises.grade_exercise_local_gradient", "nonfinite",
+         lambda: exercises.grade_exercise_local_gradient(IMG, DYC[:3, :3], np.full((3, 3, 4, 4), np.nan)), "FAIL"),
+    Case("exercises.grade_exercise_local_gradient", "shape",
+         lambda: exercises.grade_exercise_local_gradient(IMG, IMG[None], np.ones(3)), "ValueError", "dy"),
+    Case("exercises.grade_exercise_which_property", "type", lambda: exercises.grade_exercise_which_property(None), "FAIL"),
+    Case("exercises.grade_exercise_which_property", "empty", lambda: exercises.grade_exercise_which_property({}), "FAIL"),
+    _core("locally_connected.lc_backward_unchecked", lambda: locally_connected.lc_backward_unchecked(_LDOUT, _LCACHE),
+          lambda: locally_connected.lc_backward(_LDOUT, _LCACHE), _equal_all),
 ]  # fmt: skip

@@ -22,6 +22,7 @@ from lessons_code import (
     geometry,
     gradcheck,
     gradient_flow,
+    locally_connected,
     matrix_view,
     param_counts,
     pooling,
@@ -319,6 +320,9 @@ def test_matrix_view_index_arithmetic_is_intp():
 # --- size guards: the estimate is within 10 % of the measured peak (issue 26) ------------------------
 
 X_G, W_G = RNG.standard_normal((2, 3, 120, 120)), RNG.standard_normal((4, 3, 3, 3))
+X_L, W_L = RNG.standard_normal((2, 3, 60, 60)), RNG.standard_normal((60, 60, 4, 3, 3, 3))
+OUT_L, CACHE_L = locally_connected.lc_forward(X_L, W_L, padding=1)
+D_L = RNG.standard_normal(OUT_L.shape)
 OUT_G, CACHE_G = conv_layer.conv_forward(X_G, W_G, padding=1)
 D_G = RNG.standard_normal(OUT_G.shape)
 
@@ -347,6 +351,8 @@ GUARDED = {
     "rms_ratio_draws": lambda: claims.rms_ratio_draws(20000),
     "rms_ratio_dK_dW": lambda: claims.rms_ratio_dK_dW(np.ones((20, 20)), np.ones((18, 18)), 3),
     "cycled": lambda: explorer.cycled([1.0, 2.0], (500, 500)),
+    "lc_forward": lambda: locally_connected.lc_forward(X_L, W_L, padding=1),
+    "lc_backward": lambda: locally_connected.lc_backward(D_L, CACHE_L),
 }  # fmt: skip
 
 

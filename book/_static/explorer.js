@@ -15,6 +15,7 @@
   var K = [1, -1, 2, 1, -2, 3, -1];
   var W = [1, -1, 2, -2, 1, 3, -1, 2, -3, 1, 2];  // 11 entries: no two rows of W are equal
   var DY = [1, -1, 2, 1, -2, 1, 3, -1];
+  var LW = [2, -1, 3, 1, -2, 4, -3, 5, -4, 6, -5];  // 11 different values: every position's kernel differs
   var CONTROLS = {
     size: [4, 5, 6, 7, 8, 9],
     kernel: [1, 2, 3, 4, 5],
@@ -22,10 +23,10 @@
     padding: [0, 1, 2],
     dilation: [1, 2],
     layers: [1, 2, 3],
-    mode: ["conv", "fc"]
+    mode: ["conv", "fc", "local"]
   };
   var KEYS = ["size", "kernel", "stride", "padding", "dilation", "layers", "mode"];
-  var FC_MAX_SIZE = 5, FC_MAX_UNITS = 9;
+  var FC_MAX_SIZE = 5, FC_MAX_UNITS = 9, LOCAL_MAX_UNITS = 9;
 
   function cyc(vals, n) {
     var a = [];
@@ -52,6 +53,12 @@
       if (c.layers !== 1) return "FC mode shows one layer";
       if (n * n > FC_MAX_UNITS) {
         return "FC mode keeps W readable: at most 9 output units, these settings give " + n * n;
+      }
+    }
+    if (c.mode === "local") {
+      if (c.layers !== 1) return "locally connected mode shows one layer";
+      if (n * n > LOCAL_MAX_UNITS) {
+        return "locally connected mode keeps its kernels readable: at most 9 output units, these settings give " + n * n;
       }
     }
     return null;
@@ -107,11 +114,12 @@
   function model(c) {
     var reason = disabledReason(c);
     if (reason) throw new Error("setting not allowed: " + reason);
-    var sz = sizes(c), n = sz[0], m = sz[1], units = m * m, fc = c.mode === "fc";
-    var md = { cfg: c, sizes: sz, n: n, m: m, fc: fc, stacked: !fc && c.layers > 1 };
+    var sz = sizes(c), n = sz[0], m = sz[1], units = m * m, fc = c.mode === "fc", kk = c.kernel * c.kernel;
+    var local = c.mode === "local";
+    var md = { cfg: c, sizes: sz, n: n, m: m, fc: fc, local: local, stacked: c.mode === "conv" && c.layers > 1 };
     md.x = cyc(X, n * n);
     md.dy = cyc(DY, units);
-    md.w = fc ? cyc(W, units * n * n) : cyc(K, c.kernel * c.kernel);
+    md.w = fc ? cyc(W, units * n * n) : local ? cyc(LW, units * kk) : cyc(K, kk);
     // cells[u]: [t, col] for every weight unit u multiplies with a real input pixel
     md.cells = [];
     md.pad = [];
@@ -120,8 +128,10 @@
       if (fc) {
         for (var j = 0; j < n * n; j++) list.push([u * n * n + j, j]);
       } else {
+        // locally connected: unit u's own kernel, weights u*k*k .. u*k*k + k*k - 1
+        var off = local ? u * kk : 0;
         taps(c, n, m, u).forEach(function (tp) {
-          if (tp[3] >= 0) list.push([tp[0], tp[3]]); else padList.push(tp);
+          if (tp[3] >= 0) list.push([off + tp[0], tp[3]]); else padList.push([off + tp[0], tp[1], tp[2], tp[3]]);
         });
       }
       md.cells.push(list);
@@ -186,6 +196,8 @@
     return name + "[" + Math.floor(idx / side) + "," + (idx % side) + "]";
   }
   function wName(md, t) {
+    var kk = md.cfg.kernel * md.cfg.kernel;
+    if (md.local) return at("W", Math.floor(t / kk), md.m) + at("", t % kk, md.cfg.kernel);
     return md.fc ? "W[" + Math.floor(t / (md.n * md.n)) + "," + (t % (md.n * md.n)) + "]"
       : at("K", t, md.cfg.kernel);
   }
@@ -196,7 +208,9 @@
   function plural(k, word) { return k + " " + word + (k === 1 ? "" : "s"); }
   var LETTERS = "abcdefghijklmnopqrstuvwxy";
   /** The letter that pairs weight t with the pixel it meets: its place in the kernel (FC: W's column). */
-  function tapMark(md, t) { return LETTERS.charAt(md.fc ? t % (md.n * md.n) : t); }
+  function tapMark(md, t) {
+    return LETTERS.charAt(md.fc ? t % (md.n * md.n) : md.local ? t % (md.cfg.kernel * md.cfg.kernel) : t);
+  }
   function signed(v) { return (v < 0 ? "" : "+") + v; }
 
   /** What a selection lights up: kind is "output", "weight" or "input"; i its flat index.
@@ -207,7 +221,7 @@
    *  live region announces; `sentence` writes every product out (shown on demand). */
   function select(md, kind, i) {
     if (md.stacked) return selectStacked(md, kind, i);
-    var hits = {}, marks = {}, s, short, dwName = md.fc ? "dW" : "dK";
+    var hits = {}, marks = {}, s, short, dwName = md.fc || md.local ? "dW" : "dK";
     ["x", "w", "y", "dx", "dw", "dy"].forEach(function (g) { hits[g] = {}; marks[g] = {}; });
     function mark(grids, cell, t) { grids.forEach(function (g) { marks[g][cell] = tapMark(md, t); }); }
     if (kind === "output") {
@@ -349,7 +363,7 @@
   }
 
   function optionText(key, v) {
-    if (key === "mode") return v === "fc" ? "Fully connected" : "Convolution";
+    if (key === "mode") return v === "fc" ? "Fully connected" : v === "local" ? "Locally connected" : "Convolution";
     return key === "size" || key === "kernel" ? v + "×" + v : String(v);
   }
 
@@ -409,7 +423,9 @@
   /** A disabled option's short reason (the full one, disabledReason's, is in the "why" list). */
   function shortReason(why) {
     if (/^the kernel spans/.test(why)) return "empty output";
-    if (/one layer/.test(why)) return "FC: one layer";
+    var who = /^locally/.test(why) ? "local" : "FC";
+    if (/one layer/.test(why)) return who + ": one layer";
+    if (who === "local") return "local: > " + LOCAL_MAX_UNITS + " units";
     return /input at most/.test(why) ? "FC: input ≤ " + FC_MAX_SIZE + "×" + FC_MAX_SIZE : "FC: > " + FC_MAX_UNITS + " units";
   }
 
@@ -434,10 +450,12 @@
     reasons.forEach(function (r) { self.whyList.appendChild(el("li", {}, r)); });
     var md = this.md;
     this.moreSummary.textContent = md.stacked ? "In words" : "Every product";
-    this.modeNote.hidden = !md.fc;
+    this.modeNote.hidden = !md.fc && !md.local;
     this.modeNote.textContent = md.fc ? "FC mode: one row of W per output unit, as many units as the convolution " +
       "with this kernel, stride, padding and dilation would have (" + md.m + "×" + md.m + " = " + md.m * md.m +
-      "), so the two layers compare unit for unit." : "";
+      "), so the two layers compare unit for unit." : md.local ? "Locally connected mode, one layer: each output " +
+      "position reads the convolution's window through its own kernel, one row of W (" + md.m * md.m + " kernels " +
+      "of " + md.cfg.kernel + "×" + md.cfg.kernel + "), so a weight's gradient is a single product." : "";
     this.legend.textContent = "";
     var sample = el("span", { "class": "ex-cell ex-hit ex-sample", "aria-hidden": "true" });
     sample.appendChild(el("span", { "class": "ex-m" }, md.stacked ? "" : "b"));
@@ -447,7 +465,7 @@
     this.legend.appendChild(document.createTextNode(md.stacked
       ? " In a lit cell, the number counts the chains of kernel taps that link it to the selected cell."
       : " In a lit cell, the big number is the cell's total, the small one the selected cell's share of it, " +
-        "and the letter pairs a " + (md.fc ? "weight of W" : "kernel entry") + " with the pixel it met (same letter on both)."));
+        "and the letter pairs a " + (md.fc ? "weight of W" : md.local ? "kernel entry of W" : "kernel entry") + " with the pixel it met (same letter on both)."));
   };
 
   /** A grid of cells: role="grid", one tab stop (roving tabindex), arrows move, Enter/Space select. */
@@ -568,6 +586,19 @@
         { name: function (i) { return dyName(md, i); } }));
       bwd.appendChild(this.grid("dw", "weight gradient dW", md.dw, units, cols,
         { name: function (i) { return "d" + wName(md, i); } }));
+    } else if (md.local) {
+      var kk = c.kernel * c.kernel, nu = m * m;
+      fwd.appendChild(this.grid("x", "input x, " + n + "×" + n + (c.padding ? " (+ padding)" : ""), md.x, n, n,
+        { kind: "input", pad: c.padding, name: xn }));
+      fwd.appendChild(this.grid("w", "weights W, one " + c.kernel + "×" + c.kernel + " kernel per output position (" +
+        nu + " rows of " + kk + ")", md.w, nu, kk, { kind: "weight", name: function (i) { return wName(md, i); } }));
+      fwd.appendChild(this.grid("y", "output y, " + m + "×" + m, md.y, m, m,
+        { kind: "output", name: function (i) { return yName(md, i); } }));
+      bwd.appendChild(this.grid("dx", "input gradient dx", md.dx, n, n, { name: function (i) { return "d" + xn(i); } }));
+      bwd.appendChild(this.grid("dw", "weight gradient dW", md.dw, nu, kk,
+        { name: function (i) { return "d" + wName(md, i); } }));
+      bwd.appendChild(this.grid("dy", "upstream gradient dy", md.dy, m, m,
+        { name: function (i) { return dyName(md, i); } }));
     } else {
       fwd.appendChild(this.grid("x", "input x, " + n + "×" + n + (c.padding ? " (+ padding)" : ""), md.x, n, n,
         { kind: "input", pad: c.padding, name: xn }));
@@ -622,7 +653,7 @@
   };
 
   var api = { model: model, select: select, dump: dump, settings: settings, disabledReason: disabledReason,
-    sizes: sizes, CONTROLS: CONTROLS, values: { X: X, K: K, W: W, DY: DY }, instances: [] };
+    sizes: sizes, CONTROLS: CONTROLS, values: { X: X, K: K, W: W, DY: DY, LW: LW }, instances: [] };
   window.FCConvExplorer = api;
 
   function start() {

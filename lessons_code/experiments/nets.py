@@ -13,6 +13,10 @@ The three architectures (:class:`NetSpec`, ``kind``):
 * ``"conv1x1"`` -- the MLP with its first FC layer replaced by a 1x1 convolution
   (``1 -> width`` channels): each pixel is mapped on its own, nothing is mixed
   across pixels until the final FC layer ``width*H*W -> n_classes``.
+* ``"local"`` -- the CNN with its convolution replaced by a locally connected layer
+  (:mod:`lessons_code.locally_connected`): the same ``kernel x kernel`` windows and "same"
+  padding, but every output position has its own kernel and bias (``L1``, ``b1`` of shapes
+  ``(H, W, width, 1, k, k)`` and ``(H, W, width)``); then ReLU, 2x2 max-pool and the same FC layer.
 
 Loss: mean softmax cross-entropy over the batch,
 
@@ -40,6 +44,7 @@ from .._checks import (
 )
 from ..conv_layer import conv_backward_unchecked, conv_forward_unchecked
 from ..fc import fc_backward_batch_unchecked, fc_forward_batch_unchecked
+from ..locally_connected import lc_backward_unchecked, lc_forward_unchecked
 from ..pooling import (
     maxpool2_backward_unchecked,
     maxpool2_forward_unchecked,
@@ -47,7 +52,7 @@ from ..pooling import (
     relu_forward_unchecked,
 )
 
-KINDS = ("mlp", "cnn", "conv1x1")
+KINDS = ("mlp", "cnn", "conv1x1", "local")
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class NetSpec:
         h, w = as_pair("image_shape", self.image_shape, 1)
         if not isinstance(self.image_shape, tuple):
             object.__setattr__(self, "image_shape", (h, w))
-        if self.kind == "cnn":
+        if self.kind in ("cnn", "local"):
             if self.kernel % 2 == 0:
                 raise ValueError(f"kernel must be odd for 'same' padding, got {self.kernel}")
             if h % 2 or w % 2:
@@ -80,6 +85,8 @@ class NetSpec:
     @property
     def first_layer(self) -> str:
         """Name of the first layer's weight array in the parameter dict."""
+        if self.kind == "local":
+            return "L1"
         return "W1" if self.kind == "mlp" else "K1"
 
 
@@ -139,6 +146,9 @@ def param_shapes(spec: NetSpec) -> dict[str, tuple[int, ...]]:
         first, n_hidden = {"W1": (c, h * w)}, c
     elif spec.kind == "cnn":
         first, n_hidden = {"K1": (c, 1, k, k)}, c * (h // 2) * (w // 2)
+    elif spec.kind == "local":
+        first, n_hidden = {"L1": (h, w, c, 1, k, k)}, c * (h // 2) * (w // 2)
+        return {**first, "b1": (h, w, c), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
     else:
         first, n_hidden = {"K1": (c, 1, 1, 1)}, c * h * w
     return {**first, "b1": (c,), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
@@ -179,7 +189,7 @@ def require_images(x, spec: NetSpec) -> np.ndarray:
 def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """He-normal weights (std ``sqrt(2 / fan_in)``) and zero biases, drawn from ``rng``.
 
-    Keys: ``"W1", "b1"`` (mlp) or ``"K1", "b1"`` (cnn, conv1x1), then ``"W2", "b2"``.
+    Keys: ``"W1", "b1"`` (mlp), ``"K1", "b1"`` (cnn, conv1x1) or ``"L1", "b1"`` (local), then ``"W2", "b2"``.
     """
     _require_spec(spec)
     require_rng("rng", rng)
@@ -192,10 +202,14 @@ def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray
         k = spec.kernel
         first = {"K1": rng.standard_normal((c, 1, k, k)) * np.sqrt(2.0 / (k * k))}
         n_hidden = c * (h // 2) * (w // 2)
+    elif spec.kind == "local":
+        k = spec.kernel
+        first = {"L1": rng.standard_normal((h, w, c, 1, k, k)) * np.sqrt(2.0 / (k * k))}
+        n_hidden = c * (h // 2) * (w // 2)
     else:
         first = {"K1": rng.standard_normal((c, 1, 1, 1)) * np.sqrt(2.0)}
         n_hidden = c * h * w
-    params = {**first, "b1": np.zeros(c)}
+    params = {**first, "b1": np.zeros((h, w, c) if spec.kind == "local" else c)}
     params["W2"] = rng.standard_normal((spec.n_classes, n_hidden)) * np.sqrt(2.0 / n_hidden)
     params["b2"] = np.zeros(spec.n_classes)
     return params
@@ -214,7 +228,7 @@ def forward_macs(spec: NetSpec) -> int:
     c = spec.width
     if spec.kind == "mlp":
         return h * w * c + c * spec.n_classes
-    if spec.kind == "cnn":
+    if spec.kind in ("cnn", "local"):  # the same products; the local layer's weights are untied
         return spec.kernel**2 * c * h * w + c * (h // 2) * (w // 2) * spec.n_classes
     return c * h * w + c * h * w * spec.n_classes
 
@@ -244,11 +258,14 @@ def _forward(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tup
         z = fc_forward_batch_unchecked(flat, params["W1"], params["b1"])
         a = relu_forward_unchecked(z)
         return fc_forward_batch_unchecked(a, params["W2"], params["b2"]), (flat, z, a)
-    pad = spec.kernel // 2 if spec.kind == "cnn" else 0
-    z, conv_cache = conv_forward_unchecked(x, params["K1"], params["b1"], (1, 1), (pad, pad), (1, 1))
+    pad = spec.kernel // 2 if spec.kind in ("cnn", "local") else 0
+    if spec.kind == "local":
+        z, conv_cache = lc_forward_unchecked(x, params["L1"], params["b1"], (1, 1), (pad, pad), (1, 1))
+    else:
+        z, conv_cache = conv_forward_unchecked(x, params["K1"], params["b1"], (1, 1), (pad, pad), (1, 1))
     a = relu_forward_unchecked(z)
     arg = None
-    if spec.kind == "cnn":
+    if spec.kind in ("cnn", "local"):
         a, arg = maxpool2_forward_unchecked(a)
     flat = a.reshape(n, -1)
     return fc_forward_batch_unchecked(flat, params["W2"], params["b2"]), (conv_cache, z, arg, a.shape, flat)
@@ -275,8 +292,11 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
     conv_cache, z, arg, a_shape, flat = cache
     dW2, dflat, db2 = fc_backward_batch_unchecked(flat, params["W2"], dscores)
     da = dflat.reshape(a_shape)
-    if spec.kind == "cnn":
+    if spec.kind in ("cnn", "local"):
         da = maxpool2_backward_unchecked(da, arg)
+    if spec.kind == "local":
+        _, dL1, db1 = lc_backward_unchecked(relu_backward_unchecked(da, z), conv_cache)
+        return {"L1": dL1, "b1": db1, "W2": dW2, "b2": db2}
     _, dK1, db1 = conv_backward_unchecked(relu_backward_unchecked(da, z), conv_cache)
     return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
 
@@ -411,7 +431,7 @@ def train(
         if init is None
         else require_params(spec, init, "init")  # copies
     )
-    weights = [k for k in params if k[0] in "WK"]
+    weights = [k for k in params if k[0] in "WKL"]
     batches = batch_order(x.shape[0], epochs, batch_size, [seed, 1])
     losses = np.zeros(len(batches))
     norms = {k: np.zeros(len(batches)) for k in weights}

@@ -17,6 +17,12 @@ The real-layer chapter adds two more (named, not numbered):
 * :func:`grade_exercise_find_the_bug` -- which of four conv-backward functions is right, and the
   classic mistake in each of the other three (:func:`find_the_bug_candidates`). The three broken
   functions are **deliberately wrong teaching material**: private, never part of the API.
+
+The chapter "Locality or sharing?" adds two:
+
+* :func:`grade_exercise_local_gradient` -- a locally connected layer's weight gradient, by hand;
+* :func:`grade_exercise_which_property` -- which property (locality, sharing, both) produced each
+  of four results (:data:`WHICH_PROPERTY`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from ..experiments import nets
 from ..experiments.digits import load_digits_split
 from ..experiments.runs import MODEL_SPECS
 from ..geometry import shift_determined, shift_image
+from ..locally_connected import lc_backward_loop
 from ..param_counts import conv_param_count, fc_param_count
 
 #: Exercise 1's setting: a 224x224 RGB image, an FC layer to 1,000 units, a 3x3 conv to 64 channels.
@@ -390,3 +397,64 @@ def grade_exercise_find_the_bug(answers: Mapping[str, str]) -> bool:
     wrong = sorted(k for k in _TRUTH if answers[k] != _TRUTH[k])
     detail = "every candidate named" if not wrong else f"{len(wrong)} of 4 wrong: {', '.join(wrong)}"
     return _verdict("Exercise (find the bug)", not wrong, _TRUTH, detail)
+
+
+# --- the chapter "Locality or sharing?" -----------------------------------------------------------
+
+
+def grade_exercise_local_gradient(image, dy, dW) -> bool:
+    """Check a single-channel locally connected layer's weight gradient (valid, stride 1).
+
+    image: ``(H, W)``; dy: ``(H_out, W_out)``, the upstream gradient of a layer with ``k x k`` kernels
+    (``k = H - H_out + 1``, the same on both axes); dW: your ``(H_out, W_out, k, k)`` answer, one
+    kernel gradient per output position: ``dW[i, j, p, q] = dy[i, j] * image[i + p, j + q]``.
+    """
+    image, dy = as_float_array("image", image, 2), as_float_array("dy", dy, 2)  # the exercise's data
+    kh, kw = image.shape[0] - dy.shape[0] + 1, image.shape[1] - dy.shape[1] + 1
+    if kh < 1 or kw < 1:
+        raise ValueError(f"dy of shape {dy.shape} must not be larger than image of shape {image.shape}")
+    w_shape = (*dy.shape, 1, 1, kh, kw)
+    expected = lc_backward_loop(dy[None, None], image[None, None], np.zeros(w_shape))[1][:, :, 0, 0]
+    shown = f"an array of shape {expected.shape}; dW[0, 0] = {np.array2string(expected[0, 0], precision=4)}"
+    answer = _array(dW)
+    if answer is None or answer.shape != expected.shape:
+        got = None if answer is None else answer.shape
+        return _verdict(
+            "Exercise (local gradient)", False, shown, f"dW must have shape {expected.shape}, got {got}"
+        )
+    err = float(np.max(np.abs(answer - expected)))
+    ok = err <= ROUNDING_BOUND * max(1.0, float(np.abs(expected).max()))
+    detail = f"max |difference| = {err:.1e}"
+    summed = expected.sum(axis=(0, 1))
+    if not ok and answer.shape[:2] == expected.shape[:2] and np.allclose(answer, summed):
+        detail += "; every position holds the sum over positions: that is the shared kernel's gradient"
+    return _verdict("Exercise (local gradient)", ok, shown, detail)
+
+
+#: The results of the which-property exercise and the property that produces each.
+WHICH_PROPERTY = {
+    "parameters x 3,025": "sharing",
+    "multiply-adds / 426": "locality",
+    "shifted output = output shifted": "sharing",
+    "shuffle costs the CNN": "both",
+}
+
+#: The answers the exercise accepts.
+PROPERTIES = ("locality", "sharing", "both")
+
+
+def grade_exercise_which_property(answers: Mapping[str, str]) -> bool:
+    """Check ``{result: property}`` for the four results of :data:`WHICH_PROPERTY`; each property is
+    one of :data:`PROPERTIES`."""
+    if not isinstance(answers, Mapping) or set(answers) != set(WHICH_PROPERTY):
+        got = sorted(answers) if isinstance(answers, Mapping) else type(answers).__name__
+        return _verdict("Exercise (which property)", False, f"a dict with the keys {list(WHICH_PROPERTY)}",
+                        f"got {got}")  # fmt: skip
+    unknown = sorted(str(v) for v in answers.values() if v not in PROPERTIES)
+    if unknown:
+        return _verdict(
+            "Exercise (which property)", False, f"each value one of {PROPERTIES}", f"got {unknown}"
+        )
+    wrong = [k for k in WHICH_PROPERTY if answers[k] != WHICH_PROPERTY[k]]
+    detail = "every result placed" if not wrong else f"{len(wrong)} of 4 wrong: {'; '.join(wrong)}"
+    return _verdict("Exercise (which property)", not wrong, WHICH_PROPERTY, detail)

@@ -2,10 +2,11 @@
 
 The book's backward-pass explorer (``book/explorer.md``, script ``book/_static/explorer.js``)
 lets a reader pick a square input size, a kernel size, stride, padding, dilation, the layer type
-(FC or convolution) and 1-3 stacked convolution layers, then select a cell. This module is the
-Python side of its proof: for every setting the controls allow it builds the same small integer
+(FC, convolution or locally connected) and 1-3 stacked convolution layers, then select a cell. This
+module is the Python side of its proof: for every setting the controls allow it builds the same small integer
 values and reads every highlight off the layer's Jacobian ``M`` (:mod:`lessons_code.matrix_view`;
-the FC layer's Jacobian is ``W`` itself).
+the FC layer's Jacobian is ``W`` itself; the locally connected layer's is
+:func:`lessons_code.locally_connected.local_matrix`, the convolution's cells, none tied).
 
 One layer, ``y = M x`` (both flattened), upstream gradient ``dy``:
 
@@ -29,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import fc, matrix_view
+from .. import fc, locally_connected, matrix_view
 from .._checks import as_float_array, require_int, require_size
 from ..checks.verdict import require
 from ..conv_layer import conv_backward, conv_forward, output_size
@@ -41,10 +42,12 @@ STRIDES = (1, 2, 3)
 PADDINGS = (0, 1, 2)
 DILATIONS = (1, 2)
 LAYERS = (1, 2, 3)
-MODES = ("conv", "fc")
+MODES = ("conv", "fc", "local")
 #: FC mode keeps ``W`` readable: input at most 5x5, at most 9 output units, one layer.
 FC_MAX_SIZE = 5
 FC_MAX_UNITS = 9
+#: Locally connected mode: one layer, at most 9 output units (one kernel each).
+LOCAL_MAX_UNITS = 9
 
 #: Small integers, repeated in reading order, so a reader can check every sum by hand.
 #: ``explorer.js`` holds the same four lists (the browser test compares them).
@@ -56,6 +59,11 @@ X_VALUES = (1, 2, 0, -1, 3, -2, 1, -1, 2)
 K_VALUES = (1, -1, 2, 1, -2, 3, -1)
 W_VALUES = (1, -1, 2, -2, 1, 3, -1, 2, -3, 1, 2)
 DY_VALUES = (1, -1, 2, 1, -2, 1, 3, -1)
+#: The locally connected kernels: 11 different non-zero values, cycled over ``(units, k*k)``. Unit
+#: ``u``'s kernel starts at entry ``u * k * k % 11``, a different entry for each of at most 9 units
+#: (11 is a prime larger than 9 that divides no ``k * k``), and the values all differ, so no two
+#: positions have the same kernel at any setting.
+L_VALUES = (2, -1, 3, 1, -2, 4, -3, 5, -4, 6, -5)
 
 
 class Setting(NamedTuple):
@@ -67,7 +75,7 @@ class Setting(NamedTuple):
     padding: int
     dilation: int
     layers: int  # stacked convolution layers, all with these settings
-    mode: str  # "conv" or "fc"
+    mode: str  # "conv", "fc" or "local"
 
 
 def cycled(values, shape) -> np.ndarray:
@@ -135,6 +143,12 @@ def disabled_reason(setting: Setting) -> str | None:
         if n * n > FC_MAX_UNITS:
             most = f"at most {FC_MAX_UNITS} output units"
             return f"FC mode keeps W readable: {most}, these settings give {n * n}"
+    if s.mode == "local":
+        if s.layers != 1:
+            return "locally connected mode shows one layer"
+        if n * n > LOCAL_MAX_UNITS:
+            most = f"at most {LOCAL_MAX_UNITS} output units"
+            return f"locally connected mode keeps its kernels readable: {most}, these settings give {n * n}"
     return None
 
 
@@ -192,8 +206,15 @@ def layer_map(setting: Setting) -> LayerMap:
         dW, dx = fc.fc_backward(x.ravel(), W, dy.ravel())
         tie = np.arange(W.size, dtype=np.int64).reshape(W.shape)
         return LayerMap(x.ravel(), W.ravel(), dy.ravel(), y, W, tie, dx, dW.ravel())
-    K = cycled(K_VALUES, (s.kernel, s.kernel))
     geometry = {"stride": s.stride, "padding": s.padding, "dilation": s.dilation}
+    if s.mode == "local":  # one kernel per output position, W[i, j] of shape (k, k)
+        W = cycled(L_VALUES, (m, m, 1, 1, s.kernel, s.kernel))
+        M = locally_connected.local_matrix(W, (1, n, n), **geometry)
+        tie = locally_connected.local_matrix_index(W.shape, (1, n, n), **geometry)
+        y, cache = locally_connected.lc_forward(x[None, None], W, None, **geometry)
+        dx, dW, _ = locally_connected.lc_backward(dy[None, None], cache)
+        return LayerMap(x.ravel(), W.ravel(), dy.ravel(), y.ravel(), M, tie, dx.ravel(), dW.ravel())
+    K = cycled(K_VALUES, (s.kernel, s.kernel))
     M = matrix_view.conv_matrix(K, (n, n), **geometry)
     tie = matrix_view.conv_matrix_index(K.shape, (n, n), **geometry)
     w4 = K[None, None]

@@ -79,8 +79,15 @@ def test_model_offers_the_settings_values_and_reasons_of_the_python_twin(open_pa
     js = page.evaluate("FCConvExplorer.settings()")
     assert [explorer.Setting(**c) for c in js] == explorer.allowed_settings()
     values = page.evaluate("FCConvExplorer.values")
-    assert (values["X"], values["K"], values["W"], values["DY"]) == tuple(
-        list(v) for v in (explorer.X_VALUES, explorer.K_VALUES, explorer.W_VALUES, explorer.DY_VALUES)
+    assert (values["X"], values["K"], values["W"], values["DY"], values["LW"]) == tuple(
+        list(v)
+        for v in (
+            explorer.X_VALUES,
+            explorer.K_VALUES,
+            explorer.W_VALUES,
+            explorer.DY_VALUES,
+            explorer.L_VALUES,
+        )
     )
     controls = page.evaluate("FCConvExplorer.CONTROLS")
     assert controls == {
@@ -109,7 +116,7 @@ def test_model_offers_the_settings_values_and_reasons_of_the_python_twin(open_pa
     ]
     reasons = page.evaluate("cs => cs.map(c => FCConvExplorer.disabledReason(c))", [as_js(c) for c in combos])
     assert reasons == [explorer.disabled_reason(c) for c in combos]
-    assert len(combos) == 3240 and sum(r is None for r in reasons) == 1260
+    assert len(combos) == 4860 and sum(r is None for r in reasons) == 1530
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxy"
@@ -133,8 +140,16 @@ def _check_single(setting, d) -> int:
     if setting.mode == "fc":  # the JS's own W: no two units share a row (else FC looks weight-shared)
         W = np.asarray(d["w"], dtype=float).reshape(units, pixels)
         assert len({tuple(r) for r in W.tolist()}) == units, f"{where}: two rows of the page's W are equal"
+    taps = setting.kernel**2
+    if setting.mode == "local":  # the JS's own kernels: every output position has its own, all differ
+        W = np.asarray(d["w"], dtype=float).reshape(units, taps)
+        assert len({tuple(r) for r in W.tolist()}) == units, f"{where}: two positions' kernels are equal"
+        assert all(len(sel["pairs"]) <= 1 for sel in d["weight"]), (
+            f"{where}: an untied weight lights 2 products"
+        )
     # the letter of weight t, the same in every selection (the legend: same letter on both cells)
-    letter = [LETTERS[t % pixels] if setting.mode == "fc" else LETTERS[t] for t in range(lm.w.size)]
+    modulus = {"fc": pixels, "local": taps}.get(setting.mode, lm.w.size)
+    letter = [LETTERS[t % modulus] for t in range(lm.w.size)]
     nnz = np.count_nonzero(M, axis=1)
     # output unit u: the lit pixels and their shares of dx, as a matrix = dy_u * (row u of M);
     # its part of dw: x_j * dy_u on the weight tied to (u, j); each lit pixel's letter is its weight's
@@ -209,7 +224,12 @@ def _check_single(setting, d) -> int:
 
 
 def _name(setting: explorer.Setting, grid: str, i: int) -> str:
-    """The page's name of cell i of the input x or the weights (K[r,c], or W[u,j] and x[j] in FC mode)."""
+    """The page's name of cell i of the input x or the weights (K[r,c], or W[u,j] and x[j] in FC mode,
+    or W[i,j][p,q] in locally connected mode)."""
+    if setting.mode == "local" and grid == "w":
+        m, taps = explorer.layer_sizes(setting)[1], setting.kernel**2
+        u, t = divmod(i, taps)
+        return f"W[{u // m},{u % m}][{t // setting.kernel},{t % setting.kernel}]"
     if setting.mode == "fc":
         pixels = setting.size**2
         return f"W[{i // pixels},{i % pixels}]" if grid == "w" else f"x[{i}]"
@@ -243,7 +263,7 @@ def _check_stacked(setting, d, cache) -> int:
 
 
 def test_model_matches_the_jacobian_for_every_setting_and_selection(open_page):
-    """All 1260 settings, every output unit, weight and input pixel of each: no sample."""
+    """All 1530 settings, every output unit, weight and input pixel of each: no sample."""
     page = open_page().page
     settings = explorer.allowed_settings()
     proven = {"settings": 0, "selections": 0}
@@ -277,7 +297,7 @@ def test_model_matches_the_jacobian_for_every_setting_and_selection(open_page):
             proven["selections"] += n
         seconds["browser"] += t1 - t0
         seconds["python"] += time.perf_counter() - t1
-    assert proven["settings"] == 1260
+    assert proven["settings"] == 1530
     print(
         f"explorer model proven: {proven['settings']} settings, {proven['selections']} selections; {seconds}"
     )
@@ -326,6 +346,7 @@ CLICKED = {
     "stride2-pad1": explorer.Setting(7, 3, 2, 1, 1, 1, "conv"),
     "dilation2-pad2": explorer.Setting(9, 2, 1, 2, 2, 1, "conv"),
     "fc": explorer.Setting(4, 2, 2, 0, 1, 1, "fc"),
+    "local-stride2-pad1": explorer.Setting(5, 3, 2, 1, 1, 1, "local"),
     "stacked2": explorer.Setting(8, 3, 1, 1, 1, 2, "conv"),
 }
 

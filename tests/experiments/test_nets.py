@@ -17,6 +17,7 @@ SMALL_SPECS = [
     NetSpec("cnn", width=2, kernel=3, image_shape=(4, 4), n_classes=3),
     NetSpec("cnn", width=2, kernel=5, image_shape=(6, 4), n_classes=3),
     NetSpec("conv1x1", width=2, image_shape=(4, 4), n_classes=3),
+    NetSpec("local", width=2, kernel=3, image_shape=(4, 6), n_classes=3),
 ]
 
 
@@ -154,3 +155,27 @@ def test_train_is_the_loop_of_public_steps_bit_for_bit(digits, name):
         models.adam_step(params, grads, state, lr=1e-2)
     assert np.array_equal(r.losses, losses)
     assert all(np.array_equal(r.params[k], params[k]) for k in params)
+
+
+def test_the_local_net_with_equal_kernels_is_the_cnn():
+    """The "local" kind is the CNN with untied kernels: copy the CNN's kernel and bias to every
+    position and the two nets give the same scores, and the CNN's kernel gradient is the local
+    gradient summed over the positions."""
+    from lessons_code import locally_connected
+
+    cnn, local = (
+        NetSpec("cnn", width=2, kernel=3, image_shape=(4, 6), n_classes=3),
+        NetSpec("local", width=2, kernel=3, image_shape=(4, 6), n_classes=3),
+    )
+    rng = np.random.default_rng(5)
+    p_cnn = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in models.init_params(cnn, rng).items()}
+    w, b = locally_connected.tied_weights(p_cnn["K1"], p_cnn["b1"], (4, 6))
+    p_local = {"L1": w, "b1": b, "W2": p_cnn["W2"], "b2": p_cnn["b2"]}
+    x, y = rng.standard_normal((3, 1, 4, 6)), np.array([0, 2, 1])
+    loss_c, g_c = models.loss_and_grads(cnn, p_cnn, x, y)
+    loss_l, g_l = models.loss_and_grads(local, p_local, x, y)
+    assert abs(loss_c - loss_l) < 1e-12
+    assert np.allclose(g_l["L1"].sum(axis=(0, 1)), g_c["K1"], rtol=1e-10, atol=1e-12)
+    assert np.allclose(g_l["W2"], g_c["W2"], rtol=1e-10, atol=1e-12)
+    assert models.forward_macs(local) == models.forward_macs(cnn)
+    assert local.first_layer == "L1"

@@ -140,3 +140,27 @@ def test_find_the_bug_candidates_differ_by_their_one_mistake():
     assert np.allclose(got["A"][0], dx) and np.allclose(got["A"][1], dw[:, :, ::-1, ::-1])
     assert not np.allclose(got["B"][0], dx) and np.allclose(got["B"][1], dw)
     assert not np.allclose(got["D"][0], dx) and np.allclose(got["D"][1], dw)
+
+
+def test_local_gradient_check_passes_the_loop_answer_and_names_the_shared_sum(capsys):
+    rng = np.random.default_rng(23)
+    image, dy = rng.standard_normal((5, 4)), rng.standard_normal((3, 2))
+    dW = np.array([[dy[i, j] * image[i : i + 3, j : j + 3] for j in range(2)] for i in range(3)])
+    assert exercises.grade_exercise_local_gradient(image, dy, dW) is True
+    summed = np.broadcast_to(dW.sum(axis=(0, 1)), dW.shape)  # the shared kernel's gradient everywhere
+    assert exercises.grade_exercise_local_gradient(image, dy, summed) is False
+    assert "that is the shared kernel's gradient" in " ".join(capsys.readouterr().out.split())
+    assert exercises.grade_exercise_local_gradient(image, dy, dW * (1 + 1e-9)) is False
+    assert exercises.grade_exercise_local_gradient(image, dy, dW[0]) is False
+    assert exercises.grade_exercise_local_gradient(image, dy, "dW") is False
+    with pytest.raises(ValueError, match="must not be larger"):
+        exercises.grade_exercise_local_gradient(dy, image, dW)
+
+
+def test_which_property_check(capsys):
+    assert exercises.grade_exercise_which_property(dict(exercises.WHICH_PROPERTY)) is True
+    wrong = {**exercises.WHICH_PROPERTY, "shuffle costs the CNN": "locality"}
+    assert exercises.grade_exercise_which_property(wrong) is False
+    assert "1 of 4 wrong: shuffle costs the CNN" in capsys.readouterr().out
+    assert exercises.grade_exercise_which_property({**wrong, "parameters x 3,025": "neither"}) is False
+    assert exercises.grade_exercise_which_property(["sharing"]) is False

@@ -37,11 +37,14 @@ def test_allowed_settings_match_an_independent_count():
             continue
         if mode == "fc" and (n > 5 or layers > 1 or size * size > 9):
             continue
+        if mode == "local" and (layers > 1 or size * size > 9):
+            continue
         expected += 1
     settings = explorer.allowed_settings()
-    assert len(settings) == expected == 1260
+    assert len(settings) == expected
     assert len(set(settings)) == len(settings)
     assert sum(s.mode == "fc" for s in settings) == 108
+    assert sum(s.mode == "conv" for s in settings) == 1152
 
 
 def test_disabled_reasons_name_the_problem():
@@ -142,3 +145,25 @@ def test_fc_weights_differ_in_every_row(setting):
     W = explorer.layer_map(setting).M
     rows = {tuple(row) for row in W.tolist()}
     assert len(rows) == W.shape[0], f"{setting}: {W.shape[0] - len(rows)} rows of W repeat another row"
+
+
+@pytest.mark.parametrize("setting", [s for s in explorer.allowed_settings() if s.mode == "local"])
+def test_local_kernels_differ_between_positions_and_each_weight_fills_one_cell(setting):
+    # the page's claim for locally connected mode: every output position has its own kernel (no two
+    # equal), and a weight's gradient is a single product (at most one cell of M per weight)
+    lm = explorer.layer_map(setting)
+    units = lm.M.shape[0]
+    kernels = {tuple(k) for k in lm.w.reshape(units, -1).tolist()}
+    assert len(kernels) == units, f"{setting}: {units - len(kernels)} positions repeat a kernel"
+    assert np.bincount(lm.tie[lm.tie >= 0], minlength=lm.w.size).max() <= 1
+    conv_lm = explorer.layer_map(setting._replace(mode="conv"))
+    assert np.array_equal(lm.tie >= 0, conv_lm.tie >= 0)  # the convolution's windows
+
+
+def test_local_mode_reasons():
+    assert "locally connected mode shows one layer" in explorer.disabled_reason(
+        explorer.Setting(6, 3, 1, 0, 1, 2, "local")
+    )
+    assert "at most 9 output units, these settings give 16" in explorer.disabled_reason(
+        explorer.Setting(6, 3, 1, 0, 1, 1, "local")
+    )
