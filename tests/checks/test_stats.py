@@ -106,4 +106,6 @@ def test_binomial_standard_error_of_an_accuracy_on_a_fixed_test_set():
     assert stats.binomial_standard_error(0.5, 100) == pytest.approx(0.05)
     assert stats.binomial_standard_error(1.0, 450) == 0.0
     # four times the test images halve it
-    assert stats.binomial_standard_error(0.9, 1800) == pytest.approx(stats.binomial_standard_error(0.9, 450) / 2)
+    assert stats.binomial_standard_error(0.9, 1800) == pytest.approx(
+        stats.binomial_standard_error(0.9, 450) / 2
+    )

@@ -100,7 +100,9 @@ def test_each_seed_permutes_the_pixels_its_own_way(digits):
     spec = MODEL_SPECS["MLP"]
     xp = data.permute_pixels(digits.x_train, perms[1])
     again = models.train(spec, xp, digits.y_train, seed=1, epochs=1)
-    assert perm[0] == models.accuracy(spec, again.params, data.permute_pixels(digits.x_test, perms[1]), digits.y_test)
+    assert perm[0] == models.accuracy(
+        spec, again.params, data.permute_pixels(digits.x_test, perms[1]), digits.y_test
+    )
     assert orig.shape == (1,) and 0.3 < orig[0] <= 1
 
 
@@ -140,7 +142,9 @@ def test_chapter_results_hold_the_runs_twins_and_spreads(small_results, digits):
     for key, rel in study.relative.items():
         assert rel.shape == (3, len(res.checkpoints)) and (rel > 0).all()
         assert (study.along[key] > 0).all() and (study.along[key] <= rel + 1e-12).all()
-    assert set(res.seconds) == {"training", "twins", "spreads", "more seeds"} and min(res.seconds.values()) > 0
+    assert (
+        set(res.seconds) == {"training", "twins", "spreads", "more seeds"} and min(res.seconds.values()) > 0
+    )
     # the MLP's paired permutation runs: the chapter's seeds, then MORE_SEEDS, original and permuted
     orig, perm = res.more_mlp
     assert orig.shape == perm.shape == (3 + len(experiments.MORE_SEEDS),)
