@@ -239,7 +239,7 @@ def check_kernels_learned(study, moved: float = 0.5) -> dict[str, Interval]:
     1. training moves the first-layer kernels: on every seed, for ordered and for shuffled
        pixels, ``||trained - initial|| / ||initial||`` exceeds ``moved``;
     2. what training adds is smoother (adjacent taps agree more) on ordered pixels than on
-       shuffled ones: the paired difference over seeds (and the permutation's seed) is real by
+       shuffled ones: the paired difference over seeds (each shuffled run with its own permutation) is real by
        the book's one rule and positive.
 
     Returns intervals ``smooth_ordered``, ``smooth_shuffled``, ``difference``, ``moved_ordered``
