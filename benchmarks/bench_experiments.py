@@ -38,6 +38,7 @@ def time_phases() -> tuple[list[tuple[str, float]], runs.Experiments]:
         (f"train {len(ex.runs)} networks ({n_models} models x {n_seeds} seeds x 2 pixel orders)",
          results.seconds["training"]),
         (f"permutation twins ({n_twins} models, 2 runs each)", results.seconds["twins"]),
+        (f"the MLP on {len(runs.MORE_SEEDS)} more seeds x 2 pixel orders", results.seconds["more seeds"]),
         (f"gradient spread ({n_models} models x {n_checkpoints} checkpoints x 2 layers x seeds)",
          results.seconds["spreads"]),
     ]  # fmt: skip

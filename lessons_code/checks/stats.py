@@ -10,6 +10,8 @@ interval (:meth:`Interval.text` with ``unit=True``).
   below zero: gradient spreads, efficiencies);
 * :func:`bootstrap_interval` -- percentile-free BCa bootstrap interval of any statistic
   (``scipy.stats.bootstrap``), e.g. an accuracy resampled over test images;
+* :func:`binomial_standard_error` -- the standard error of an accuracy measured on one fixed
+  test set (what an interval over seeds leaves out);
 * :func:`paired_change` and :func:`is_real_change` -- the ONE rule the book uses to call a paired
   change real: the 95 % interval of the paired difference excludes 0.
 
@@ -161,6 +163,18 @@ def bootstrap_interval(
     )
     ci = res.confidence_interval
     return Interval(float(statistic(v)), float(ci.low), float(ci.high), int(v.size), over)
+
+
+def binomial_standard_error(accuracy: float, n: int) -> float:
+    """``sqrt(a (1 - a) / n)``: the standard error of an accuracy ``a`` measured on ``n`` test
+    examples drawn independently (a binomial proportion). An interval over training seeds on one
+    fixed test set does not include it; a paired change on the same test set largely cancels it."""
+    n = require_int("n", n, 1)
+    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float, np.floating)):
+        raise TypeError(f"accuracy must be a real number, got {type(accuracy).__name__}")
+    if not 0 <= accuracy <= 1:
+        raise ValueError(f"accuracy must be a fraction between 0 and 1, got {accuracy}")
+    return math.sqrt(float(accuracy) * (1 - float(accuracy)) / n)
 
 
 def paired_change(after, before, level: float = LEVEL, over: str = "seeds") -> Interval:

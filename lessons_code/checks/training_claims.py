@@ -239,7 +239,7 @@ def check_kernels_learned(study, moved: float = 0.5) -> dict[str, Interval]:
     1. training moves the first-layer kernels: on every seed, for ordered and for shuffled
        pixels, ``||trained - initial|| / ||initial||`` exceeds ``moved``;
     2. what training adds is smoother (adjacent taps agree more) on ordered pixels than on
-       shuffled ones: the paired difference over seeds (and the permutation's seed) is real by
+       shuffled ones: the paired difference over seeds (each shuffled run with its own permutation) is real by
        the book's one rule and positive.
 
     Returns intervals ``smooth_ordered``, ``smooth_shuffled``, ``difference``, ``moved_ordered``
@@ -249,7 +249,9 @@ def check_kernels_learned(study, moved: float = 0.5) -> dict[str, Interval]:
     out = {
         "smooth_ordered": mean_interval(study.smooth_ordered),
         "smooth_shuffled": mean_interval(study.smooth_shuffled),
-        "difference": paired_change(study.smooth_ordered, study.smooth_shuffled),
+        "difference": paired_change(
+            study.smooth_ordered, study.smooth_shuffled, over="seeds, each with its own permutation"
+        ),
         "moved_ordered": ratio_interval(study.moved_ordered),
         "moved_shuffled": ratio_interval(study.moved_shuffled),
     }
@@ -332,45 +334,50 @@ def check_parameter_curve(study, pairs=((2, 4), (4, 8), (8, 16))) -> dict:
     return out
 
 
-def check_permutation_claims(original: dict, permuted: dict) -> dict[str, Interval]:
-    """Claims of "Shuffling the pixels": retrained on permuted pixels, the MLP and the 1×1-conv MLP
-    change by less than a point (mean), while the CNN loses accuracy: its paired change (same
-    seeds) is real by the book's one rule (:func:`~lessons_code.checks.stats.is_real_change`)
-    and negative.
+def check_permutation_claims(
+    original: dict, permuted: dict, over: str = "seeds, each with its own permutation"
+) -> dict[str, Interval]:
+    """Claims of "Shuffling the pixels", every model judged by the book's one rule for a paired
+    change (:func:`~lessons_code.checks.stats.is_real_change`): retrained on permuted pixels, the
+    CNN loses accuracy (its paired change is real and negative), while the MLP's and the 1×1-conv
+    MLP's changes are not real (their intervals include 0) and under a point.
 
-    original, permuted: ``{model: (n_seeds,) accuracies}`` in seed order. Returns the paired
-    change intervals."""
+    original, permuted: ``{model: (n,) accuracies}``, paired entry by entry (the same seed; each
+    pair's permuted run with its own permutation); a model may have more replicates than another.
+    over: the unit of replication, carried by the returned paired-change intervals."""
     _require_fields("original", original, "MLP", "1×1-conv MLP", "CNN")
     _require_fields("permuted", permuted, *original)
-    out = {name: paired_change(permuted[name], original[name]) for name in original}
+    out = {name: paired_change(permuted[name], original[name], over=over) for name in original}
     for name in ("MLP", "1×1-conv MLP"):
         require(
-            abs(out[name].mean) < 0.01,
-            f"{name} is unchanged by the permutation",
-            f"{out[name].text('.1f', 100)} points",
+            not is_real_change(out[name]) and abs(out[name].mean) < 0.01,
+            f"{name} is unchanged by the permutation (its paired change is not real)",
+            f"{out[name].text('.2f', 100, unit=True)} points",
         )
     require(
         is_real_change(out["CNN"]) and out["CNN"].mean < 0,
         "the CNN loses accuracy",
-        f"{out['CNN'].text('.1f', 100)} points",
+        f"{out['CNN'].text('.2f', 100, unit=True)} points",
     )
     return out
 
 
 def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
     """Claims of "Shifting the test images by one pixel": every model loses more than 20 points,
-    and the CNN loses less than each other model on every seed.
+    and the CNN loses less than each other model, by the book's one rule (the paired difference
+    of the changes, seed by seed, is real and positive) and on every seed.
 
     clean, shifted: ``{model: (n_seeds,) accuracies}`` (shifted: mean over the four directions),
-    in seed order. Returns the paired change intervals."""
+    in seed order. Returns the paired change intervals ``{model: Interval}`` and the paired
+    differences ``{"CNN - model": Interval}``."""
     _require_fields("clean", clean, "CNN")
     _require_fields("shifted", shifted, *clean)
     change = {
         name: as_float_array("shifted", shifted[name], 1) - as_float_array("clean", clean[name], 1)
         for name in clean
     }
-    out = {name: mean_interval(c) for name, c in change.items()}
-    for name, iv in out.items():
+    out = {name: paired_change(shifted[name], clean[name]) for name in change}
+    for name, iv in list(out.items()):
         require(
             iv.mean < -0.2,
             f"a one-pixel shift costs {name} more than 20 points",
@@ -378,6 +385,13 @@ def check_shift_claims(clean: dict, shifted: dict) -> dict[str, Interval]:
         )
     for name in change:
         if name != "CNN":
+            d = paired_change(change["CNN"], change[name])
+            out[("CNN - " + name)] = d
+            require(
+                is_real_change(d) and d.mean > 0,
+                f"the CNN loses less than {name} (paired over seeds, the book's one rule)",
+                f"paired difference {d.text('.1f', 100)} points",
+            )
             require(
                 on_every_seed(change[name], change["CNN"]),
                 f"the CNN loses less than {name} on every seed",

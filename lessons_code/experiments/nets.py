@@ -42,7 +42,7 @@ from .._checks import (
     require_seed,
     require_shape,
 )
-from ..conv_layer import conv_backward_unchecked, conv_forward_unchecked
+from ..conv_layer import conv_forward_unchecked
 from ..fc import fc_backward_batch_unchecked, fc_forward_batch_unchecked
 from ..locally_connected import lc_backward_unchecked, lc_forward_unchecked
 from ..pooling import (
@@ -297,8 +297,18 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
     if spec.kind == "local":
         _, dL1, db1 = lc_backward_unchecked(relu_backward_unchecked(da, z), conv_cache)
         return {"L1": dL1, "b1": db1, "W2": dW2, "b2": db2}
-    _, dK1, db1 = conv_backward_unchecked(relu_backward_unchecked(da, z), conv_cache)
+    dK1, db1 = _first_conv_weight_grads(relu_backward_unchecked(da, z), conv_cache)
     return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def _first_conv_weight_grads(dout: np.ndarray, cache) -> tuple[np.ndarray, np.ndarray]:
+    """``(dw, db)`` of :func:`lessons_code.conv_layer.conv_backward_unchecked`, computed by the same
+    operations in the same order (so bit for bit the same), without its input gradient: the first
+    layer's ``dx`` would be the gradient with respect to the images, which training never uses
+    (skipping it saves the ``dcols`` product and the col2im of every step)."""
+    w, cols = cache.w, cache.cols
+    dy = dout.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)  # (C_out, N*H_out*W_out)
+    return (cols @ dy.T).T.reshape(w.shape), dy.sum(axis=1)
 
 
 def loss_and_grads(spec: NetSpec, params, x, y) -> tuple[float, dict[str, np.ndarray]]:

@@ -9,8 +9,9 @@ runs of :func:`run_experiments`, the permutation twins, the gradient spreads); t
 * accuracy: test accuracy, mean and sample standard deviation (``ddof=1``) over seeds,
   parameter count, forward multiply-adds (wall-clock training time is kept in each
   :class:`Run` for the benchmark, never printed on a page: two builds must be identical);
-* permutation: the same runs on images whose 64 pixels were shuffled by one fixed
-  permutation (train and test alike);
+* permutation: the same runs on images whose 64 pixels were shuffled (train and test alike),
+  each seed's run by a permutation of its own (:meth:`Config.permutation`), so that the paired
+  changes replicate over seeds *and* permutations; the MLP also over :data:`MORE_SEEDS`;
 * translation: the trained models evaluated on test images shifted by one pixel
   (up, down, left, right; the mean over the four is reported);
 * gradients: per-layer gradient norms at every training step, and the
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .._checks import as_index_array, require_int, require_real
-from ..checks.stats import Interval, mean_interval
+from ..checks.stats import Interval, mean_interval, paired_change
 from ..tables import markdown_table
 from . import gradient_study, nets
 from .digits import Digits, load_digits_split, permute_pixels, pixel_permutation, shift_images
@@ -45,6 +46,13 @@ TWIN_KINDS = ("mlp", "conv1x1")
 #: The epochs after which the chapter keeps the weights for the gradient study (0 = initialisation;
 #: the last is ``Config.epochs``).
 CHECKPOINT_EPOCHS = (0, 1, 5)
+
+#: The seeds after ``Config.seeds`` on which :func:`chapter_results` also trains the MLP, on
+#: original and on permuted pixels, to judge its paired change with 10 replicates instead of 5.
+MORE_SEEDS = (5, 6, 7, 8, 9)
+
+#: The unit of replication of a paired change on permuted pixels (one seed, one permutation each).
+PERMUTED_OVER = "seeds, each with its own permutation"
 
 #: The one-pixel shifts of the translation experiment, as ``(rows, cols)``.
 SHIFTS: tuple[tuple[int, int], ...] = ((0, 1), (0, -1), (1, 0), (-1, 0))
@@ -75,6 +83,12 @@ class Config:
         require_real("lr", self.lr, positive=True)
         require_int("split_seed", self.split_seed, 0, 2**32 - 1)
         require_int("perm_seed", self.perm_seed, 0)
+
+    def permutation(self, seed: int) -> np.ndarray:
+        """The pixel permutation of the permuted run of training seed ``seed``: each seed draws its
+        own (``pixel_permutation(64, perm_seed + seed)``), so a paired change over seeds also
+        replicates over permutations."""
+        return pixel_permutation(64, self.perm_seed + require_int("seed", seed, 0))
 
     def steps_per_epoch(self, n_train: int) -> int:
         """Minibatches per epoch on ``n_train`` images: ``ceil(n_train / batch_size)`` (the last batch
@@ -111,7 +125,7 @@ class Experiments:
 
     config: Config
     digits: Digits
-    perm: np.ndarray
+    perm: np.ndarray  # the permutation of the first seed's permuted run (Config.permutation)
     runs: list[Run]
 
     def select(self, model: str, permuted: bool = False) -> list[Run]:
@@ -186,7 +200,7 @@ class Experiments:
         rows = []
         for name in MODEL_SPECS:
             iv, ivp = self.interval(name), self.interval(name, permuted=True)
-            change = mean_interval(self.accuracies(name, True) - self.accuracies(name))
+            change = paired_change(self.accuracies(name, True), self.accuracies(name), over=PERMUTED_OVER)
             rows.append(
                 (
                     name,
@@ -204,7 +218,7 @@ class Experiments:
         for name in MODEL_SPECS:
             clean, shifted = self.accuracies(name), self.shifted_accuracies(name)
             per_dir = {d: np.mean([r.shifted_accuracy[d] for r in self.select(name)]) for d in SHIFTS}
-            change = mean_interval(shifted - clean)
+            change = paired_change(shifted, clean)
             rows.append(
                 (
                     name,
@@ -237,11 +251,11 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
     if not isinstance(config, Config):
         raise TypeError(f"config must be a Config, got {type(config).__name__}")
     digits = load_digits_split(config.split_seed)
-    perm = pixel_permutation(64, config.perm_seed)
-    permuted = (permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm))
     runs = []
     for name, spec in MODEL_SPECS.items():
         for seed in config.seeds:
+            perm = config.permutation(seed)
+            permuted = (permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm))
             for is_perm, (x_tr, x_te) in ((False, (digits.x_train, digits.x_test)), (True, permuted)):
                 res = nets.train(
                     spec,
@@ -260,7 +274,33 @@ def run_experiments(config: Config | None = None, checkpoint_steps=()) -> Experi
                 runs.append(
                     Run(name, seed, is_perm, clean, shifted, nets.n_params(res.params), res.seconds, res)
                 )
-    return Experiments(config, digits, perm, runs)
+    return Experiments(config, digits, config.permutation(config.seeds[0]), runs)
+
+
+def permutation_pairs(spec: NetSpec, digits: Digits, config: Config, seeds) -> tuple[np.ndarray, np.ndarray]:
+    """Test accuracies ``(original, permuted)``, each ``(len(seeds),)``, of ``spec`` trained with
+    each seed of ``seeds`` on the original pixels and on the pixels of
+    :meth:`Config.permutation` of that seed (the paired runs of :func:`run_experiments`, for
+    more seeds)."""
+    if not isinstance(spec, NetSpec) or not isinstance(digits, Digits) or not isinstance(config, Config):
+        raise TypeError(
+            "spec, digits and config must be a NetSpec, the Digits of load_digits_split and a Config, "
+            f"got {type(spec).__name__}, {type(digits).__name__}, {type(config).__name__}"
+        )
+    seeds = tuple(require_int("seed", s, 0) for s in seeds)
+    kw = dict(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr)
+    out = np.zeros((2, len(seeds)))
+    for i, seed in enumerate(seeds):
+        perm = config.permutation(seed)
+        for j, (x_tr, x_te) in enumerate(
+            (
+                (digits.x_train, digits.x_test),
+                (permute_pixels(digits.x_train, perm), permute_pixels(digits.x_test, perm)),
+            )
+        ):
+            res = nets.train(spec, x_tr, digits.y_train, seed=seed, **kw)
+            out[j, i] = nets.accuracy(spec, res.params, x_te, digits.y_test)
+    return out[0], out[1]
 
 
 def permute_params(spec: NetSpec, params, perm) -> dict[str, np.ndarray]:
@@ -355,7 +395,9 @@ class ChapterResults:
     experiments: every training run; checkpoints: the training steps whose weights the gradient
     study uses; twins: model name -> :class:`TwinReport` (the models of :data:`TWIN_KINDS`);
     spreads: the :class:`~lessons_code.experiments.gradient_study.SpreadStudy` of the first layer
-    and of W2 at every checkpoint of every seed; seconds: wall-clock
+    and of W2 at every checkpoint of every seed; more_mlp: ``(original, permuted)`` test
+    accuracies of the MLP over ``Config.seeds`` then :data:`MORE_SEEDS` (:func:`permutation_pairs`),
+    the paired permutation change with twice the replicates; seconds: wall-clock
     seconds of each phase, for the benchmark (never printed on a page: two builds must be identical).
     """
 
@@ -363,6 +405,7 @@ class ChapterResults:
     checkpoints: tuple[int, ...]
     twins: dict[str, TwinReport]
     spreads: gradient_study.SpreadStudy
+    more_mlp: tuple[np.ndarray, np.ndarray]
     seconds: dict[str, float] = field(repr=False)
 
     @property
@@ -373,7 +416,8 @@ class ChapterResults:
 def chapter_results(config: Config | None = None) -> ChapterResults:
     """The experiments chapter's computation: train every model of :data:`MODEL_SPECS` for every
     seed on original and permuted pixels (keeping the weights at :meth:`Config.checkpoints`), the
-    permutation twins of the :data:`TWIN_KINDS` models, and the gradient spread study of each
+    permutation twins of the :data:`TWIN_KINDS` models, the MLP's paired permutation runs on
+    :data:`MORE_SEEDS`, and the gradient spread study of each
     model's first and last layer at every checkpoint of every seed's run
     (:func:`lessons_code.experiments.gradient_study.spread_study`, 30 minibatches)."""
     if config is not None and not isinstance(config, Config):
@@ -395,7 +439,7 @@ def chapter_results(config: Config | None = None) -> ChapterResults:
             twins[name] = permutation_twin(
                 spec,
                 ex.digits,
-                ex.perm,
+                config.permutation(0),
                 epochs=config.epochs,
                 batch_size=config.batch_size,
                 lr=config.lr,
@@ -404,13 +448,22 @@ def chapter_results(config: Config | None = None) -> ChapterResults:
     seconds["twins"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    extra = tuple(s for s in MORE_SEEDS if s not in config.seeds)
+    more = permutation_pairs(MODEL_SPECS["MLP"], ex.digits, config, extra)
+    more_mlp = (
+        np.concatenate([ex.accuracies("MLP"), more[0]]),
+        np.concatenate([ex.accuracies("MLP", permuted=True), more[1]]),
+    )
+    seconds["more seeds"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     kept = {name: [(r.seed, r.result.checkpoints) for r in ex.select(name)] for name in MODEL_SPECS}
     layers = {name: (spec.first_layer, "W2") for name, spec in MODEL_SPECS.items()}
     spreads = gradient_study.spread_study(
         kept, MODEL_SPECS, ex.digits.x_train, ex.digits.y_train, layers, n_batches=30
     )
     seconds["spreads"] = time.perf_counter() - start
-    return ChapterResults(ex, checkpoints, twins, spreads, seconds)
+    return ChapterResults(ex, checkpoints, twins, spreads, more_mlp, seconds)
 
 
 #: The widths of the parameter-efficiency curve (hidden units of the MLP, channels of the CNN).

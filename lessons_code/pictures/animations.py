@@ -24,6 +24,7 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -115,7 +116,9 @@ def anim_fc_vs_conv(
 
         def show(key, shape, norm, **kw):
             image = ax[key].imshow(np.zeros(shape), cmap=kw.pop("cmap", cmap), norm=norm, **kw)
-            clean_axes(ax[key], None if kw.get("aspect") == "auto" else shape)
+            clean_axes(ax[key])
+            if kw.get("aspect") != "auto":
+                _cell_lines(ax[key], shape)
             return image
 
         im = {
@@ -234,16 +237,37 @@ def anim_fc_vs_conv(
     return anim
 
 
+def _cell_lines(ax, shape: tuple[int, int]) -> None:
+    """White lines between the cells of an ``h x w`` image, as ``clean_axes(ax, shape)`` draws them
+    (same colour, width and height above the image), but as one collection of lines instead of
+    the axis's minor ticks and grid, which matplotlib lays out again on every frame of an
+    animation (most of a frame's drawing time)."""
+    h, w = shape
+    segments = [((c, -0.5), (c, h - 0.5)) for c in np.arange(-0.5, w, 1)]
+    segments += [((-0.5, r), (w - 0.5, r)) for r in np.arange(-0.5, h, 1)]
+    grid = LineCollection(segments, colors=palette.FACE, linewidths=1.0, zorder=1.5)
+    ax.add_collection(grid, autolim=False)
+
+
 def _fix_layout(fig: Figure) -> None:
     """Lay ``fig`` out once (constrained layout, on the frame drawn now) and keep that layout for
     every frame. matplotlib lays out and draws a figure that has a layout engine once more before
     saving it; without one, each frame is drawn once (half the rendering time). Only for an
     animation whose labels keep their size from frame to frame. On the book's gradient-flow
     animation, a per-frame layout differs from the fixed one only by float rounding (1e-16 of the
-    figure), which moves a few antialiased pixels of one tick label."""
+    figure), which moves a few antialiased pixels of one tick label.
+
+    The axes' titles keep the heights found by that layout too: none of these axes has tick labels
+    or a label on top, so matplotlib would place each title at the same height on every frame,
+    after measuring every tick of the axes again (a fifth of a frame's drawing time). Pinning them
+    sets the flag ``Axes.set_title(y=...)`` sets (``_autotitlepos``, matplotlib 3.10)."""
     fig.draw_without_rendering()
     with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)  # no engine: the axes keep the positions laid out above
+    for ax in fig.axes:
+        top = ax.xaxis.get_ticks_position() in ("top", "unknown") or ax.xaxis.get_label_position() == "top"
+        if not top:
+            ax._autotitlepos = False
 
 
 # --- a second, smaller animation: how often each pixel is read ---------------------
@@ -280,8 +304,10 @@ def anim_coverage(
         im = ax_in.imshow(np.zeros((h, w)), cmap=cmap, norm=norm)
         out_im = ax_out.imshow(np.zeros((oh, ow)), cmap=mpl.colors.ListedColormap([palette.MUTED,
                                palette.HIGHLIGHT]), vmin=0, vmax=1)  # fmt: skip
-        clean_axes(ax_in, (h, w))
-        clean_axes(ax_out, (oh, ow))
+        clean_axes(ax_in)
+        clean_axes(ax_out)
+        _cell_lines(ax_in, (h, w))
+        _cell_lines(ax_out, (oh, ow))
         ax_in.set_title("Input: how many output units\nhave read each pixel so far")
         ax_out.set_xlabel(f"{oh}×{ow} output")
         text = [
@@ -317,6 +343,7 @@ def anim_coverage(
 
         update(0)
         anim = FuncAnimation(fig, update, frames=n, interval=interval, blit=False, repeat=False)
+    _fix_layout(fig)  # every frame's titles and labels have the same number of lines
     anim.final_count = final
     anim.step_labels = [f"the window of output ({t // ow}, {t % ow})" for t in range(n)]
     return anim

@@ -67,31 +67,58 @@ def shrink_png(data: bytes, colors: int = 64) -> bytes:
 
 
 class _FrameGrabber(AbstractMovieWriter):
-    """A movie writer that keeps each frame as PNG bytes in memory (writes no file)."""
+    """A movie writer that keeps each frame in memory (writes no file): the RGBA pixels of the
+    figure drawn by the Agg renderer, as ``savefig`` draws them for a PNG (it too lends the figure
+    an Agg canvas for the draw), without encoding a PNG only to decode it again."""
 
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
-        self.frames: list[bytes] = []
+        self.frames: list = []
 
     def grab_frame(self, **savefig_kwargs):
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.dpi, **savefig_kwargs)
-        self.frames.append(buf.getvalue())
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        fig = self.fig
+        own = fig.canvas
+        canvas = FigureCanvasAgg(fig)  # lent for this draw, as savefig does
+        try:
+            canvas.draw()
+            rgba = canvas.buffer_rgba()
+            frame = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba).copy()
+        finally:
+            fig.set_canvas(own)
+        self.frames.append(frame)
 
     def finish(self):
         pass
 
 
+def _png(img, colors: int | None) -> bytes:
+    """``img`` (an RGBA PIL image) as PNG bytes, its RGB with an adaptive palette of ``colors``
+    colours (no dithering; ``None``: RGBA as matplotlib writes it), deterministic: the bytes of
+    :func:`shrink_png` of matplotlib's PNG of the same pixels."""
+    from PIL import Image
+
+    if colors is not None:
+        img = img.convert("RGB").quantize(
+            colors=colors, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
+        )
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
 def render_frames(anim: FuncAnimation, colors: int | None = 64) -> list[bytes]:
     """Every frame of ``anim`` as PNG bytes, in order (palette of ``colors`` colours; ``None``:
-    matplotlib's RGBA PNGs)."""
+    RGBA PNGs at full colour)."""
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     if colors is not None:
         colors = require_int("colors", colors, 2, 256)
     writer = _FrameGrabber()
-    anim.save("frames.png", writer=writer)  # the grabber writes no file
-    return [shrink_png(f, colors) for f in writer.frames] if colors else writer.frames
+    anim.save("frames.png", writer=writer, dpi=anim._fig.dpi)  # the grabber writes no file
+    return [_png(f, colors) for f in writer.frames]
 
 
 def smallest_label_px(anim: FuncAnimation) -> float:

@@ -98,3 +98,14 @@ def test_level_is_checked_at_the_door_on_both_sides():
     for level in (0.0, 1.0):  # on the edge: refused by the level check, naming level (not t_quantile's p)
         with pytest.raises(ValueError, match="level must be strictly between 0 and 1"):
             stats.mean_interval(values, level)
+
+
+def test_binomial_standard_error_of_an_accuracy_on_a_fixed_test_set():
+    # 97 % on the chapter's 450 test images: about 0.8 points; the extremes have no spread
+    assert stats.binomial_standard_error(0.97, 450) == pytest.approx(0.00804, abs=1e-5)
+    assert stats.binomial_standard_error(0.5, 100) == pytest.approx(0.05)
+    assert stats.binomial_standard_error(1.0, 450) == 0.0
+    # four times the test images halve it
+    assert stats.binomial_standard_error(0.9, 1800) == pytest.approx(
+        stats.binomial_standard_error(0.9, 450) / 2
+    )

@@ -67,6 +67,28 @@ def test_the_training_loop_runs_the_layers_unchecked_cores():
     assert models.conv_forward_unchecked is conv_layer.conv_forward_unchecked
 
 
+@pytest.mark.parametrize("kind", ["cnn", "conv1x1"])
+def test_the_first_conv_layer_gradient_is_the_layers_bit_for_bit(kind):
+    # the training loop skips the first layer's input gradient; its weight gradients are still
+    # exactly what the layer's own backward pass returns
+    from lessons_code import conv_layer
+
+    spec = models.NetSpec(kind, width=3)
+    params = models.init_params(spec, np.random.default_rng(5))
+    x = np.random.default_rng(6).random((7, 1, 8, 8))
+    y = np.arange(7) % 10
+    _, grads = models.loss_and_grads(spec, params, x, y)
+    scores, cache = models.forward(spec, params, x)
+    _, dscores = models.softmax_cross_entropy(scores, y)
+    conv_cache, z, arg, a_shape, flat = cache
+    _, dflat, _ = models.fc_backward_batch_unchecked(flat, params["W2"], dscores)
+    da = dflat.reshape(a_shape)
+    if kind == "cnn":
+        da = models.maxpool2_backward_unchecked(da, arg)
+    _, dk, db = conv_layer.conv_backward_unchecked(models.relu_backward_unchecked(da, z), conv_cache)
+    assert np.array_equal(grads["K1"], dk) and np.array_equal(grads["b1"], db)
+
+
 def test_adam_update_is_permutation_equivariant():
     rng = np.random.default_rng(3)
     p, g = {"W": rng.standard_normal((3, 8))}, {"W": rng.standard_normal((3, 8))}

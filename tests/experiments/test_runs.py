@@ -88,6 +88,24 @@ def test_tables_list_every_model(small_run):
     assert "± " in small_run.accuracy_table() and "2,410" in small_run.accuracy_table()
 
 
+def test_each_seed_permutes_the_pixels_its_own_way(digits):
+    config = Config(seeds=(0, 1, 2), epochs=1)
+    perms = [config.permutation(s) for s in config.seeds]
+    for p in perms:
+        assert sorted(p.tolist()) == list(range(64))
+    assert not np.array_equal(perms[0], perms[1]) and not np.array_equal(perms[1], perms[2])
+    np.testing.assert_array_equal(Config(perm_seed=3).permutation(1), Config(perm_seed=0).permutation(4))
+    # permutation_pairs trains the seed on original and on its own permuted pixels
+    orig, perm = experiments.permutation_pairs(MODEL_SPECS["MLP"], digits, config, (1,))
+    spec = MODEL_SPECS["MLP"]
+    xp = data.permute_pixels(digits.x_train, perms[1])
+    again = models.train(spec, xp, digits.y_train, seed=1, epochs=1)
+    assert perm[0] == models.accuracy(
+        spec, again.params, data.permute_pixels(digits.x_test, perms[1]), digits.y_test
+    )
+    assert orig.shape == (1,) and 0.3 < orig[0] <= 1
+
+
 def test_config_needs_three_seeds():
     with pytest.raises(ValueError, match="at least 3 seeds"):
         Config(seeds=(0, 1))
@@ -124,7 +142,14 @@ def test_chapter_results_hold_the_runs_twins_and_spreads(small_results, digits):
     for key, rel in study.relative.items():
         assert rel.shape == (3, len(res.checkpoints)) and (rel > 0).all()
         assert (study.along[key] > 0).all() and (study.along[key] <= rel + 1e-12).all()
-    assert set(res.seconds) == {"training", "twins", "spreads"} and min(res.seconds.values()) > 0
+    assert (
+        set(res.seconds) == {"training", "twins", "spreads", "more seeds"} and min(res.seconds.values()) > 0
+    )
+    # the MLP's paired permutation runs: the chapter's seeds, then MORE_SEEDS, original and permuted
+    orig, perm = res.more_mlp
+    assert orig.shape == perm.shape == (3 + len(experiments.MORE_SEEDS),)
+    np.testing.assert_array_equal(orig[:3], res.experiments.accuracies("MLP"))
+    np.testing.assert_array_equal(perm[:3], res.experiments.accuracies("MLP", permuted=True))
     # the spread of the CNN's first layer at initialisation, seed 0, recomputed directly
     spec, params = MODEL_SPECS["CNN"], res.experiments.select("CNN")[0].result.checkpoints[0]
     again = gradient_study.layer_spreads(spec, params, digits.x_train, digits.y_train, ("K1",), n_batches=30)

@@ -154,3 +154,22 @@ def test_shrink_png_is_smaller_deterministic_and_readable():
     assert len(small) < len(buf.getvalue())
     with Image.open(io.BytesIO(small)) as img:
         assert img.mode == "P" and img.size == Image.open(io.BytesIO(buf.getvalue())).size
+
+
+@pytest.mark.parametrize("colors", [64, None])
+def test_frames_are_the_pixels_savefig_draws(colors):
+    # the grabber draws each frame on a lent Agg canvas instead of a PNG round trip: its last frame
+    # is byte for byte what shrink_png makes of matplotlib's own PNG of the figure (which now
+    # shows the last frame), and the figure keeps its own canvas
+    anim = animations.anim_coverage((4, 4), (2, 2), dpi=40)
+    canvas = anim._fig.canvas
+    frames = player.render_frames(anim, colors)
+    assert anim._fig.canvas is canvas
+    buf = io.BytesIO()
+    anim._fig.savefig(buf, format="png", dpi=anim._fig.dpi)
+    if colors is None:
+        ours, theirs = Image.open(io.BytesIO(frames[-1])), Image.open(buf)
+        assert ours.mode == theirs.mode == "RGBA" and ours.tobytes() == theirs.tobytes()
+    else:
+        assert frames[-1] == player.shrink_png(buf.getvalue(), colors)
+        assert frames[0] != frames[-1]
