@@ -4,7 +4,8 @@ what configuration and templates cannot do.
 * Head: the ``_static`` stylesheets become one bundle; ``documentation_options.js`` is inlined,
   the other head scripts get ``defer``; the KaTeX fonts a page uses are preloaded.
 * Folds: ``div.admonition.dropdown`` (the solutions) becomes ``<details>``, title as ``<summary>``.
-* Images: width/height from the file, async decoding, lazy loading after the article's first.
+* Images: width/height from the file, async decoding, lazy loading after the article's first;
+  a figure's image links to itself at full size. Tables: the caption above the scrolling box.
 * Names and landmarks: focusable display equations, a labelled sidebar, myst-nb's folded cells
   named by their text, no ARIA roles the bibliography may not have.
 
@@ -196,6 +197,19 @@ def size_images(soup: BeautifulSoup, page: Path, root: Path | None = None) -> No
             first = False
 
 
+def tables_and_figures(soup: BeautifulSoup) -> None:
+    """A table's caption moves above its sideways-scrolling box (and still names the table); a
+    figure's image (not a player's frame) links to the image at full size, named by its alt text."""
+    for n, box in enumerate(soup.select("div.pst-scrollable-table-container:has(> table > caption)")):
+        caption = box.table.find("caption", recursive=False).extract()
+        caption.name, caption["class"] = "div", ["table-caption"]
+        caption["id"] = f"{box.table.get('id') or f'table-{n}'}-caption"
+        box.table["aria-labelledby"] = caption["id"]
+        box.insert_before(caption)
+    for img in soup.select("article figure:not(.fcconv-player) img[alt]:not([alt='']):not(a img)"):
+        img.wrap(soup.new_tag("a", href=img["src"], attrs={"class": "reference image-reference"}))
+
+
 def names_and_landmarks(soup: BeautifulSoup) -> None:
     """Accessible names (WCAG 2.5.3, label in name), landmarks and keyboard access."""
     for span in soup.select("span.katex-display"):  # scrolls sideways when wider than the column
@@ -224,6 +238,7 @@ def polish(
             _remove(meta)
     native_folds(soup)
     size_images(soup, page, root)
+    tables_and_figures(soup)
     names_and_landmarks(soup)
     found = bundle_stylesheets(soup, bundle)
     head_scripts(soup, options_js)
