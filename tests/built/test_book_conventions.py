@@ -11,6 +11,7 @@ from importlib import metadata
 
 import pybtex.database
 from bookbuild import ROOT, toc_files
+from fcconv_site import nbexport
 from glossary_check import glossary_terms, unlinked_first_uses
 
 #: MyST markup a notebook's Markdown must not keep: a role, a label, a directive fence.
@@ -133,7 +134,8 @@ def test_chapters_offer_their_runnable_notebook(site):
         assert "{glue" not in sources and "from myst_nb import glue\n" not in sources.replace(
             "    from myst_nb", ""
         )
-        assert all(c.get("outputs", []) == [] for c in notebook["cells"]), doc
+        shipped = [k for c in notebook["cells"] for o in c.get("outputs", []) for k in o.get("data", {})]
+        assert not [k for k in shipped if k.startswith(nbexport.DROPPED_MIME)], doc  # site-only outputs
     assert (site.html.parent / "notebooks" / "requirements.txt").is_file()
 
 

@@ -285,3 +285,23 @@ def test_names_and_landmarks_change_the_theme_markup_and_only_that():
 def test_an_equation_katex_could_not_parse_fails_the_check():
     page = HEAD.format(body='<span class="katex-error" title="ParseError: x">\\frac{</span>')
     assert pages.check(page)[-1] == "KaTeX could not render 'ParseError: x'"
+
+
+def test_captions_leave_the_scrolling_box_and_figures_link_their_image():
+    soup = pages.parse(
+        '<article><div class="pst-scrollable-table-container"><table id="tab-a"><caption>'
+        '<span class="caption-number">Table 1 </span>Accuracy</caption><tr><td>1</td></tr></table></div>'
+        '<div class="pst-scrollable-table-container"><table><tr><td>no caption</td></tr></table></div>'
+        '<figure id="fig-a"><div><img alt="Two grids" src="../_images/a.png"/></div></figure>'
+        '<figure><img alt="" src="../_images/decorative.png"/></figure>'
+        '<figure class="fcconv-player"><picture><img alt="Step 1" src="../_images/f1.png"/></picture></figure>'
+        '<figure><a href="x.html"><img alt="Linked" src="../_images/b.png"/></a></figure></article>'
+    )
+    pages.tables_and_figures(soup)
+    caption = soup.select_one("div.table-caption")
+    assert caption.find_next_sibling("div")["class"] == ["pst-scrollable-table-container"]
+    assert soup.select_one("#tab-a")["aria-labelledby"] == caption["id"] == "tab-a-caption"
+    assert caption.get_text() == "Table 1 Accuracy" and soup.find("caption") is None
+    assert len(soup.select("[aria-labelledby]")) == 1  # the table without a caption is left alone
+    links = [(a["href"], a.img["alt"]) for a in soup.select("a.image-reference")]
+    assert links == [("../_images/a.png", "Two grids")]  # not the nameless, the player's, the linked
