@@ -184,9 +184,9 @@ PATCHES = {
     # pydata-sphinx-theme 0.15.4: each block measured once it is laid out
     "scripts/pydata-sphinx-theme.js": [(TAB_STOPS_OLD, TAB_STOPS_NEW)],
     # Sphinx 7.4.7: result snippets without KaTeX's MathML (the TeX a second and third time) and
-    # the download menu; search terms highlighted only on the page a result link opens
+    # the download menu and print-only contents; terms highlighted only on the page a result opens
     "searchtools.js": [
-        ('"script", "style"]', '"script", "style", ".katex-mathml", ".bd-header-article"]'),
+        ('"script", "style"]', '"script", "style", ".katex-mathml", ".bd-header-article", ".onlyprint"]'),
         ('localStorage.setItem("sphinx_highlight_terms", [...highlightTerms].join(" "))', "/* fcconv */"),
         (
             "linkUrl + anchor;",
