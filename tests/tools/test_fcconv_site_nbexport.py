@@ -153,7 +153,10 @@ def test_published_outputs_and_roles_the_code_prints():
     assert code[1]["outputs"] == []  # a player over the cell budget: the reader runs the cell
     text = "\n".join(c["source"] for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "It has 1,024 weights." in text  # glued value read from the outputs
-    assert "[its web page](https://o.github.io/r/book/explorer.html)" in text and "Raw" not in text
+    assert (
+        "[open it on the book's website](https://o.github.io/r/book/explorer.html)" in text
+        and "Raw" not in text
+    )
     # the stand-in resolves what the cells print when the reader runs them without myst_nb
     namespace: dict = {}
     exec(nb["cells"][2]["source"], namespace)

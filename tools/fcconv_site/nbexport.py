@@ -161,9 +161,9 @@ def convert_markdown(text: str, facts: BookFacts) -> str:
             inner = convert_markdown("\n".join(body).strip("\n"), facts)
             if name == "raw":
                 url = facts.page_url
-                where = f"[its web page]({url})" if "://" in url else f"`{url}` of the book's website"
-                out.append(f"*Here the web page has an interactive widget, a script of the website, "
-                           f"which a notebook does not run: open {where} (or of `make book`).*")  # fmt: skip
+                where = f"[open it on the book's website]({url})" if "://" in url else f"open `{url}`"
+                out.append("*The web page has an interactive part here, a script of the website that a "
+                           f"notebook does not run: {where} (or in a build, `make book`).*")  # fmt: skip
                 continue
             if name == "solution-start":
                 out.append("**Solution**")
