@@ -114,8 +114,10 @@ def _finish(app, exc) -> None:
     assets.write_assets(static)
     options_js = (static / "documentation_options.js").read_text(encoding="utf-8")
     katex = (*assets.katex_fonts((static / assets.KATEX_CSS).read_text(encoding="utf-8")), assets.KATEX_CSS)
-    bundles: dict[str, str] = {}
-    problems = []
+    bundles, problems, definitions = {}, [], {}
+    for doc in {doc for (kind, _), (doc, _) in app.env.get_domain("std").objects.items() if kind == "term"}:
+        glossary = (out / app.builder.get_target_uri(doc)).read_text(encoding="utf-8")
+        definitions.update(pages.glossary_definitions(pages.parse(glossary)))
     for page in sorted(out.rglob("*.html")):
         where = page.relative_to(out)
         if {"_static", "_sources", "_images"} & set(where.parts):
@@ -123,7 +125,7 @@ def _finish(app, exc) -> None:
         try:
             new, found = pages.polish(
                 page.read_text(encoding="utf-8"), page, out, options_js,
-                lambda paths: assets.bundle(static, paths), katex, app.config.ogp_site_url,
+                lambda paths: assets.bundle(static, paths), katex, app.config.ogp_site_url, definitions,
             )  # fmt: skip
         except ValueError as err:
             raise ExtensionError(f"{where}: {err}") from err

@@ -7,7 +7,6 @@
 * **Launch buttons** only with a repository URL, pointed at those notebooks.
 * **PDF**: once ``make pdf`` made it, the site ships it and the download button links it.
 * **Bibliography style** ``fcconv``: labels and citations "(Author et al., Year)".
-* **Glossary links** carry the term's definition as their title.
 """
 
 from __future__ import annotations
@@ -247,25 +246,8 @@ def finish(app) -> None:
         shutil.copyfile(_pdf_source(app), outdir / PDF_NAME)
 
 
-def glossary_titles(app, doctree, docname) -> None:
-    """Each link to a glossary term carries the term's definition as its title, shown on hover as
-    the citations' entries are (no script, nothing fetched)."""
-    from docutils import nodes
-
-    found, objects = {}, app.env.get_domain("std").objects.items()
-    for doc in sorted({doc for (kind, _), (doc, _) in objects if kind == "term"}):
-        for term in app.env.get_doctree(doc).findall(nodes.term):
-            definition = next(iter(term.parent.findall(nodes.definition)), term)
-            found.update(dict.fromkeys(term["ids"], " ".join(definition.astext().split())))
-    for ref in doctree.findall(nodes.reference):  # a term's id: "term-<name>"
-        label = (ref.get("refuri") or "#" + ref.get("refid", "")).partition("#")[2]
-        if label in found:
-            ref["reftitle"] = found[label]
-
-
 def setup(app) -> None:
     register_bibliography_style()
     app.add_config_value("fcconv_pdf", "_build/pdf/" + PDF_NAME, "html")
     app.connect("html-page-context", _on_page_context_early, priority=500)
     app.connect("html-page-context", _on_page_context_late, priority=600)
-    app.connect("doctree-resolved", glossary_titles)

@@ -210,8 +210,21 @@ def tables_and_figures(soup: BeautifulSoup) -> None:
         img.wrap(soup.new_tag("a", href=img["src"], attrs={"class": "reference image-reference"}))
 
 
-def names_and_landmarks(soup: BeautifulSoup) -> None:
-    """Accessible names (WCAG 2.5.3, label in name), landmarks and keyboard access."""
+def glossary_definitions(soup: BeautifulSoup) -> dict[str, str]:
+    """Term id -> its definition as the glossary page shows it (KaTeX's MathML removed from ``soup``)."""
+    for el in soup.select(".katex-mathml"):
+        el.decompose()
+    return {dt["id"]: " ".join(dt.find_next_sibling("dd").get_text().replace("\u200b", "").split())
+            for dt in soup.select("dl.glossary > dt[id]")}  # fmt: skip
+
+
+def names_and_landmarks(soup: BeautifulSoup, definitions: dict | None = None) -> None:
+    """Accessible names (WCAG 2.5.3, label in name), landmarks, keyboard access; a link to a glossary
+    term has the definition as its title (shown on hover, as a citation's entry is)."""
+    definitions = definitions or {}
+    for a in soup.select('a[href*="#term-"]'):
+        if a["href"].partition("#")[2] in definitions:
+            a["title"] = definitions[a["href"].partition("#")[2]]
     for span in soup.select("span.katex-display"):  # scrolls sideways when wider than the column
         span["tabindex"] = "0"
     for div in soup.select("div.bd-sidebar-primary"):  # holds the logo link outside any landmark
@@ -226,7 +239,7 @@ def names_and_landmarks(soup: BeautifulSoup) -> None:
 
 
 def polish(
-    page_html, page: Path, root: Path, options_js: str, bundle, katex, site_url=""
+    page_html, page: Path, root: Path, options_js: str, bundle, katex, site_url="", definitions=None
 ) -> tuple[str, tuple | None]:
     """Every edit of a written page; returns ``(html, (bundle name, text))``, or ``(page_html,
     None)`` for a page without a stylesheet of ours (the redirect page)."""
@@ -239,7 +252,7 @@ def polish(
     native_folds(soup)
     size_images(soup, page, root)
     tables_and_figures(soup)
-    names_and_landmarks(soup)
+    names_and_landmarks(soup, definitions)
     found = bundle_stylesheets(soup, bundle)
     head_scripts(soup, options_js)
     if katex is not None and found is not None:
