@@ -305,3 +305,20 @@ def test_captions_leave_the_scrolling_box_and_figures_link_their_image():
     assert len(soup.select("[aria-labelledby]")) == 1  # the table without a caption is left alone
     links = [(a["href"], a.img["alt"]) for a in soup.select("a.image-reference")]
     assert links == [("../_images/a.png", "Two grids")]  # not the nameless, the player's, the linked
+
+
+def test_glossary_links_get_the_definition_as_their_title():
+    glossary = pages.parse(
+        '<dl class="simple glossary"><dt id="term-stride">stride<a class="headerlink" href="#term-stride">#</a>'
+        '</dt><dd><p>The step: <span class="katex"><span class="katex-mathml"><math><annotation>S \\ge 1'
+        '</annotation></math></span><span class="katex-html" aria-hidden="true">S\u200b≥1</span></span>.</p>'
+        '</dd><dt id="term-kernel">kernel</dt><dd><p>The small array.</p></dd></dl>'
+    )
+    definitions = pages.glossary_definitions(glossary)
+    assert definitions == {"term-stride": "The step: S≥1.", "term-kernel": "The small array."}
+    page = pages.parse(
+        '<p><a href="glossary.html#term-stride">stride</a>, <a href="glossary.html#term-unknown">x</a>, '
+        '<a href="references.html#id1" title="A book.">(A, 2020)</a></p>'
+    )
+    pages.names_and_landmarks(page, definitions)
+    assert [a.get("title") for a in page.find_all("a")] == ["The step: S≥1.", None, "A book."]
