@@ -18,7 +18,7 @@ from fcconv_site.nbexport import (
 FACTS = BookFacts(
     refs={"fig-rf": "Fig. 1.2", "gradients": "Gradients", "tab-acc": "Table 6.1"},
     equations={"eq-conv-dk": "2.3"},
-    glue={"alex_shared": "34,944", "ratio": "3025.4"},
+    glue={"alex_shared": "34,944", "ratio": "3025.4", "n_params": "1370"},
     citations={"krizhevsky2012imagenet": "Krizhevsky et al., 2012", "cs231n": "Stanford CS231n, n.d."},
 )
 
@@ -39,6 +39,7 @@ FACTS = BookFacts(
         ("has {glue:text}`alex_shared` parameters", "has 34,944 parameters"),
         ("has {glue:}`alex_shared` parameters", "has 34,944 parameters"),
         ("about {glue:text}`ratio:.0f` times", "about 3025 times"),
+        ("with {glue:text}`n_params:,` parameters", "with 1,370 parameters"),
     ],
 )
 def test_roles_become_plain_text(myst, plain):

@@ -119,7 +119,8 @@ def _role_text(role: str, content: str, facts: BookFacts) -> str:
         key, _, spec = target.partition(":")
         value = facts.glue.get(key, key)
         try:
-            return format(float(value.replace(",", "")), spec) if spec else value
+            number = float(value.replace(",", ""))  # an int stays an int, as myst-nb formats it
+            return format(int(number) if "." not in value else number, spec) if spec else value
         except ValueError:
             return value
     return content
