@@ -242,13 +242,18 @@ def _luminance(css_colour: str) -> float:
 
 @pytest.mark.parametrize("doc", PAGES)
 def test_phone_width_has_no_horizontal_scroll(visit, doc):
-    """At 360 px the page never scrolls sideways: wide things scroll inside their own box."""
+    """At 360 px the page never scrolls sideways: wide things scroll inside their own box.
+
+    Measured against the layout viewport (``clientWidth``, 360 px): a mobile browser zooms out to
+    show a page wider than the screen, and ``innerWidth`` grows with it (367 px for a 7 px overflow)."""
     v = visit(doc, viewport=PHONE)
     page = v.page
-    widths = page.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    widths = page.evaluate(
+        "({scroll: document.scrollingElement.scrollWidth, inner: document.documentElement.clientWidth})"
+    )
     offenders = page.evaluate(
         """() => {
-            const w = window.innerWidth, out = [];
+            const w = document.documentElement.clientWidth, out = [];
             const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
                 const s = getComputedStyle(p);
                 if (/(auto|scroll|hidden)/.test(s.overflowX) && p !== document.body

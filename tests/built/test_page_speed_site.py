@@ -57,9 +57,10 @@ def test_the_bundle_holds_every_theme_stylesheet(site):
             assert (bundle.parent / url.split("?")[0].split("#")[0]).is_file(), url
 
 
-def test_the_theme_script_is_patched(site):
-    js = (site.html / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
-    assert assets.patch_theme_script(js) == js  # the served script is the patched one
+@pytest.mark.parametrize("name", sorted(assets.PATCHES))
+def test_the_served_scripts_are_patched(site, name):
+    js = (site.html / "_static" / name).read_text(encoding="utf-8")
+    assert assets.patch_script(name, js) == js and assets.PATCHES[name][0][1] in js
 
 
 _LOADED_FONTS = """async () => {

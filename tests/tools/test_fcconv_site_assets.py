@@ -1,4 +1,4 @@
-"""The build-time site tools of ``tools/``: KaTeX assets, the icon subset, page polish, baseurl.
+"""The build-time site tools of ``tools/``: KaTeX assets, the patched scripts, page polish, baseurl.
 
 Each function is fed small markup it must change and markup it must leave alone; the built
 site is checked in ``tests/built/test_accessibility.py`` and ``tests/built/test_site.py``.
@@ -33,95 +33,33 @@ def test_the_pinned_katex_is_the_one_sphinxcontrib_katex_was_made_for():
     assert assets.katex_pin() == katex.katex_version
 
 
-# ---------------------------------------------------------------- icons
-
-FA_SNIPPET = (
-    'var p={"backward-fast":[512,512,[9198,"fast-backward"],"f049","M1 1z"],play:[384,512,[9654],"f04b","M2 2z"]};'
-    '(function(){d("fas",p),d("fa-solid",p)});'
-    'var p={github:[496,512,[],"f09b","M3 3z"],play:[9,9,[],"x","M9 9z"]};(function(){d("fab",p)});'
-)
-
-
-def test_read_icons_finds_names_aliases_and_packs():
-    icons = assets.read_icons(FA_SNIPPET)
-    assert icons[("fas", "backward-fast")] == (512, 512, "M1 1z")
-    assert icons[("fas", "fast-backward")] == (512, 512, "M1 1z")
-    assert icons[("fas", "play")] == (384, 512, "M2 2z")
-    assert icons[("fab", "github")] == (496, 512, "M3 3z")
-    assert icons[("fab", "play")] == (9, 9, "M9 9z")  # same name in another pack stays apart
-
-
-def test_icon_css_has_a_mask_for_every_icon_and_its_aliases(monkeypatch):
-    monkeypatch.setattr(assets, "ICONS", {"backward-fast": "fas", "github": "fab"})
-    monkeypatch.setattr(assets, "ADMONITION_ICONS", {})
-    css = assets.icon_css(assets.read_icons(FA_SNIPPET))
-    assert ".fa-backward-fast,.fa-fast-backward{--fc-icon:" in css
-    assert ".fa-github{--fc-icon:" in css and "viewBox='0 0 496 512'" in css
-    assert ".fa-play" not in css  # only the icons asked for
-    assert "mask:var(--fc-icon)" in css
-
-
-def test_icon_css_names_a_missing_icon(monkeypatch):
-    monkeypatch.setattr(assets, "ICONS", {"no-such-icon": "fas"})
-    with pytest.raises(KeyError, match="no-such-icon"):
-        assets.icon_css(assets.read_icons(FA_SNIPPET))
-    monkeypatch.setattr(assets, "ICONS", {})
-    monkeypatch.setattr(assets, "ADMONITION_ICONS", {"div.x::after": "no-such-icon"})
-    with pytest.raises(KeyError, match="no-such-icon"):
-        assets.icon_css(assets.read_icons(FA_SNIPPET))
-
-
-def test_admonition_titles_get_a_mask_not_a_webfont_glyph(monkeypatch):
-    """The theme draws admonition icons with Font Awesome's webfont, which the site does not serve."""
-    real, real_icons = dict(assets.ADMONITION_ICONS), dict(assets.ICONS)
-    monkeypatch.setattr(assets, "ICONS", {})
-    monkeypatch.setattr(assets, "ADMONITION_ICONS", {"div.exercise p.admonition-title::after": "play"})
-    css = assets.icon_css(assets.read_icons(FA_SNIPPET))
-    rule = css[css.index("div.exercise p.admonition-title::after{") :].splitlines()[0]
-    assert 'content:""' in rule and "viewBox='0 0 384 512'" in rule and "M2 2z" in rule
-    assert "mask:var(--fc-icon) center/contain no-repeat" in rule
-    # the real table covers the generic title and the exercise's own glyph
-    assert set(real.values()) <= set(real_icons)
-    assert any("div.exercise" in sel for sel in real)
-
-
-def test_the_icons_of_the_installed_font_awesome_are_all_there():
-    css = assets.icon_css(assets.read_icons(assets.font_awesome_script().read_text(encoding="utf-8")))
-    for name in assets.ICONS:
-        assert f".fa-{name}" in css, name
-    assert css.count("--fc-icon:url(") == len(assets.ADMONITION_ICONS) + len(
-        {
-            line.split("{")[0]
-            for line in css.splitlines()
-            if line.startswith(".fa-") and "--fc-icon:url(" in line
-        }
-    )
-
-
 # ---------------------------------------------------------------- patches of third-party files
 
 
-def test_patch_theme_script_replaces_the_tab_stop_loop_once():
+def test_patch_script_replaces_each_text_once():
     js = "function T(){const e=()=>{" + assets.TAB_STOPS_OLD + "},t=1;e()}"
-    new = assets.patch_theme_script(js)
+    new = assets.patch_script("scripts/pydata-sphinx-theme.js", js)
     assert assets.TAB_STOPS_OLD not in new and "ResizeObserver" in new
-    assert assets.patch_theme_script(new) == new
-    with pytest.raises(ValueError, match="tab-stop loop"):
-        assets.patch_theme_script("function T(){}")
-    with pytest.raises(ValueError, match="tab-stop loop"):
-        assets.patch_theme_script(js + js)
+    assert assets.patch_script("scripts/pydata-sphinx-theme.js", new) == new
+    for wrong in ("function T(){}", js + js):  # not there, or there twice
+        with pytest.raises(ValueError, match=r"pydata-sphinx-theme\.js: 'document\.querySelectorAll"):
+            assets.patch_script("scripts/pydata-sphinx-theme.js", wrong)
 
 
-def test_the_installed_theme_script_has_the_loop_the_patch_replaces():
+@pytest.mark.parametrize(
+    "name, package", [("scripts/pydata-sphinx-theme.js", "pydata_sphinx_theme"), ("searchtools.js", "sphinx")]
+)
+def test_the_installed_scripts_have_the_text_the_patches_replace(name, package):
+    import importlib
     from pathlib import Path
 
-    import pydata_sphinx_theme
-
-    js = (
-        Path(pydata_sphinx_theme.__file__).parent
-        / "theme/pydata_sphinx_theme/static/scripts/pydata-sphinx-theme.js"
-    )
-    assert "ResizeObserver" in assets.patch_theme_script(js.read_text(encoding="utf-8"))
+    root = Path(importlib.import_module(package).__file__).parent
+    found = [p for p in root.rglob(Path(name).name) if "static" in p.parts]
+    assert len(found) == 1, found
+    js = found[0].read_text(encoding="utf-8")
+    new = assets.patch_script(name, js)
+    assert all(old not in new and rep in new for old, rep in assets.PATCHES[name]), name
+    assert assets.patch_script(name, new) == new
 
 
 def test_a_patched_package_at_another_version_fails_the_build(monkeypatch):

@@ -285,3 +285,40 @@ def test_names_and_landmarks_change_the_theme_markup_and_only_that():
 def test_an_equation_katex_could_not_parse_fails_the_check():
     page = HEAD.format(body='<span class="katex-error" title="ParseError: x">\\frac{</span>')
     assert pages.check(page)[-1] == "KaTeX could not render 'ParseError: x'"
+
+
+def test_captions_leave_the_scrolling_box_and_figures_link_their_image():
+    soup = pages.parse(
+        '<article><div class="pst-scrollable-table-container"><table id="tab-a"><caption>'
+        '<span class="caption-number">Table 1 </span>Accuracy</caption><tr><td>1</td></tr></table></div>'
+        '<div class="pst-scrollable-table-container"><table><tr><td>no caption</td></tr></table></div>'
+        '<figure id="fig-a"><div><img alt="Two grids" src="../_images/a.png"/></div></figure>'
+        '<figure><img alt="" src="../_images/decorative.png"/></figure>'
+        '<figure class="fcconv-player"><picture><img alt="Step 1" src="../_images/f1.png"/></picture></figure>'
+        '<figure><a href="x.html"><img alt="Linked" src="../_images/b.png"/></a></figure></article>'
+    )
+    pages.tables_and_figures(soup)
+    caption = soup.select_one("div.table-caption")
+    assert caption.find_next_sibling("div")["class"] == ["pst-scrollable-table-container"]
+    assert soup.select_one("#tab-a")["aria-labelledby"] == caption["id"] == "tab-a-caption"
+    assert caption.get_text() == "Table 1 Accuracy" and soup.find("caption") is None
+    assert len(soup.select("[aria-labelledby]")) == 1  # the table without a caption is left alone
+    links = [(a["href"], a.img["alt"]) for a in soup.select("a.image-reference")]
+    assert links == [("../_images/a.png", "Two grids")]  # not the nameless, the player's, the linked
+
+
+def test_glossary_links_get_the_definition_as_their_title():
+    glossary = pages.parse(
+        '<dl class="simple glossary"><dt id="term-stride">stride<a class="headerlink" href="#term-stride">#</a>'
+        '</dt><dd><p>The step: <span class="katex"><span class="katex-mathml"><math><annotation>S \\ge 1'
+        '</annotation></math></span><span class="katex-html" aria-hidden="true">S\u200b≥1</span></span>.</p>'
+        '</dd><dt id="term-kernel">kernel</dt><dd><p>The small array.</p></dd></dl>'
+    )
+    definitions = pages.glossary_definitions(glossary)
+    assert definitions == {"term-stride": "The step: S≥1.", "term-kernel": "The small array."}
+    page = pages.parse(
+        '<p><a href="glossary.html#term-stride">stride</a>, <a href="glossary.html#term-unknown">x</a>, '
+        '<a href="references.html#id1" title="A book.">(A, 2020)</a></p>'
+    )
+    pages.names_and_landmarks(page, definitions)
+    assert [a.get("title") for a in page.find_all("a")] == ["The step: S≥1.", None, "A book."]

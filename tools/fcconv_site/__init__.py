@@ -1,10 +1,10 @@
 """The book's Sphinx extension (``extensions: [fcconv_site]`` in ``_config.yml``).
 
-* ``assets``: KaTeX at build time with the pinned npm ``katex``, ``icons.css`` instead of Font
-  Awesome's script, the stylesheet bundle, the theme script's tab-stop patch;
+* ``assets``: KaTeX at build time with the pinned npm ``katex``, the stylesheet bundle, the
+  patches of the theme's and Sphinx's search scripts;
 * ``pages``: the one pass over the written pages, through an HTML parser;
 * ``extras``: book version, runnable notebooks (``nbexport``), launch links, the PDF link, the
-  bibliography style.
+  bibliography style, glossary definitions on the links to the glossary.
 
 Descriptions come from each page's front matter (``myst: html_meta: description``) and, for the
 pages Sphinx writes itself, from ``html_context`` through ``tools/templates/layout.html``, which
@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 #: Third-party packages whose files or methods we patch -> the version each patch was written for.
 PATCHED = {
-    "pydata-sphinx-theme": "0.15.4",  # its minified script (assets.TAB_STOPS_OLD), Font Awesome's all.min.js
+    "pydata-sphinx-theme": "0.15.4",  # its minified script (assets.PATCHES), Font Awesome (icons.css)
     "sphinxcontrib-katex": "0.9.11",  # KaTeXServer.start_server_process, NODEJS_BINARY (assets)
+    "sphinx": "7.4.7",  # its searchtools.js (assets.PATCHES)
 }
 #: A description longer than this is cut by search engines.
 DESCRIPTION_MAX = 160
@@ -113,8 +114,10 @@ def _finish(app, exc) -> None:
     assets.write_assets(static)
     options_js = (static / "documentation_options.js").read_text(encoding="utf-8")
     katex = (*assets.katex_fonts((static / assets.KATEX_CSS).read_text(encoding="utf-8")), assets.KATEX_CSS)
-    bundles: dict[str, str] = {}
-    problems = []
+    bundles, problems, definitions = {}, [], {}
+    for doc in {doc for (kind, _), (doc, _) in app.env.get_domain("std").objects.items() if kind == "term"}:
+        glossary = (out / app.builder.get_target_uri(doc)).read_text(encoding="utf-8")
+        definitions.update(pages.glossary_definitions(pages.parse(glossary)))
     for page in sorted(out.rglob("*.html")):
         where = page.relative_to(out)
         if {"_static", "_sources", "_images"} & set(where.parts):
@@ -122,7 +125,7 @@ def _finish(app, exc) -> None:
         try:
             new, found = pages.polish(
                 page.read_text(encoding="utf-8"), page, out, options_js,
-                lambda paths: assets.bundle(static, paths), katex, app.config.ogp_site_url,
+                lambda paths: assets.bundle(static, paths), katex, app.config.ogp_site_url, definitions,
             )  # fmt: skip
         except ValueError as err:
             raise ExtensionError(f"{where}: {err}") from err
@@ -147,8 +150,6 @@ def setup(app):
 
     KaTeXServer.start_server_process = classmethod(assets.start_server_process)
     extras.setup(app)
-    # after the extensions' own stylesheets, so that its admonition icons win the cascade
-    app.connect("builder-inited", lambda app: app.add_css_file(assets.ICONS_CSS), priority=900)
     app.connect("source-read", _wait_for_page)
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("html-page-context", _page_context, priority=400)

@@ -1,7 +1,7 @@
 """Files the site serves besides its pages: KaTeX's stylesheet and woff2 fonts (the equations are
-rendered at build time by the npm ``katex`` pinned in ``package.json``), ``icons.css`` (the theme's
-Font Awesome icons as CSS masks, read from its ``all.min.js``, which is never served), the
-stylesheet bundle, and the theme script's tab-stop patch.
+rendered at build time by the npm ``katex`` pinned in ``package.json``), the stylesheet bundle, and
+the patches of the theme's and Sphinx's search scripts. (``book/_static/icons.css`` draws the
+theme's Font Awesome icons as CSS masks; none of Font Awesome's files is served.)
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import socket
 import time
 from pathlib import Path
 from subprocess import PIPE, Popen
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 #: Where the site serves KaTeX's stylesheet, relative to ``_static/``.
 KATEX_CSS = "katex/katex.min.css"
-ICONS_CSS = "icons.css"
 
 
 # ------------------------------------------------------------------------------------ KaTeX
@@ -116,97 +114,17 @@ def katex_fonts(css: str) -> tuple[dict, list]:
 
 
 def write_assets(static: Path) -> None:
-    """KaTeX's stylesheet and woff2 fonts, ``icons.css`` (Font Awesome's files removed), the theme
-    script patched (a ValueError, which fails the build, names what did not match)."""
+    """KaTeX's stylesheet and woff2 fonts, Font Awesome's files removed, :data:`PATCHES` applied
+    (a ValueError, which fails the build, names what did not match)."""
     dest = static / "katex" / "fonts"
     dest.mkdir(parents=True, exist_ok=True)
     css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
     (static / KATEX_CSS).write_text(woff2_only(css), encoding="utf-8")
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         shutil.copyfile(font, dest / font.name)
-    icons = read_icons(font_awesome_script().read_text(encoding="utf-8"))
-    (static / ICONS_CSS).write_text(icon_css(icons), encoding="utf-8")
     shutil.rmtree(static / "vendor" / "fontawesome", ignore_errors=True)  # no page links it any more
-    theme_js = static / "scripts" / "pydata-sphinx-theme.js"
-    theme_js.write_text(patch_theme_script(theme_js.read_text(encoding="utf-8")), encoding="utf-8")
-
-
-# ------------------------------------------------------------------------------------ icons
-#: Icon name -> Font Awesome pack (``fas`` solid, ``fab`` brands): every icon the theme, the book
-#: theme's buttons and matplotlib's player can show. Aliases (Font Awesome 4/5 names) follow.
-ICONS = {
-    **dict.fromkeys(
-        "magnifying-glass bars list sun moon circle-half-stroke arrow-up angle-left angle-right "
-        "chevron-down xmark up-right-from-square expand download file file-pdf code pencil lightbulb "
-        "bell rocket minus plus play pause backward-fast backward-step forward-step forward-fast".split(),
-        "fas",
-    ),
-    **dict.fromkeys(["github", "gitlab", "bitbucket"], "fab"),
-}
-#: Admonition titles draw a Font Awesome webfont glyph in ``::after``; a mask of it instead.
-ADMONITION_ICONS = {
-    ".admonition>.admonition-title::after,div.admonition>.admonition-title::after": "bell",
-    "div.exercise p.admonition-title::after": "pencil",
-}
-#: The Font Awesome release pydata-sphinx-theme 0.15.4 ships (its ``all.min.js`` is read).
-FONT_AWESOME = "6.5.2"
-
-
-def font_awesome_script() -> Path:
-    import pydata_sphinx_theme
-
-    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
-    path = theme / "static" / "vendor" / "fontawesome" / FONT_AWESOME / "js" / "all.min.js"
-    if not path.is_file():
-        raise RuntimeError(f"pydata-sphinx-theme ships no Font Awesome {FONT_AWESOME} all.min.js")
-    return path
-
-
-def read_icons(script: str) -> dict[tuple[str, str], tuple[int, int, str]]:
-    """``{(pack, name or alias): (width, height, svg path)}`` from Font Awesome's ``all.min.js``."""
-    entry = re.compile(r'(?:"([^"]+)"|([A-Za-z0-9_$]+)):\[(\d+),(\d+),\[([^\]]*)\],"[^"]*","([^"]+)"\]')
-    icons, start = {}, 0
-    for end in re.finditer(r'd\("(fas|far|fab)",p\)', script):
-        body = script[script.rindex("var p={", start, end.start()) : end.start()]
-        for m in entry.finditer(body):
-            aliases = [a.strip('"') for a in m.group(5).split(",") if a.startswith('"')]
-            for key in (m.group(1) or m.group(2), *aliases):
-                icons.setdefault((end.group(1), key), (int(m.group(3)), int(m.group(4)), m.group(6)))
-        start = end.end()
-    return icons
-
-
-def _svg_url(width: int, height: int, path: str) -> str:
-    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
-    data = quote(svg, safe=" =/:.,-'")
-    return f'url("data:image/svg+xml,{data}")'
-
-
-def icon_css(icons: dict[tuple[str, str], tuple[int, int, str]]) -> str:
-    """Shared box rules, then one mask per glyph of :data:`ICONS` (selectors: its names, aliases)."""
-    mask = "var(--fc-icon) center/contain no-repeat"
-    lines = [
-        f"/* Generated by tools/fcconv_site from Font Awesome {FONT_AWESOME} (Font Awesome Free, icons",
-        " * CC BY 4.0, https://fontawesome.com/license/free). Do not edit. */",
-        ":where(.fa,.fas,.fa-solid,.fab,.fa-brands,.far,.fa-regular){display:inline-block;width:1.25em;"
-        f"height:1em;vertical-align:-.125em;background-color:currentColor;-webkit-mask:{mask};mask:{mask}}}",
-        ".fa-lg{font-size:1.25em;line-height:.05em;vertical-align:-.075em}",
-        ".fa-flip-horizontal{transform:scaleX(-1)}",
-    ]
-    wanted = [*ICONS.items(), *((name, "fas") for name in ADMONITION_ICONS.values())]
-    missing = [f"{pack} {name}" for name, pack in wanted if (pack, name) not in icons]
-    if missing:
-        raise KeyError(f"Font Awesome has no icon named {', '.join(missing)}")
-    glyphs = {icons[(pack, name)]: pack for name, pack in ICONS.items()}
-    for glyph, pack in glyphs.items():
-        names = sorted(k for (p, k), g in icons.items() if p == pack and g == glyph)
-        lines.append(f"{','.join(f'.fa-{n}' for n in names)}{{--fc-icon:{_svg_url(*glyph)}}}")
-    for selector, name in ADMONITION_ICONS.items():
-        url = _svg_url(*icons[("fas", name)])
-        lines.append(
-            f'{selector}{{content:"";background-color:currentColor;--fc-icon:{url};-webkit-mask:{mask};mask:{mask}}}'
-        )
-    return "\n".join(lines) + "\n"
+    for name in PATCHES:
+        (static / name).write_text(patch_script(name, (static / name).read_text("utf-8")), "utf-8")
 
 
 # ----------------------------------------------------------------------------- stylesheets
@@ -247,7 +165,7 @@ def bundle(static: Path, css_paths: list[str]) -> tuple[str, str]:
     return f"styles-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.css", text
 
 
-# ---------------------------------------------------------------------------- theme script
+# ---------------------------------------------------------------------------- patched scripts
 #: pydata-sphinx-theme 0.15.4 (minified): the tab stops of scrollable blocks, and their new form.
 TAB_STOPS_OLD = (
     'document.querySelectorAll("pre, .nboutput > .output_area, .cell_output > .output, '
@@ -261,13 +179,28 @@ TAB_STOPS_NEW = (
     'document.querySelectorAll("pre, .nboutput > .output_area, .cell_output > .output, '
     '.jp-RenderedHTMLCommon").forEach((e=>window.fcconvTabStops.observe(e))))'
 )
+#: ``_static/<script>`` -> its ``(text, replacement)`` pairs, each for the version in ``PATCHED``.
+PATCHES = {
+    # pydata-sphinx-theme 0.15.4: each block measured once it is laid out
+    "scripts/pydata-sphinx-theme.js": [(TAB_STOPS_OLD, TAB_STOPS_NEW)],
+    # Sphinx 7.4.7: result snippets without KaTeX's MathML (the TeX a second and third time) and
+    # the download menu and print-only contents; terms highlighted only on the page a result opens
+    "searchtools.js": [
+        ('"script", "style"]', '"script", "style", ".katex-mathml", ".bd-header-article", ".onlyprint"]'),
+        ('localStorage.setItem("sphinx_highlight_terms", [...highlightTerms].join(" "))', "/* fcconv */"),
+        (
+            "linkUrl + anchor;",
+            'linkUrl + "?highlight=" + encodeURIComponent([...highlightTerms].join(" ")) + anchor;',
+        ),
+    ],
+}
 
 
-def patch_theme_script(js: str) -> str:
-    """The theme's tab-stop loop becomes a ``ResizeObserver`` (each block measured once it is laid
-    out). Raises ValueError unless the loop is there exactly once (or the patch already is)."""
-    if TAB_STOPS_NEW in js:
-        return js
-    if js.count(TAB_STOPS_OLD) != 1:
-        raise ValueError("pydata-sphinx-theme.js: the tab-stop loop of 0.15.4 (PATCHED) was not found once")
-    return js.replace(TAB_STOPS_OLD, TAB_STOPS_NEW)
+def patch_script(name: str, js: str) -> str:
+    """``js`` (the text of ``_static/<name>``) with the :data:`PATCHES` of ``name``; a ValueError
+    unless each patched text is there exactly once (or its replacement already is)."""
+    for old, new in PATCHES[name]:
+        if new not in js and js.count(old) != 1:
+            raise ValueError(f"{name}: {old[:50]!r} (the version in PATCHED) was not found once")
+        js = js if new in js else js.replace(old, new)
+    return js

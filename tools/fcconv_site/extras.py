@@ -11,11 +11,10 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass, field, replace
+from dataclasses import field, make_dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,19 +96,13 @@ def register_bibliography_style() -> None:
     from sphinxcontrib.bibtex.style.referencing import BracketStyle
     from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
-    def round_brackets() -> BracketStyle:
-        return BracketStyle(left="(", right=")")
+    # author-year citations in round brackets: (Dumoulin and Visin, 2016)
+    def round_brackets():
+        return field(default_factory=lambda: BracketStyle(left="(", right=")"))
 
-    @dataclass
-    class RoundAuthorYear(AuthorYearReferenceStyle):
-        """Author-year citations in round brackets: (Dumoulin and Visin, 2016)."""
-
-        bracket_parenthetical: BracketStyle = field(default_factory=round_brackets)
-        bracket_textual: BracketStyle = field(default_factory=round_brackets)
-        bracket_author: BracketStyle = field(default_factory=round_brackets)
-        bracket_label: BracketStyle = field(default_factory=round_brackets)
-        bracket_year: BracketStyle = field(default_factory=round_brackets)
-
+    kinds = ("parenthetical", "textual", "author", "label", "year")
+    fields = [(f"bracket_{kind}", BracketStyle, round_brackets()) for kind in kinds]
+    RoundAuthorYear = make_dataclass("RoundAuthorYear", fields, bases=(AuthorYearReferenceStyle,))
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "fcconv_author_year", RoundAuthorYear, force=True
     )
@@ -171,23 +164,20 @@ def _on_page_context_late(app, pagename, templatename, context, doctree) -> None
             )  # fmt: skip
 
 
-def _glue_values(glue_json: Path) -> dict[str, str]:
-    """Glue key -> plain text value, from the ``<doc>.glue.json`` myst-nb writes when executing."""
-    if not glue_json.is_file():
-        return {}
-    values = {}
-    for name, output in json.loads(glue_json.read_text(encoding="utf-8")).items():
-        text = output.get("data", {}).get("text/plain")
-        if text is None:
-            continue
-        text = "".join(text) if isinstance(text, list) else text
+def _outputs(app, docname: str, notebook) -> list[list[dict]] | None:
+    """This build's outputs of the code cells (the jupyter-cache, else myst-nb's executed copy)."""
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+
         try:
-            value = ast.literal_eval(text)
-            text = value if isinstance(value, str) else str(value)
-        except (ValueError, SyntaxError):
-            pass
-        values[name] = text
-    return values
+            notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)[1]
+        except KeyError:  # not executed (excluded from execution)
+            return None
+    else:
+        path = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+        notebook = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"cells": []}
+    return [cell.get("outputs", []) for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
 def book_facts(app) -> nbexport.BookFacts:
@@ -237,11 +227,11 @@ def finish(app) -> None:
         if not _has_notebook(app, docname):
             continue
         parsed = read_myst_markdown_notebook(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
-        glue = _glue_values(outdir.parent / "jupyter_execute" / f"{docname}.glue.json")
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        page = (app.config.ogp_site_url or "") + f"{docname}.html"
         notebook = nbexport.export_notebook(
-            [dict(cell) for cell in parsed.cells], replace(facts, glue=glue), title=title,
-            repository_url=repo, branch=branch,
+            [dict(cell) for cell in parsed.cells], replace(facts, page_url=page), title=title,
+            repository_url=repo, branch=branch, outputs=_outputs(app, docname, parsed),
         )  # fmt: skip
         text = nbexport.dumps(notebook)
         for target in (outdir / "_sources" / f"{docname}.ipynb", bundle / f"{docname}.ipynb"):

@@ -1,26 +1,28 @@
 """A chapter (a MyST Markdown notebook) as a plain ``.ipynb`` that runs in Jupyter or Colab.
 
 :func:`export_notebook`: a first cell installs the book's package (tagged ``fcconv-install``) or
-says how; a second defines stand-ins for ``myst_nb.glue`` and ``IPython.display.Markdown``; roles
-and directives become plain Markdown with the numbers, titles, citations and glued values of this
-build; outputs are empty and the bytes depend only on the inputs. Pure functions, no Sphinx
-(``extras.py`` collects the book's facts).
+says how; a second defines stand-ins for ``myst_nb.glue`` and ``IPython.display.Markdown`` (which
+shows the roles in Markdown that code prints as the book shows them); roles and directives become
+plain Markdown with the numbers, titles, citations and glued values of this build, a raw HTML
+widget a link to the web page; the build's outputs are kept (:func:`published`). Pure functions,
+no Sphinx (``extras.py`` collects the book's facts and outputs).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Tag of the install cell (skipped by the notebook test, which installs from the checkout).
 INSTALL_TAG = "fcconv-install"
 
 STANDIN_SOURCE = '''\
-# Stand-ins for the two helpers the book's build provides (myst_nb.glue, MyST tables), so this
-# notebook runs in plain Jupyter or Colab. In the book, glue(...) puts a computed value into the
-# text; the text below already holds the values of the book's build.
+# Stand-ins for the two helpers the book's build provides (myst_nb.glue, MyST tables and roles),
+# so this notebook runs in plain Jupyter or Colab. In the book, glue(...) puts a computed value
+# into the text; the text below already holds the values of the book's build.
 import re as _re
 
 from IPython.display import Markdown as _IPythonMarkdown
@@ -37,8 +39,15 @@ except ImportError:
             _show(value)
 
 
+# What the book shows for each cross-reference in the Markdown this chapter's code prints.
+_ROLES = {roles}
+
+
 def Markdown(text):
-    """IPython's Markdown, with the book's ':::{table}' fences turned into a bold caption."""
+    """IPython's Markdown: the book's ':::{table}' fences a bold caption, its roles what it shows."""
+    for role, shown in _ROLES.items():
+        text = text.replace(role, shown)
+    text = _re.sub(r"\\{[a-z:]+\\}`(?:([^`<]*?)\\s*<[^`]*>|([^`]*))`", lambda m: m[1] or m[2], text)
     match = _re.match(r":::\\{table\\}\\s*(.*?)\\n(?::[a-z]+:.*\\n)*\\n?(.*)\\n:::\\s*$", text, _re.S)
     if match:
         text = f"**{match.group(1).strip()}**\\n\\n{match.group(2)}"
@@ -58,6 +67,8 @@ class BookFacts:
     glue: Mapping[str, str] = field(default_factory=dict)
     #: bibliography key -> author-year text ("Krizhevsky et al., 2012")
     citations: Mapping[str, str] = field(default_factory=dict)
+    #: this chapter's web page, where its interactive parts run ("" when the site has no URL)
+    page_url: str = ""
 
 
 def install_cell_source(repository_url: str | None, branch: str = "main") -> str | None:
@@ -108,7 +119,8 @@ def _role_text(role: str, content: str, facts: BookFacts) -> str:
         key, _, spec = target.partition(":")
         value = facts.glue.get(key, key)
         try:
-            return format(float(value.replace(",", "")), spec) if spec else value
+            number = float(value.replace(",", ""))  # an int stays an int, as myst-nb formats it
+            return format(int(number) if "." not in value else number, spec) if spec else value
         except ValueError:
             return value
     return content
@@ -148,6 +160,12 @@ def convert_markdown(text: str, facts: BookFacts) -> str:
                 i += 1
             i += 1  # the closing fence
             inner = convert_markdown("\n".join(body).strip("\n"), facts)
+            if name == "raw":
+                url = facts.page_url
+                where = f"[open it on the book's website]({url})" if "://" in url else f"open `{url}`"
+                out.append("*The web page has an interactive part here, a script of the website that a "
+                           f"notebook does not run: {where} (or in a build, `make book`).*")  # fmt: skip
+                continue
             if name == "solution-start":
                 out.append("**Solution**")
             if name in ("tableofcontents", "solution-start", "solution-end"):
@@ -178,11 +196,42 @@ def convert_code(source: str) -> str:
     return "\n".join(kept).strip("\n")
 
 
-def _cell(cell_type: str, source: str, metadata: dict | None = None) -> dict:
+#: Left out of a published notebook: the site's player data, glue records, and all outputs of a
+#: cell over CELL_BUDGET bytes (an animation's frames: the reader runs the cell).
+DROPPED_MIME, CELL_BUDGET = ("application/vnd.fcconv.player+json", "application/papermill.record/"), 150_000
+
+
+def published(outputs: list[dict], facts: BookFacts) -> list[dict]:
+    """A code cell's outputs as a notebook ships them, the roles of its Markdown resolved."""
+    kept = []
+    for output in outputs:
+        out = dict(output, execution_count=None) if "execution_count" in output else dict(output)
+        data = {k: v for k, v in out.get("data", {}).items() if not k.startswith(DROPPED_MIME)}
+        if "text/markdown" in data:
+            data["text/markdown"] = convert_markdown("".join(data["text/markdown"]), facts)
+        if data or "data" not in out:
+            kept.append({**out, "data": data} if data else out)
+    return kept if len(json.dumps(kept)) <= CELL_BUDGET else []
+
+
+def glued(outputs: list[list[dict]]) -> dict[str, str]:
+    """Glue key -> plain value, from the glue records among a chapter's outputs."""
+    values = {}
+    for out in (o for cell in outputs for o in cell if "scrapbook" in o.get("metadata", {})):
+        text = "".join(out["data"].get("application/papermill.record/text/plain", ""))
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text
+        values[out["metadata"]["scrapbook"]["name"]] = value if isinstance(value, str) else str(value)
+    return values
+
+
+def _cell(cell_type: str, source: str, metadata: dict | None = None, outputs=()) -> dict:
     cell = {"cell_type": cell_type, "metadata": metadata or {}, "source": source}
     if cell_type == "code":
         cell["execution_count"] = None
-        cell["outputs"] = []
+        cell["outputs"] = list(outputs)
     return cell
 
 
@@ -193,23 +242,22 @@ def export_notebook(
     title: str,
     repository_url: str | None = None,
     branch: str = "main",
+    outputs: list[list[dict]] | None = None,
 ) -> dict:
     """A runnable nbformat-4 notebook (as a dict) from a chapter's parsed cells.
 
     ``cells`` are nbformat-style dicts (``cell_type``, ``source``, ``metadata``) as myst-nb's
-    reader returns them.
+    reader returns them; ``outputs``, if given, the build's outputs of its code cells, in order.
     """
     if not isinstance(cells, list):
         raise TypeError(f"expected a list of cells, got {type(cells).__name__}")
     intro = (
         f"*This notebook is the chapter \u201c{title}\u201d of the book* FC vs convolution layers, "
-        "*exported so that you can run and change its code. Figures and numbers appear when you run "
-        "the cells; the text quotes the values of the book's own build.*"
+        "*exported so that you can run and change its code, with the outputs of the book's own build "
+        "where they are small. The text quotes the values of that build.*"
     )
-    install = install_cell_source(repository_url, branch)
-    out = [_cell("code", install, {"tags": [INSTALL_TAG]}) if install else _cell("markdown", NO_REPO_TEXT)]
-    out.insert(0, _cell("markdown", intro))
-    out.append(_cell("code", STANDIN_SOURCE.strip("\n"), {"tags": ["fcconv-standins"]}))
+    facts = replace(facts, glue={**glued(outputs or []), **facts.glue})
+    out, roles, codes = [], {}, iter(outputs or [])
     for cell in cells:
         kind = cell.get("cell_type")
         source = cell.get("source", "")
@@ -223,11 +271,22 @@ def export_notebook(
             meta: dict = {"tags": tags} if tags else {}
             if "hide-input" in tags or "remove-input" in tags or "remove-cell" in tags:
                 meta["jupyter"] = {"source_hidden": True}
-            out.append(_cell("code", convert_code(source), meta))
+            shown = next(codes, [])
+            for m in _ROLE_RE.finditer(source + json.dumps(shown)):  # roles the cell may print
+                roles[m.group(0)] = _role_text(m.group(1), m.group(2), facts)
+            if convert_code(source):  # a cell that only imported myst_nb is left out
+                out.append(_cell("code", convert_code(source), meta, published(shown, facts)))
         else:
             raise ValueError(f"expected markdown or code cells, got a {kind!r} cell")
+    install = install_cell_source(repository_url, branch)
+    standin = STANDIN_SOURCE.replace("{roles}", json.dumps(roles, indent=4, sort_keys=True))
     return {
-        "cells": out,
+        "cells": [
+            _cell("markdown", intro),
+            _cell("code", install, {"tags": [INSTALL_TAG]}) if install else _cell("markdown", NO_REPO_TEXT),
+            _cell("code", standin.strip("\n"), {"tags": ["fcconv-standins"]}),
+            *out,
+        ],
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
@@ -242,16 +301,3 @@ def dumps(notebook: dict) -> str:
     for n, cell in enumerate(notebook["cells"]):
         cell["id"] = f"cell-{n:03d}"
     return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-MYST_LEFTOVER = re.compile(r"\{[a-z]+(?::[a-z]*)?\}`|^\([A-Za-z0-9_.:-]+\)=\s*$|^(`{3,}|:{3,})\{", re.M)
-
-
-def myst_leftovers(notebook: dict) -> list[str]:
-    """MyST markup that survived in the markdown cells (an empty list for a clean export)."""
-    found = []
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "markdown":
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            found += [m.group(0) for m in MYST_LEFTOVER.finditer(src)]
-    return found

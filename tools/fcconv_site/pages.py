@@ -4,7 +4,8 @@ what configuration and templates cannot do.
 * Head: the ``_static`` stylesheets become one bundle; ``documentation_options.js`` is inlined,
   the other head scripts get ``defer``; the KaTeX fonts a page uses are preloaded.
 * Folds: ``div.admonition.dropdown`` (the solutions) becomes ``<details>``, title as ``<summary>``.
-* Images: width/height from the file, async decoding, lazy loading after the article's first.
+* Images: width/height from the file, async decoding, lazy loading after the article's first;
+  a figure's image links to itself at full size. Tables: the caption above the scrolling box.
 * Names and landmarks: focusable display equations, a labelled sidebar, myst-nb's folded cells
   named by their text, no ARIA roles the bibliography may not have.
 
@@ -196,8 +197,34 @@ def size_images(soup: BeautifulSoup, page: Path, root: Path | None = None) -> No
             first = False
 
 
-def names_and_landmarks(soup: BeautifulSoup) -> None:
-    """Accessible names (WCAG 2.5.3, label in name), landmarks and keyboard access."""
+def tables_and_figures(soup: BeautifulSoup) -> None:
+    """A table's caption moves above its sideways-scrolling box (and still names the table); a
+    figure's image (not a player's frame) links to the image at full size, named by its alt text."""
+    for n, box in enumerate(soup.select("div.pst-scrollable-table-container:has(> table > caption)")):
+        caption = box.table.find("caption", recursive=False).extract()
+        caption.name, caption["class"] = "div", ["table-caption"]
+        caption["id"] = f"{box.table.get('id') or f'table-{n}'}-caption"
+        box.table["aria-labelledby"] = caption["id"]
+        box.insert_before(caption)
+    for img in soup.select("article figure:not(.fcconv-player) img[alt]:not([alt='']):not(a img)"):
+        img.wrap(soup.new_tag("a", href=img["src"], attrs={"class": "reference image-reference"}))
+
+
+def glossary_definitions(soup: BeautifulSoup) -> dict[str, str]:
+    """Term id -> its definition as the glossary page shows it (KaTeX's MathML removed from ``soup``)."""
+    for el in soup.select(".katex-mathml"):
+        el.decompose()
+    return {dt["id"]: " ".join(dt.find_next_sibling("dd").get_text().replace("\u200b", "").split())
+            for dt in soup.select("dl.glossary > dt[id]")}  # fmt: skip
+
+
+def names_and_landmarks(soup: BeautifulSoup, definitions: dict | None = None) -> None:
+    """Accessible names (WCAG 2.5.3, label in name), landmarks, keyboard access; a link to a glossary
+    term has the definition as its title (shown on hover, as a citation's entry is)."""
+    definitions = definitions or {}
+    for a in soup.select('a[href*="#term-"]'):
+        if a["href"].partition("#")[2] in definitions:
+            a["title"] = definitions[a["href"].partition("#")[2]]
     for span in soup.select("span.katex-display"):  # scrolls sideways when wider than the column
         span["tabindex"] = "0"
     for div in soup.select("div.bd-sidebar-primary"):  # holds the logo link outside any landmark
@@ -212,7 +239,7 @@ def names_and_landmarks(soup: BeautifulSoup) -> None:
 
 
 def polish(
-    page_html, page: Path, root: Path, options_js: str, bundle, katex, site_url=""
+    page_html, page: Path, root: Path, options_js: str, bundle, katex, site_url="", definitions=None
 ) -> tuple[str, tuple | None]:
     """Every edit of a written page; returns ``(html, (bundle name, text))``, or ``(page_html,
     None)`` for a page without a stylesheet of ours (the redirect page)."""
@@ -224,7 +251,8 @@ def polish(
             _remove(meta)
     native_folds(soup)
     size_images(soup, page, root)
-    names_and_landmarks(soup)
+    tables_and_figures(soup)
+    names_and_landmarks(soup, definitions)
     found = bundle_stylesheets(soup, bundle)
     head_scripts(soup, options_js)
     if katex is not None and found is not None:
