@@ -37,12 +37,13 @@ from lessons_code import (
     geometry,
     gradcheck,
     gradient_flow,
+    layer_costs,
     matrix_view,
     param_counts,
     pooling,
     tables,
 )
-from lessons_code.checks import claims, gradients, layer_rules, stats
+from lessons_code.checks import claims, costs, gradients, layer_rules, stats
 from lessons_code.checks import verdict as checks_verdict
 from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
@@ -731,7 +732,7 @@ MANUAL = [
 
 
 def all_cases() -> list[Case]:
-    return _array_cases() + MANUAL + NEW + CORES_DRAWING_CLAIMS
+    return _array_cases() + MANUAL + NEW + CORES_DRAWING_CLAIMS + COSTS
 
 
 # --- issue 26: the modules added since, the appendix's cases, and a row for every result type ---------
@@ -1223,4 +1224,76 @@ CORES_DRAWING_CLAIMS = [
     Case("training_claims.check_norms_shrink", "float32",
          lambda: training_claims.check_norms_shrink(_NORMS.astype(np.float32), 10), "value", "",
          lambda got: np.allclose(got, training_claims.check_norms_shrink(_NORMS, 10), rtol=1e-5)),
+]  # fmt: skip
+
+
+# --- issue 24: the cost chapter (layer_costs, checks.costs, its exercises) ----------------------------
+
+_X4, _W4 = (1, 2, 5, 5), (3, 2, 3, 3)
+_HAND = [np.array(exercises.EX_CHANNELS[k], dtype=float) for k in ("x", "w", "dy")]
+_HAND_DW, _HAND_DX = exercises.exercise_channels_answer()
+
+COSTS = [
+    Case("layer_costs.conv_pass_macs", "type", lambda: layer_costs.conv_pass_macs((1, 2, 5.0, 5), _W4), "TypeError", "x_shape"),
+    Case("layer_costs.conv_pass_macs", "shape", lambda: layer_costs.conv_pass_macs((2, 5, 5), _W4), "ValueError", "x_shape"),
+    Case("layer_costs.conv_pass_macs", "shape", lambda: layer_costs.conv_pass_macs(_X4, (3, 1, 3, 3)), "ValueError", "w_shape"),
+    Case("layer_costs.conv_pass_macs", "range", lambda: layer_costs.conv_pass_macs(_X4, (3, 2, 7, 7)), "ValueError", "kernel"),
+    Case("layer_costs.conv_pass_macs", "range", lambda: layer_costs.conv_pass_macs(_X4, _W4, groups=2), "ValueError", "groups"),
+    Case("layer_costs.conv_pass_macs", "type", lambda: layer_costs.conv_pass_macs(_X4, _W4, stride=1.5), "TypeError", "stride"),
+    Case("layer_costs.conv_pass_macs", "float32", lambda: layer_costs.conv_pass_macs(np.array(_X4).tolist(), _W4),
+         "value", "", lambda got: got.forward == 9 * 3 * 2 * 9),
+    Case("layer_costs.PassCosts", "record", lambda: layer_costs.fc_pass_macs(2, 3, 4), "value", "",
+         lambda got: isinstance(got, layer_costs.PassCosts) and got.backward == 48),
+    Case("layer_costs.fc_pass_macs", "range", lambda: layer_costs.fc_pass_macs(0, 3, 4), "ValueError", "n_batch"),
+    Case("layer_costs.fc_pass_macs", "type", lambda: layer_costs.fc_pass_macs(1, "3", 4), "TypeError", "n_in"),
+    Case("layer_costs.im2col_shape", "type", lambda: layer_costs.im2col_shape(None, 3), "TypeError", "x_shape"),
+    Case("layer_costs.im2col_shape", "range", lambda: layer_costs.im2col_shape(_X4, 0), "ValueError", "kernel_shape"),
+    Case("layer_costs.im2col_shape", "float32", lambda: layer_costs.im2col_shape((np.int32(1), 3, 224, 224), 3, padding=1),
+         "value", "", lambda got: got == (27, 50_176)),
+    Case("layer_costs.fan_in", "shape", lambda: layer_costs.fan_in((3, 2, 3)), "ValueError", "w_shape"),
+    Case("layer_costs.fan_in", "type", lambda: layer_costs.fan_in((3, 2, 3, "3")), "TypeError", "w_shape"),
+    Case("layer_costs.fan_in", "range", lambda: layer_costs.fan_in((3, 2, 3, 3), groups=2), "ValueError", "groups"),
+    Case("layer_costs.he_normal", "type", lambda: layer_costs.he_normal((3, 2, 3, 3), 0), "TypeError", "rng"),
+    Case("layer_costs.he_normal", "range", lambda: layer_costs.he_normal((3, 0, 3, 3), np.random.default_rng(0)),
+         "ValueError", "w_shape"),
+    Case("layer_costs.he_normal", "size", lambda: layer_costs.he_normal((4096, 4096, 3, 3), np.random.default_rng(0)),
+         "ValueError", "limit"),
+    Case("layer_costs.activation_scales", "range", lambda: layer_costs.activation_scales(0, 4, 5, 2.0, 0), "ValueError", "depth"),
+    Case("layer_costs.activation_scales", "nonfinite", lambda: layer_costs.activation_scales(2, 4, 5, np.nan, 0),
+         "ValueError", "gain"),
+    Case("layer_costs.activation_scales", "type", lambda: layer_costs.activation_scales(2, 4, 5, 2.0, "0"), "TypeError", "seed"),
+    Case("layer_costs.activation_scales", "size", lambda: layer_costs.activation_scales(2, 4096, 4096, 2.0, 0),
+         "ValueError", "limit"),
+    Case("costs.count_pass_macs", "shape", lambda: costs.count_pass_macs((1, 2, 5), _W4), "ValueError", "x_shape"),
+    Case("costs.check_pass_macs", "type", lambda: costs.check_pass_macs(cases=[((1, 2, 5, 5), (3, 2, 3, "3"), {})]),
+         "TypeError", "w_shape"),
+    Case("costs.check_im2col_shapes", "type", lambda: costs.check_im2col_shapes(layers={"a": (None, 3, 1)}),
+         "TypeError", "x_shape"),
+    Case("costs.StackCounts", "record", lambda: costs.check_stack_vs_single([(3, 1, 1)] * 2, 5, 4), "value", "",
+         lambda got: isinstance(got, costs.StackCounts) and got.ratio == 18 / 25),
+    Case("costs.check_stack_vs_single", "type", lambda: costs.check_stack_vs_single([(3, 1, 1)], 3, 4.0), "TypeError", "channels"),
+    Case("costs.check_uses_per_weight", "type", lambda: costs.check_uses_per_weight({"a": ("72", 4608, 64)}), "TypeError", "a"),
+    Case("costs.check_channels_by_hand", "shape",
+         lambda: costs.check_channels_by_hand(*_HAND, np.zeros((2, 2, 2, 2)), np.zeros((1, 2, 2, 2))), "ValueError", "dx_hand"),
+    Case("costs.check_channels_by_hand", "nonfinite",
+         lambda: costs.check_channels_by_hand(_HAND[0] * np.nan, *_HAND[1:], np.zeros((2, 2, 2, 2)), np.zeros((1, 2, 3, 3))),
+         "ValueError", "x"),
+    Case("costs.check_he_keeps_scale", "nonfinite", lambda: costs.check_he_keeps_scale([0.9, np.nan]), "ValueError", "factors"),
+    Case("costs.check_he_keeps_scale", "range", lambda: costs.check_he_keeps_scale([0.9, -1.0]), "ValueError", "values"),
+    Case("costs.check_init_is_he", "shape", lambda: costs.check_init_is_he(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))),
+         "ValueError", "he_draw"),
+    Case("costs.layer_factors", "range", lambda: costs.layer_factors([1.0]), "ValueError", "scales"),
+    Case("costs.layer_factors", "range", lambda: costs.layer_factors([1.0, 0.0]), "ValueError", "scales"),
+    Case("exercises.exercise_channels_answer", "record", exercises.exercise_channels_answer, "value", "",
+         lambda got: got[0].shape == (2, 2) and got[1].shape == (3, 3)),
+    Case("exercises.grade_exercise_channels", "type", lambda: exercises.grade_exercise_channels(None, "x"), "FAIL"),
+    Case("exercises.grade_exercise_channels", "shape", lambda: exercises.grade_exercise_channels(np.ones(4), np.ones(9)), "FAIL"),
+    Case("exercises.grade_exercise_channels", "nonfinite",
+         lambda: exercises.grade_exercise_channels(np.full((2, 2), np.nan), _HAND_DX), "FAIL"),
+    Case("exercises.grade_exercise_channels", "float32",
+         lambda: exercises.grade_exercise_channels(_HAND_DW.astype(np.float32), _HAND_DX.tolist()), "value", "",
+         lambda got: got is True),
+    Case("exercises.grade_exercise_cost", "type", lambda: exercises.grade_exercise_cost("1", None, "a"), "FAIL"),
+    Case("exercises.grade_exercise_cost", "nonfinite", lambda: exercises.grade_exercise_cost(np.inf, np.nan, (1, 2)), "FAIL"),
+    Case("exercises.grade_exercise_cost", "shape", lambda: exercises.grade_exercise_cost([1, 2], 3, (1, 2, 3)), "FAIL"),
 ]  # fmt: skip

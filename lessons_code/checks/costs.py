@@ -1,0 +1,202 @@
+"""Named checks of the claims of the cost chapter (``book/conv_cost.md``).
+
+Each ``check_*`` takes the quantity the prose names, returns the numbers the page prints when the
+claim holds and raises :class:`~lessons_code.checks.verdict.ClaimError` when it does not;
+``tests/checks/test_costs.py`` feeds each a false version (a count by input pixels instead of
+output positions, an im2col that forgets the padding, a stack of two layers, the gain-1 init).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from .._checks import as_float_array, as_shape, require_int
+from ..conv_layer import conv_backward, conv_forward, im2col
+from ..geometry import backward_footprint, footprint_extent, receptive_field_size
+from ..layer_costs import PassCosts, conv_pass_macs, im2col_shape
+from ..matrix_view import conv_matrix_counts
+from ..param_counts import conv_param_count
+from .stats import Interval, ratio_interval
+from .verdict import require
+
+
+def check_channels_by_hand(x, w, dy, dw_hand, dx_hand) -> float:
+    """Claim: the hand sums ``dw[o, c] = Σ_{i,j} dy[o, i, j] · window of x[c]`` (summed over the
+    positions, one pair of channels at a time) and ``dx[c] = Σ_o dy[o] scattered through w[o, c]``
+    (summed over the output channels) are the layer's gradients: compared with
+    ``conv_layer.conv_backward``. Returns the largest difference."""
+    x, w, dy = as_float_array("x", x, 4), as_float_array("w", w, 4), as_float_array("dy", dy, 4)
+    dw_hand, dx_hand = as_float_array("dw_hand", dw_hand, 4), as_float_array("dx_hand", dx_hand, 4)
+    dx, dw, _ = conv_backward(dy, conv_forward(x, w)[1])
+    if dw_hand.shape != dw.shape or dx_hand.shape != dx.shape:
+        raise ValueError(
+            f"dw_hand and dx_hand must have shapes {dw.shape} and {dx.shape}, got {dw_hand.shape} "
+            f"and {dx_hand.shape}"
+        )
+    err = float(max(np.abs(dw_hand - dw).max(), np.abs(dx_hand - dx).max()))
+    require(err < 1e-12 * max(1.0, float(np.abs(dw).max())), "the hand sums are the layer's gradients",
+            f"largest difference {err:.3g}")  # fmt: skip
+    return err
+
+
+#: Layers the multiply-add count is checked on: ``(x_shape, w_shape, geometry)`` with a batch,
+#: channels, stride, padding and dilation.
+MAC_CASES = (
+    ((2, 3, 7, 6), (4, 3, 3, 2), {"stride": 2, "padding": 1, "dilation": 1}),
+    ((1, 2, 9, 9), (3, 2, 3, 3), {"stride": 1, "padding": 0, "dilation": 2}),
+    ((3, 1, 8, 8), (2, 1, 2, 2), {"stride": 2, "padding": 0, "dilation": 1}),
+)
+
+
+def _pairs(g: dict) -> tuple[tuple[int, int], ...]:
+    return tuple(tuple(np.broadcast_to(g.get(k, d), 2).tolist()) for k, d in
+                 (("stride", 1), ("padding", 0), ("dilation", 1)))  # fmt: skip
+
+
+def count_pass_macs(x_shape, w_shape, **geometry) -> tuple[PassCosts, PassCosts]:
+    """Two counts of the three passes' multiply-adds that use no formula of :mod:`layer_costs`:
+
+    * the sizes of the three matrix products of the im2col layer, read off real arrays
+      (``cols`` from ``im2col`` of a zero batch): ``m * k * n`` for an ``(m, k) @ (k, n)`` product;
+    * the nonzero cells of the matrix ``M`` of one image on the zero-padded input, times the batch:
+      ``y = M x``, ``dx = Mᵀ dy`` and the tied sum of ``dM = dy xᵀ`` each touch every cell once.
+    """
+    x_shape = as_shape("x_shape", x_shape, "(N, C_in, H, W)")
+    w_shape = as_shape("w_shape", w_shape, "(C_out, C_in, kh, kw)")
+    stride, padding, dilation = _pairs(geometry)
+    cols = im2col(np.zeros(x_shape), w_shape[2:], stride=stride, padding=padding, dilation=dilation)
+    k, p = cols.shape
+    c_out = w_shape[0]
+    by_products = PassCosts(c_out * k * p, k * c_out * p, c_out * p * k)
+    padded = (w_shape[1], x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1])
+    cells = conv_matrix_counts(padded, w_shape, stride=stride, dilation=dilation).nonzeros
+    by_matrix = PassCosts(*(x_shape[0] * cells,) * 3)
+    return by_products, by_matrix
+
+
+def check_pass_macs(fn: Callable = conv_pass_macs, cases=MAC_CASES) -> list[PassCosts]:
+    """Claim: forward, input gradient and weight gradient each cost ``N H_out W_out C_out C_in kh kw``
+    multiply-adds, so the backward pass costs twice the forward pass. ``fn(x_shape, w_shape,
+    **geometry) -> PassCosts`` is compared with :func:`count_pass_macs` on every case.
+    Returns ``fn``'s counts."""
+    out = []
+    for x_shape, w_shape, g in cases:
+        got = PassCosts(*fn(x_shape, w_shape, **g))
+        by_products, by_matrix = count_pass_macs(x_shape, w_shape, **g)
+        require(
+            got == by_products == by_matrix,
+            "each pass costs N·H_out·W_out·C_out·C_in·kh·kw multiply-adds",
+            f"x {x_shape}, w {w_shape}, {g}: formula {tuple(got)}, matrix products {tuple(by_products)}, "
+            f"cells of M {tuple(by_matrix)}",
+        )
+        require(got.backward == 2 * got.forward, "backward = 2 × forward", f"{got}")
+        out.append(got)
+    return out
+
+
+#: The two layers whose im2col matrix the page sizes: a first layer 3 -> 64 on 224x224 and a
+#: 3x3 64 -> 64 layer on 56x56, both "same" padding, one image.
+IM2COL_LAYERS = {
+    "first layer, 3 → 64 at 224×224": ((1, 3, 224, 224), (3, 3), 1),
+    "3×3, 64 → 64 at 56×56": ((1, 64, 56, 56), (3, 3), 1),
+}
+
+
+def check_im2col_shapes(fn: Callable = im2col_shape, layers=None) -> dict[str, tuple[int, int]]:
+    """Claim: ``cols`` has ``C_in kh kw`` rows and ``N H_out W_out`` columns (27 × 50,176 and
+    576 × 3,136 on :data:`IM2COL_LAYERS`): ``fn(x_shape, kernel_shape, padding=) -> shape`` against
+    ``im2col`` run on a zero image. Returns the shapes."""
+    layers = IM2COL_LAYERS if layers is None else layers
+    out = {}
+    for name, (x_shape, kernel, pad) in layers.items():
+        got = tuple(fn(x_shape, kernel, padding=pad))
+        real = im2col(np.zeros(x_shape), kernel, padding=pad).shape
+        require(got == real, "the im2col matrix is (C_in·kh·kw) × (N·H_out·W_out)",
+                f"{name}: formula {got}, im2col {real}")  # fmt: skip
+        out[name] = got
+    return out
+
+
+class StackCounts(NamedTuple):
+    """A stack of small kernels against one large kernel, ``C -> C`` channels, no biases."""
+
+    stack_params: int
+    single_params: int
+    stack_field: int
+    single_field: int
+
+    @property
+    def ratio(self) -> float:
+        return self.stack_params / self.single_params
+
+
+def check_stack_vs_single(stack, single: int, channels: int) -> StackCounts:
+    """Claim: a stack of ``k x k`` layers (``stack``: ``(k, s, d)`` triples) sees as many pixels as
+    one ``single x single`` layer, with ``sum k² C²`` parameters against ``single² C²`` (three 3×3
+    against one 7×7: 27C² against 49C²). The fields are compared three ways: the formula, the
+    footprint of the backward pass, and ``single``. Returns the counts."""
+    single, channels = require_int("single", single, 1), require_int("channels", channels, 1)
+    field = receptive_field_size(stack)
+    size = 4 * field + 1
+    seen = footprint_extent(backward_footprint(size, stack))[0]
+    stack_params = sum(conv_param_count(k, channels, channels, bias=False) for k, _, _ in stack)
+    single_params = conv_param_count(single, channels, channels, bias=False)
+    require(field == seen == single, "the stack sees what the single layer sees",
+            f"stack: formula {field}, backward pass {seen}; single layer {single}")  # fmt: skip
+    require(stack_params < single_params, "the stack has fewer parameters",
+            f"{stack_params:,} against {single_params:,}")  # fmt: skip
+    return StackCounts(stack_params, single_params, field, single)
+
+
+def check_uses_per_weight(rows) -> dict[str, float]:
+    """Claim: a conv weight is used once per output position (``H_out W_out`` multiply-adds per
+    weight and image), an FC weight once. ``rows``: ``{name: (weights, macs, positions)}`` with
+    ``positions`` 1 for an FC layer. Returns multiply-adds per weight."""
+    out = {}
+    for name, (weights, macs, positions) in rows.items():
+        per = macs / weights
+        require(per == positions, "multiply-adds per weight = positions it is used at",
+                f"{name}: {macs:,} / {weights:,} = {per:g}, positions {positions}")  # fmt: skip
+        out[name] = per
+    return out
+
+
+def check_he_keeps_scale(factors, padding_factor: float | None = None) -> Interval:
+    """Claim: with He initialisation the mean square of a conv + ReLU stack's pre-activations
+    changes by a per-layer factor nearer 1 than ½ (the factor of an init that ignores the ReLU):
+    the 95 % log-scale interval of the factor (``factors``: one geometric-mean factor per seed)
+    lies above ``1/√2``; with ``padding_factor`` (the share of taps that read real pixels, squared
+    over the two axes) the interval also contains it: the zero padding explains the rest.
+    Returns the interval."""
+    factors = as_float_array("factors", factors, 1)
+    iv = ratio_interval(factors, over="seeds")
+    require(iv.low > 2**-0.5, "He keeps the scale (per-layer factor nearer 1 than ½)",
+            iv.range_text(".2f", unit=True))  # fmt: skip
+    if padding_factor is not None:
+        require(iv.low <= padding_factor <= iv.high, "the zero padding explains the rest",
+                f"padding predicts {padding_factor:.3f}, measured {iv.range_text('.3f')}")  # fmt: skip
+    return iv
+
+
+def check_init_is_he(weights, he_draw) -> float:
+    """Claim: the networks' kernels are He-initialised (std ``sqrt(2 / fan_in)``, fan-in
+    ``C_in kh kw``, no image size in it): ``weights`` (from ``nets.init_params``) equal ``he_draw``
+    (``layer_costs.he_normal`` from the same generator state). Returns the largest difference."""
+    weights, he_draw = as_float_array("weights", weights, 4), as_float_array("he_draw", he_draw, 4)
+    if weights.shape != he_draw.shape:
+        raise ValueError(f"weights and he_draw must have one shape, got {weights.shape} and {he_draw.shape}")
+    err = float(np.abs(weights - he_draw).max())
+    require(err == 0.0, "the networks draw He weights", f"largest difference {err:.3g}")
+    return err
+
+
+def layer_factors(scales) -> float:
+    """Per-layer factors of mean squares: the geometric mean of ``scales[l] / scales[l - 1]``
+    (``scales``: ``(depth,)`` from ``layer_costs.activation_scales``)."""
+    s = as_float_array("scales", scales, 1)
+    if s.size < 2 or np.any(s <= 0):
+        raise ValueError(f"scales must hold at least 2 positive mean squares, got {s!r:.60}")
+    return float(np.exp(np.mean(np.diff(np.log(s)))))
