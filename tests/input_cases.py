@@ -42,12 +42,13 @@ from lessons_code import (
     param_counts,
     pooling,
     tables,
+    upsampling,
 )
 from lessons_code.checks import claims, costs, gradients, layer_rules, stats
 from lessons_code.checks import verdict as checks_verdict
 from lessons_code.experiments import digits, gradient_study, linear_students, nets, runs
 from lessons_code.pages import exercises, explorer, takeaways
-from lessons_code.pictures import animations, experiment_figures, figures, layer_figures, player
+from lessons_code.pictures import animations, cost_figures, experiment_figures, figures, layer_figures, player
 
 KINDS = ("type", "shape", "nonfinite", "empty", "range", "size", "masked", "float32", "record")
 
@@ -1296,4 +1297,21 @@ COSTS = [
     Case("exercises.grade_exercise_cost", "type", lambda: exercises.grade_exercise_cost("1", None, "a"), "FAIL"),
     Case("exercises.grade_exercise_cost", "nonfinite", lambda: exercises.grade_exercise_cost(np.inf, np.nan, (1, 2)), "FAIL"),
     Case("exercises.grade_exercise_cost", "shape", lambda: exercises.grade_exercise_cost([1, 2], 3, (1, 2, 3)), "FAIL"),
+    Case("upsampling.transposed_overlap", "range", lambda: upsampling.transposed_overlap(4, 0, 2), "ValueError", "k"),
+    Case("upsampling.transposed_overlap", "type", lambda: upsampling.transposed_overlap(4, 3, 2.0), "TypeError", "stride"),
+    Case("upsampling.transposed_overlap", "size", lambda: upsampling.transposed_overlap(100_000, 3, 2), "ValueError", "limit"),
+    Case("upsampling.transposed_overlap", "float32", lambda: upsampling.transposed_overlap(np.int32(2), 3, 2), "value", "",
+         lambda got: got.tolist() == [[1, 1, 2, 1, 1]] * 2 + [[2, 2, 4, 2, 2]] + [[1, 1, 2, 1, 1]] * 2),
+    Case("upsampling.resize_conv_overlap", "range", lambda: upsampling.resize_conv_overlap(4, 4, 2), "ValueError", "k"),
+    Case("upsampling.resize_conv_overlap", "type", lambda: upsampling.resize_conv_overlap("4", 3, 2), "TypeError", "n_in"),
+    Case("upsampling.resize_conv_overlap", "size", lambda: upsampling.resize_conv_overlap(50_000, 3, 2), "ValueError", "limit"),
+    Case("costs.check_checkerboard", "range", lambda: costs.check_checkerboard(np.ones((4, 4)), 2), "ValueError", "margin"),
+    Case("costs.check_checkerboard", "nonfinite", lambda: costs.check_checkerboard(np.full((4, 4), np.nan), 1),
+         "ValueError", "counts"),
+    Case("costs.check_even_overlap", "type", lambda: costs.check_even_overlap(np.ones((4, 4)), 1.0), "TypeError", "margin"),
+    Case("costs.check_even_overlap", "shape", lambda: costs.check_even_overlap(np.ones(4), 1), "ValueError", "counts"),
+    Case("cost_figures.plot_overlap_counts", "type", lambda: cost_figures.plot_overlap_counts([np.ones((2, 2))]),
+         "TypeError", "panels"),
+    Case("cost_figures.plot_overlap_counts", "nonfinite", lambda: cost_figures.plot_overlap_counts({"a": np.full((2, 2), np.inf)}),
+         "ValueError", "panels"),
 ]  # fmt: skip

@@ -200,3 +200,30 @@ def layer_factors(scales) -> float:
     if s.size < 2 or np.any(s <= 0):
         raise ValueError(f"scales must hold at least 2 positive mean squares, got {s!r:.60}")
     return float(np.exp(np.mean(np.diff(np.log(s)))))
+
+
+def _interior(counts, margin: int) -> np.ndarray:
+    counts = as_float_array("counts", counts, 2)
+    margin = require_int("margin", margin, 0)
+    if 2 * margin >= min(counts.shape):
+        raise ValueError(f"margin must leave an interior of counts {counts.shape}, got margin={margin}")
+    return counts[margin : counts.shape[0] - margin, margin : counts.shape[1] - margin]
+
+
+def check_checkerboard(counts, margin: int) -> tuple[float, float]:
+    """Claim: away from the border (``margin`` pixels), the output pixels of this upsampling are
+    written by uneven numbers of (input pixel, tap) pairs: the checkerboard. Returns the interior's
+    (fewest, most)."""
+    inner = _interior(counts, margin)
+    lo, hi = float(inner.min()), float(inner.max())
+    require(hi > lo, "the overlap is uneven (a checkerboard)", f"interior counts from {lo:g} to {hi:g}")
+    return lo, hi
+
+
+def check_even_overlap(counts, margin: int) -> float:
+    """Claim: away from the border (``margin`` pixels), every output pixel of this upsampling is
+    written by the same number of (input pixel, tap) pairs: no checkerboard. Returns that number."""
+    inner = _interior(counts, margin)
+    lo, hi = float(inner.min()), float(inner.max())
+    require(hi == lo, "the overlap is even", f"interior counts from {lo:g} to {hi:g}")
+    return lo

@@ -136,3 +136,20 @@ def test_init_is_he_passes_on_the_networks_and_fails_on_an_init_counting_positio
 
 def test_layer_factors_is_the_geometric_mean_step():
     assert costs.layer_factors([1.0, 0.5, 0.25]) == pytest.approx(0.5)
+
+
+def test_checkerboard_claims_pass_and_fail_on_each_other_s_setting():
+    from lessons_code import upsampling
+
+    k3, k4 = upsampling.transposed_overlap(5, 3, 2), upsampling.transposed_overlap(5, 4, 2)
+    resize = upsampling.resize_conv_overlap(5, 3, 2)
+    assert costs.check_checkerboard(k3, 2) == (1.0, 4.0)
+    assert costs.check_even_overlap(k4, 2) == 4.0 and costs.check_even_overlap(resize, 1) == 9.0
+    with pytest.raises(ClaimError, match="uneven"):
+        costs.check_checkerboard(k4, 2)  # the remedy: k divisible by s
+    with pytest.raises(ClaimError, match="is even"):
+        costs.check_even_overlap(k3, 2)
+    with pytest.raises(ClaimError, match="is even"):
+        costs.check_even_overlap(upsampling.transposed_overlap(5, 5, 3), 3)  # 5 is not a multiple of 3
+    with pytest.raises(ClaimError, match="is even"):
+        costs.check_even_overlap(resize, 0)  # near miss: the border is uneven (padding)
