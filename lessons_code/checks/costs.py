@@ -13,14 +13,25 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import matrix_view
 from .._checks import as_float_array, as_shape, require_int
-from ..conv_layer import conv_backward, conv_forward, im2col
+from ..conv_layer import (
+    conv_backward,
+    conv_backward_loop,
+    conv_forward,
+    conv_forward_loop,
+    im2col,
+    ungroup_weights,
+)
 from ..geometry import backward_footprint, footprint_extent, receptive_field_size
+from ..gradcheck import numerical_gradient, rel_error
 from ..layer_costs import PassCosts, conv_pass_macs, im2col_shape
 from ..matrix_view import conv_matrix_counts
 from ..param_counts import conv_param_count
+from .layer_rules import RuleReport
 from .stats import Interval, ratio_interval
-from .verdict import require
+from .tolerances import EXACT_BOUND, REL_ERROR_BOUND
+from .verdict import Verdict, require
 
 
 def check_channels_by_hand(x, w, dy, dw_hand, dx_hand) -> float:
@@ -227,3 +238,110 @@ def check_even_overlap(counts, margin: int) -> float:
     lo, hi = float(inner.min()), float(inner.max())
     require(hi == lo, "the overlap is even", f"interior counts from {lo:g} to {hi:g}")
     return lo
+
+
+# --- grouped, depthwise and depthwise-separable layers ------------------------------------------
+
+#: Grouped layers the checks run on: ``(x_shape, w_shape, geometry, groups)`` with ``w_shape`` the
+#: grouped weight shape ``(C_out, C_in / groups, kh, kw)``: two groups, depthwise (groups = C_in),
+#: a channel multiplier (C_out = 2 C_in, depthwise), stride, padding and dilation.
+GROUP_CASES = (
+    ((2, 4, 6, 5), (6, 2, 3, 2), {"stride": 2, "padding": 1, "dilation": 1}, 2),
+    ((1, 3, 7, 7), (3, 1, 3, 3), {"stride": 1, "padding": 1, "dilation": 2}, 3),
+    ((2, 2, 5, 6), (4, 1, 2, 3), {"stride": (2, 1), "padding": (0, 1), "dilation": 1}, 2),
+)
+
+
+def compare_grouped_layer(fn: Callable | None = None, cases=GROUP_CASES, seed: int = 0) -> RuleReport:
+    """``fn(x, w, dout, groups=, **geometry) -> (out, dx, dw, db)`` (default: the package's
+    ``conv_forward`` / ``conv_backward`` with ``groups``) three ways: the loop twins, the ordinary
+    layer with :func:`~lessons_code.conv_layer.ungroup_weights` (its matrix ``M``, block-diagonal
+    over the groups: ``y = M x``, ``dx = Mᵀ dy``, ``dw`` the tied sum read on the group's block),
+    and finite differences. The error is the worst of out, dx, dw and db."""
+    if fn is None:
+
+        def fn(x, w, dout, groups, **g):
+            out, cache = conv_forward(x, w, groups=groups, **g)
+            return (out, *conv_backward(dout, cache))
+
+    if not callable(fn):
+        raise TypeError(f"fn must be a function, got {type(fn).__name__}")
+    if not isinstance(cases, (tuple, list)) or not cases:
+        raise ValueError(f"cases must be a non-empty tuple of cases, got {cases!r:.60}")
+    worst = np.zeros(3)
+    for t, (x_shape, w_shape, g, groups) in enumerate(cases):
+        rng = np.random.default_rng(require_int("seed", seed, 0) + t)
+        x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+        out = conv_forward(x, w, b, groups=groups, **g)[0]
+        dout = rng.standard_normal(out.shape)
+        try:
+            got = fn(x, w, dout, groups, **g)
+            got = tuple(np.asarray(a, dtype=np.float64) for a in got)
+        except Exception:  # a crash of any kind counts as a wrong answer
+            got = None
+        loop = (
+            conv_forward_loop(x, w, groups=groups, **g),
+            *conv_backward_loop(dout, x, w, groups=groups, **g),
+        )
+        dense = ungroup_weights(w, groups)
+        M = matrix_view.conv_matrix(dense, x_shape[1:], **g)
+        og, cg = w_shape[0] // groups, w_shape[1]
+        tied = sum(matrix_view.tied_kernel_grad(x[n], dout[n], dense.shape, **g) for n in range(x_shape[0]))
+        tied_w = np.concatenate([tied[k * og : (k + 1) * og, k * cg : (k + 1) * cg] for k in range(groups)])
+        mat = (
+            np.stack([(M @ x[n].ravel()).reshape(out.shape[1:]) for n in range(x_shape[0])]),
+            np.stack([(M.T @ dout[n].ravel()).reshape(x_shape[1:]) for n in range(x_shape[0])]),
+            tied_w,
+            dout.sum(axis=(0, 2, 3)),
+        )
+
+        def loss(x_, w_, b_, dout=dout, g=g, groups=groups):
+            return np.sum(conv_forward(x_, w_, b_, groups=groups, **g)[0] * dout)
+
+        num = (
+            conv_forward(x, w, groups=groups, **g)[0],
+            numerical_gradient(lambda t_, w=w, b=b: loss(t_, w, b), x),
+            numerical_gradient(lambda t_, x=x, b=b: loss(x, t_, b), w),
+            numerical_gradient(lambda t_, x=x, w=w: loss(x, w, t_), b),
+        )
+        for k, ref in enumerate((loop, mat, num)):
+            if got is None or len(got) != 4:
+                worst[k] = np.inf
+                continue
+            errs = []
+            for a, r in zip(got, ref, strict=True):
+                ok = a.shape == r.shape and np.all(np.isfinite(a))
+                errs.append(rel_error(a, r) if ok else np.inf)
+            worst[k] = max(worst[k], max(errs))
+    names = ("loop", "block-diagonal M", "finite differences")
+    bounds = (EXACT_BOUND, EXACT_BOUND, REL_ERROR_BOUND)
+    verdicts = tuple(Verdict(n, float(e), b) for n, e, b in zip(names, worst, bounds, strict=True))
+    return RuleReport("grouped layer: out, dx, dw, db", verdicts)
+
+
+def check_grouped_layer(fn: Callable | None = None, cases=GROUP_CASES) -> RuleReport:
+    """Claim: the grouped layer's forward pass and gradients equal its loop twin, the ordinary layer
+    with block-diagonal weights, and finite differences (:func:`compare_grouped_layer`)."""
+    report = compare_grouped_layer(fn, cases)
+    detail = ", ".join(f"{v.name}: {v.error:.1e} (bound {v.bound:.0e})" for v in report.verdicts)
+    require(report.passed, "the grouped layer agrees three ways", detail)
+    return report
+
+
+def check_block_diagonal(M, groups: int, rows_per_group: int, cols_per_group: int) -> int:
+    """Claim: the matrix ``M`` of a grouped layer is block-diagonal: every nonzero entry lies in a
+    diagonal block of ``rows_per_group x cols_per_group`` (group ``g``'s output units against its
+    input values). Returns the number of nonzero entries."""
+    M = as_float_array("M", M, 2)
+    groups = require_int("groups", groups, 1)
+    r, c = require_int("rows_per_group", rows_per_group, 1), require_int("cols_per_group", cols_per_group, 1)
+    if M.shape != (groups * r, groups * c):
+        raise ValueError(f"M must have shape {(groups * r, groups * c)} for {groups} groups, got {M.shape}")
+    rows, cols = np.nonzero(M)
+    off = int(np.count_nonzero(rows // r != cols // c))
+    require(
+        off == 0,
+        "M is block-diagonal over the groups",
+        f"{off} of {rows.size} nonzero entries off the blocks",
+    )
+    return int(rows.size)

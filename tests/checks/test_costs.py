@@ -153,3 +153,65 @@ def test_checkerboard_claims_pass_and_fail_on_each_other_s_setting():
         costs.check_even_overlap(upsampling.transposed_overlap(5, 5, 3), 3)  # 5 is not a multiple of 3
     with pytest.raises(ClaimError, match="is even"):
         costs.check_even_overlap(resize, 0)  # near miss: the border is uneven (padding)
+
+
+# --- grouped layers ---
+
+
+def _interleaved(x, w, dout, groups, **g):
+    """The competing convention: output channel o reads group o % groups (not o // (C_out / groups))."""
+    from lessons_code.conv_layer import conv_backward, conv_forward
+
+    c_out = w.shape[0]
+    order = np.argsort([o % groups for o in range(c_out)], kind="stable")  # o's position in block order
+    out, cache = conv_forward(x, w[order], groups=groups, **g)
+    inv = np.argsort(order)
+    dx, dw, db = conv_backward(dout[:, order], cache)
+    return out[:, inv], dx, dw[inv], db[inv]
+
+
+def test_grouped_layer_passes_three_ways():
+    report = costs.check_grouped_layer()
+    assert report.passed and [v.name for v in report.verdicts] == [
+        "loop",
+        "block-diagonal M",
+        "finite differences",
+    ]
+
+
+def test_grouped_layer_fails_on_interleaved_groups():
+    with pytest.raises(ClaimError, match="agrees three ways"):
+        costs.check_grouped_layer(_interleaved)
+
+
+def test_grouped_layer_fails_when_groups_are_ignored():
+    """Every output channel reads the first C_in / groups channels: what a layer without groups does
+    with the grouped weight shape."""
+    from lessons_code.conv_layer import conv_backward, conv_forward
+
+    def first_channels(x, w, dout, groups, **g):
+        xs = x[:, : w.shape[1]]
+        out, cache = conv_forward(xs, w, **g)
+        dxs, dw, db = conv_backward(dout, cache)
+        dx = np.zeros_like(x)
+        dx[:, : w.shape[1]] = dxs
+        return out, dx, dw, db
+
+    report = costs.compare_grouped_layer(first_channels)
+    assert not report.passed and all(not v.passed for v in report.verdicts)
+
+
+def test_block_diagonal_passes_on_a_grouped_matrix_and_fails_on_a_full_one():
+    from lessons_code import matrix_view
+    from lessons_code.conv_layer import ungroup_weights
+
+    w = np.random.default_rng(0).standard_normal((4, 2, 3, 3))
+    M = matrix_view.conv_matrix(ungroup_weights(w, 2), (4, 5, 5), padding=1)
+    assert costs.check_block_diagonal(M, 2, 2 * 25, 2 * 25) == 4 * 2 * (
+        9 * 9 + 4 * 3 * 6 + 4 * 4
+    )  # taps inside
+    full = matrix_view.conv_matrix(
+        np.random.default_rng(0).standard_normal((4, 4, 3, 3)), (4, 5, 5), padding=1
+    )
+    with pytest.raises(ClaimError, match="block-diagonal"):
+        costs.check_block_diagonal(full, 2, 50, 50)
