@@ -228,7 +228,9 @@ def test_depthwise_layer_is_one_single_channel_convolution_per_channel():
     x, w = rng.standard_normal((1, 3, 5, 5)), rng.standard_normal((3, 1, 3, 3))
     out = conv_layer.conv_forward(x, w, groups=3)[0]
     for c in range(3):
-        assert np.allclose(out[0, c], conv_layer.conv_forward(x[:, c : c + 1], w[c : c + 1])[0][0, 0], atol=1e-12)
+        assert np.allclose(
+            out[0, c], conv_layer.conv_forward(x[:, c : c + 1], w[c : c + 1])[0][0, 0], atol=1e-12
+        )
 
 
 def test_groups_default_is_the_ordinary_layer_and_the_cache_records_groups():

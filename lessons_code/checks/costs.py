@@ -345,3 +345,60 @@ def check_block_diagonal(M, groups: int, rows_per_group: int, cols_per_group: in
         f"{off} of {rows.size} nonzero entries off the blocks",
     )
     return int(rows.size)
+
+
+def check_grouped_macs(fn: Callable = conv_pass_macs, cases=GROUP_CASES) -> list[PassCosts]:
+    """Claim: a layer with ``groups`` costs ``1 / groups`` of the full layer per pass:
+    ``N H_out W_out C_out (C_in / groups) kh kw`` multiply-adds. ``fn(x_shape, w_shape, groups=,
+    **geometry)`` against the weight cells of the block-diagonal ``M`` on the padded input, times
+    the batch. Returns ``fn``'s counts."""
+    out = []
+    for x_shape, w_shape, g, groups in cases:
+        got = PassCosts(*fn(x_shape, w_shape, groups=groups, **g))
+        stride, padding, dilation = _pairs(g)
+        padded = (x_shape[1], x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1])
+        dense = ungroup_weights(np.ones(w_shape), groups)
+        M = matrix_view.conv_matrix(dense, padded, stride=stride, dilation=dilation)
+        cells = x_shape[0] * int(np.count_nonzero(M))
+        detail = f"x {x_shape}, w {w_shape}, groups {groups}: formula {tuple(got)}, cells of M {cells}"
+        require(got == (cells,) * 3, "a grouped layer costs 1/groups of the full layer", detail)
+        out.append(got)
+    return out
+
+
+class SeparableCounts(NamedTuple):
+    """Weights of a depthwise-separable block against a full ``k x k`` convolution ``C -> C'``."""
+
+    depthwise: int  # k² C
+    pointwise: int  # C C'
+    full: int  # k² C C'
+
+    @property
+    def ratio(self) -> float:
+        """``(k² C + C C') / (k² C C') = 1 / C' + 1 / k²``."""
+        return (self.depthwise + self.pointwise) / self.full
+
+
+def check_separable_counts(depthwise_shape, pointwise_shape, full_shape) -> SeparableCounts:
+    """Claim: a depthwise ``k x k`` layer (``groups = C``) and a 1x1 layer ``C -> C'`` hold
+    ``k² C + C C'`` weights and do the full ``k x k`` layer's job (same input, same output shape)
+    with ``k² C C'``: the three weight shapes are run as layers on a zero ``C x k x k`` input
+    (``conv_forward``, "same" padding, the depthwise one with ``groups = C``), their outputs must
+    have one shape, and their sizes must match the formula and its ratio ``1/C' + 1/k²``.
+    Returns the counts."""
+    dws = as_shape("depthwise_shape", depthwise_shape, "(C, 1, k, k)")
+    pws = as_shape("pointwise_shape", pointwise_shape, "(C', C, 1, 1)")
+    fus = as_shape("full_shape", full_shape, "(C', C, k, k)")
+    c, k = dws[0], dws[2]
+    x = np.zeros((1, c, k, k))
+    pad = k // 2
+    mid = conv_forward(x, np.zeros(dws), padding=pad, groups=c)[0]
+    sep = conv_forward(mid, np.zeros(pws))[0]
+    full = conv_forward(x, np.zeros(fus), padding=pad)[0]
+    c_out = fus[0]
+    counts = SeparableCounts(int(np.prod(dws)), int(np.prod(pws)), int(np.prod(fus)))
+    ok = (counts.depthwise, counts.pointwise, counts.full) == (k * k * c, c * c_out, k * k * c * c_out)
+    require(sep.shape == full.shape and ok and abs(counts.ratio - (1 / c_out + 1 / k**2)) < 1e-12,
+            "separable: k²C + CC' against k²CC', same output",
+            f"{counts} for outputs {sep.shape} and {full.shape}")  # fmt: skip
+    return counts

@@ -45,3 +45,27 @@ def plot_overlap_counts(panels: dict, *, narrow: bool = False) -> Figure:
                             color=ink_for(cmap, norm, counts[r, c]))  # fmt: skip
             ax.set_title(title, fontsize=9)
     return fig
+
+
+def plot_matrix_blocks(matrices: dict, *, narrow: bool = False) -> Figure:
+    """``matrices``: ``{title: M}``, the matrices of convolution layers; each panel shows which
+    entries of ``M`` hold a weight, in the kernel colour, the rest white. ``narrow``: panels stacked
+    for a phone."""
+    if not isinstance(matrices, dict) or not matrices:
+        raise TypeError(f"matrices must be a non-empty dict {{title: M}}, got {matrices!r:.60}")
+    data = {str(t): as_float_array(f"matrices[{t!r}]", m, 2) for t, m in matrices.items()}
+    cmap = mpl.colors.ListedColormap([palette.FACE, palette.KERNEL])
+    n = len(data)
+    shape = (n, 1) if narrow else (1, n)
+    size = (3.4, 3.4 * n) if narrow else (3.0 * n, 3.3)
+    with mpl.rc_context(palette.RC):
+        fig = Figure(figsize=size, layout="constrained")
+        axes = np.atleast_1d(fig.subplots(*shape)).ravel()
+        for ax, (title, m) in zip(axes, data.items(), strict=True):
+            ax.imshow(m != 0, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(title, fontsize=9)
+            ax.set_xlabel("input values (by channel)", fontsize=8)
+            ax.set_ylabel("output units (by channel)", fontsize=8)
+    return fig

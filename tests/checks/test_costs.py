@@ -215,3 +215,22 @@ def test_block_diagonal_passes_on_a_grouped_matrix_and_fails_on_a_full_one():
     )
     with pytest.raises(ClaimError, match="block-diagonal"):
         costs.check_block_diagonal(full, 2, 50, 50)
+
+
+def test_grouped_macs_pass_and_fail_when_groups_are_ignored():
+    got = costs.check_grouped_macs()
+    assert got[1].forward == 5 * 5 * 3 * 9  # depthwise: one 3x3 kernel per channel, dilation 2: 5x5 outputs
+
+    def ignoring_groups(x_shape, w_shape, groups=1, **g):
+        return layer_costs.conv_pass_macs(x_shape, (w_shape[0], x_shape[1], *w_shape[2:]), **g)
+
+    with pytest.raises(ClaimError, match="1/groups"):
+        costs.check_grouped_macs(ignoring_groups)
+
+
+def test_separable_counts_pass_and_fail_on_a_block_that_changes_the_output():
+    got = costs.check_separable_counts((128, 1, 3, 3), (128, 128, 1, 1), (128, 128, 3, 3))
+    assert (got.depthwise, got.pointwise, got.full) == (1152, 16_384, 147_456)
+    assert got.ratio == pytest.approx(1 / 128 + 1 / 9)
+    with pytest.raises(ClaimError, match="same output"):  # a pointwise layer to 64 channels
+        costs.check_separable_counts((128, 1, 3, 3), (64, 128, 1, 1), (128, 128, 3, 3))

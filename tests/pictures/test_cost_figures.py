@@ -27,3 +27,15 @@ def test_overlap_figure_labels_every_cell_with_its_count(narrow):
 def test_overlap_figure_refuses_no_panels():
     with pytest.raises(TypeError, match="panels"):
         plot_overlap_counts({})
+
+
+def test_matrix_blocks_figure_shows_where_m_holds_a_weight():
+    from lessons_code.pictures.cost_figures import plot_matrix_blocks
+
+    m = np.kron(np.eye(2), np.ones((3, 3)))
+    fig = plot_matrix_blocks({"groups = 2": m, "groups = 1": np.ones((6, 6))})
+    axes = fig.get_axes()
+    assert [a.get_title() for a in axes] == ["groups = 2", "groups = 1"]
+    assert np.array_equal(axes[0].images[0].get_array(), m != 0)
+    with pytest.raises(TypeError, match="matrices"):
+        plot_matrix_blocks([m])
