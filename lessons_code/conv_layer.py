@@ -339,6 +339,15 @@ def conv_forward_unchecked(x, w, b, stride, padding, dilation, groups=1):
     return out, ConvCache(x, w, stride, padding, dilation, cols, groups)
 
 
+def _grouped_grads(w: np.ndarray, cols: np.ndarray, dy: np.ndarray, groups: int):
+    """``dw`` and ``dcols`` of a grouped layer: each group's FC gradients on its rows of ``cols``."""
+    w_groups, col_groups = _split(w, cols, groups)
+    dy_groups = np.split(dy, groups)
+    dw = np.concatenate([dg @ cg.T for dg, cg in zip(dy_groups, col_groups, strict=True)])
+    dcols = np.concatenate([wg.T @ dg for wg, dg in zip(w_groups, dy_groups, strict=True)])
+    return dw.reshape(w.shape), dcols
+
+
 def _split(w: np.ndarray, cols: np.ndarray, groups: int):
     """Per group: the rows of ``W_flat`` (its output channels) and the rows of ``cols`` (its input
     channels' taps), as views."""
@@ -382,16 +391,11 @@ def conv_backward_unchecked(dout, cache: ConvCache):
     dy = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)  # (C_out, N*H_out*W_out)
     db = dy.sum(axis=1)
     if groups == 1:
-        # the FC gradients with the patches as the batch, summed over every patch
-        dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, faster in OpenBLAS
+        # FC gradients, the patches as the batch, summed over the patches
+        dw = (cols @ dy.T).T.reshape(w.shape)  # = dY @ cols.T, fast in BLAS
         dcols = _w_flat(w).T @ dy  # the input gradient of every patch
-    else:  # each group's FC gradients, on its own rows of cols and of dY
-        w_groups, col_groups = _split(w, cols, groups)
-        dy_groups = np.split(dy, groups)
-        dw = np.concatenate([dg @ cg.T for dg, cg in zip(dy_groups, col_groups, strict=True)]).reshape(
-            w.shape
-        )
-        dcols = np.concatenate([wg.T @ dg for wg, dg in zip(w_groups, dy_groups, strict=True)])
+    else:  # the same per group, on its own rows of cols and of dY
+        dw, dcols = _grouped_grads(w, cols, dy, groups)
     # back onto the pixels
     dx = col2im_unchecked(dcols, x.shape, (kh, kw), *geometry)
     return dx, dw, db
