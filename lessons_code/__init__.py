@@ -7,7 +7,8 @@ Four parts, and the folders show them:
   conv layer's windows without its sharing), ``pooling``; the seed's
   ``fc_vs_conv``; ``backward_rules`` (the gradients as convolutions, the transposed convolution);
   ``matrix_view`` (a convolution as a sparse, tied matrix); ``geometry`` (receptive fields, shifts,
-  coverage); ``gradient_flow`` (the backward pass one unit at a time); ``param_counts``; ``tables``;
+  coverage); ``gradient_flow`` (the backward pass one unit at a time); ``param_counts``; ``layer_costs``
+  (multiply-adds, im2col sizes, fan-in); ``upsampling`` (the checkerboard's overlap counts); ``tables``;
   ``gradcheck`` (``numerical_gradient``, ``rel_error``).
 * **checks/** -- what the build asserts: the pages' claims, the training claims, the layer rules
   compared three ways, the gradient report, Student-t intervals; one verdict type and the named

@@ -195,3 +195,50 @@ def test_a_cache_with_foreign_cols_is_refused():
         conv_layer.conv_backward(np.ones((1, 1, 3, 3)), cache._replace(x=x[:1]))
     with pytest.raises(TypeError, match=r"cache\.cols must be conv_forward.s float64 array"):
         conv_layer.conv_backward(np.ones((2, 1, 3, 3)), cache._replace(cols=cache.cols.tolist()))
+
+
+# --- groups (issue 24): PyTorch's Conv2d(groups=g) ------------------------------------------------
+
+
+@pytest.mark.parametrize(("c_in", "c_out", "groups"), [(4, 6, 2), (3, 3, 3), (2, 4, 2), (4, 4, 1)])
+def test_grouped_layer_equals_its_loop_twin_and_the_ungrouped_weights(c_in, c_out, groups):
+    rng = np.random.default_rng(c_in * 10 + groups)
+    x = rng.standard_normal((2, c_in, 6, 5))
+    w = rng.standard_normal((c_out, c_in // groups, 3, 2))
+    b = rng.standard_normal(c_out)
+    geo = {"stride": 2, "padding": 1, "dilation": (1, 2)}
+    out, cache = conv_layer.conv_forward(x, w, b, groups=groups, **geo)
+    assert np.allclose(out, conv_layer.conv_forward_loop(x, w, b, groups=groups, **geo), rtol=0, atol=1e-12)
+    dense = conv_layer.ungroup_weights(w, groups)
+    assert np.allclose(out, conv_layer.conv_forward(x, dense, b, **geo)[0], rtol=0, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    got = conv_layer.conv_backward(dout, cache)
+    for a, ref in zip(got, conv_layer.conv_backward_loop(dout, x, w, groups=groups, **geo), strict=True):
+        assert np.allclose(a, ref, rtol=0, atol=1e-12)
+    # the dense layer's weight gradient, read on the group blocks, is the grouped one
+    dx_d, dw_d, _ = conv_layer.conv_backward(dout, conv_layer.conv_forward(x, dense, b, **geo)[1])
+    assert np.allclose(got[0], dx_d, rtol=0, atol=1e-12)
+    og, cg = c_out // groups, c_in // groups
+    blocks = np.concatenate([dw_d[k * og : (k + 1) * og, k * cg : (k + 1) * cg] for k in range(groups)])
+    assert np.allclose(got[1], blocks, rtol=0, atol=1e-12)
+
+
+def test_depthwise_layer_is_one_single_channel_convolution_per_channel():
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((1, 3, 5, 5)), rng.standard_normal((3, 1, 3, 3))
+    out = conv_layer.conv_forward(x, w, groups=3)[0]
+    for c in range(3):
+        assert np.allclose(
+            out[0, c], conv_layer.conv_forward(x[:, c : c + 1], w[c : c + 1])[0][0, 0], atol=1e-12
+        )
+
+
+def test_groups_default_is_the_ordinary_layer_and_the_cache_records_groups():
+    rng = np.random.default_rng(6)
+    x, w = rng.standard_normal((2, 2, 4, 4)), rng.standard_normal((3, 2, 2, 2))
+    a, cache_a = conv_layer.conv_forward(x, w)
+    b, cache_b = conv_layer.conv_forward(x, w, groups=1)
+    assert np.array_equal(a, b) and cache_a.groups == cache_b.groups == 1
+    assert conv_layer.conv_forward(np.ones((1, 4, 3, 3)), np.ones((2, 2, 2, 2)), groups=2)[1].groups == 2
+    with pytest.raises(ValueError, match="groups must divide"):
+        conv_layer.conv_forward(np.ones((1, 4, 3, 3)), np.ones((3, 2, 2, 2)), groups=2)

@@ -164,6 +164,9 @@ def compare_output_size(fn: Callable = output_size, cases=SIZE_CASES) -> RuleRep
 
 DW_RULE = "dw[o,c] = Σ_n xp[n,c] ⋆ dilate(dy[n,o], s), every d-th tap"
 DX_RULE = "dx = crop_p(full_conv(dilate(dy, s), dilate(w, d)))"
+#: The im2col forms of the same two gradients (eq. im2col-backward): the rows of the page's table.
+DW_IM2COL_RULE = "dW_flat = dY @ colsᵀ (eq. fc-batch)"
+DX_IM2COL_RULE = "dx = col2im(W_flatᵀ @ dY)"
 
 
 def compare_weight_grad(rule: Callable = backward_rules.weight_grad_as_conv, cases=CASES, seed: int = 0,
@@ -475,8 +478,8 @@ def all_comparisons() -> list[RuleReport]:
         compare_bias_grad(),
         compare_transposed_conv(),
         compare_im2col_forward(),
-        compare_weight_grad(backward_rules.weight_grad_im2col, name="dW_flat = dY @ colsᵀ (eq. fc-batch)"),
-        compare_input_grad(backward_rules.input_grad_im2col, name="dx = col2im(W_flatᵀ @ dY)"),
+        compare_weight_grad(backward_rules.weight_grad_im2col, name=DW_IM2COL_RULE),
+        compare_input_grad(backward_rules.input_grad_im2col, name=DX_IM2COL_RULE),
         compare_col2im(),
         compare_relu_backward(),
         compare_maxpool_backward(),

@@ -42,7 +42,7 @@ from .._checks import (
     require_seed,
     require_shape,
 )
-from ..conv_layer import conv_forward_unchecked
+from ..conv_layer import conv_backward_unchecked, conv_forward_unchecked
 from ..fc import fc_backward_batch_unchecked, fc_forward_batch_unchecked
 from ..locally_connected import lc_backward_unchecked, lc_forward_unchecked
 from ..pooling import (
@@ -52,7 +52,15 @@ from ..pooling import (
     relu_forward_unchecked,
 )
 
-KINDS = ("mlp", "cnn", "conv1x1", "local")
+KINDS = ("mlp", "cnn", "conv1x1", "local", "cnn2", "sep2")
+
+#: The two-conv-layer kinds (issue 24): conv ``kernel x kernel`` ``1 -> width``, ReLU, 2x2 max-pool,
+#: then a second layer ``width -> 2*width`` on the pooled map ("same" padding), ReLU, FC to the
+#: scores. ``"cnn2"``: the second layer is a full ``kernel x kernel`` convolution (``K2``);
+#: ``"sep2"``: it is depthwise-separable, a depthwise ``kernel x kernel`` layer (``D2``,
+#: ``groups=width``) and a 1x1 layer ``width -> 2*width`` (``P2``). Keys: ``K1, b1, K2 | D2 + P2,
+#: c2, W2, b2``.
+TWO_LAYER_KINDS = ("cnn2", "sep2")
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,11 @@ class NetSpec:
         h, w = as_pair("image_shape", self.image_shape, 1)
         if not isinstance(self.image_shape, tuple):
             object.__setattr__(self, "image_shape", (h, w))
+        if self.kind in TWO_LAYER_KINDS and (self.kernel % 2 == 0 or h % 2 or w % 2):
+            raise ValueError(
+                f"a {self.kind!r} net needs an odd kernel and an even image_shape, got kernel "
+                f"{self.kernel} and image_shape {self.image_shape}"
+            )
         if self.kind in ("cnn", "local"):
             if self.kernel % 2 == 0:
                 raise ValueError(f"kernel must be odd for 'same' padding, got {self.kernel}")
@@ -149,6 +162,12 @@ def param_shapes(spec: NetSpec) -> dict[str, tuple[int, ...]]:
     elif spec.kind == "local":
         first, n_hidden = {"L1": (h, w, c, 1, k, k)}, c * (h // 2) * (w // 2)
         return {**first, "b1": (h, w, c), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
+    elif spec.kind in TWO_LAYER_KINDS:
+        second = (
+            {"K2": (2 * c, c, k, k)} if spec.kind == "cnn2" else {"D2": (c, 1, k, k), "P2": (2 * c, c, 1, 1)}
+        )
+        return {"K1": (c, 1, k, k), "b1": (c,), **second, "c2": (2 * c,),
+                "W2": (spec.n_classes, 2 * c * (h // 2) * (w // 2)), "b2": (spec.n_classes,)}  # fmt: skip
     else:
         first, n_hidden = {"K1": (c, 1, 1, 1)}, c * h * w
     return {**first, "b1": (c,), "W2": (spec.n_classes, n_hidden), "b2": (spec.n_classes,)}
@@ -206,6 +225,14 @@ def init_params(spec: NetSpec, rng: np.random.Generator) -> dict[str, np.ndarray
         k = spec.kernel
         first = {"L1": rng.standard_normal((h, w, c, 1, k, k)) * np.sqrt(2.0 / (k * k))}
         n_hidden = c * (h // 2) * (w // 2)
+    elif spec.kind in TWO_LAYER_KINDS:  # He-normal for every weight, std sqrt(2 / fan_in)
+        params = {}
+        for key, shape in param_shapes(spec).items():
+            fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else 0
+            if key == "D2":  # depthwise: one channel in per kernel
+                fan_in = shape[2] * shape[3]
+            params[key] = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in) if fan_in else np.zeros(shape)
+        return params
     else:
         first = {"K1": rng.standard_normal((c, 1, 1, 1)) * np.sqrt(2.0)}
         n_hidden = c * h * w
@@ -228,6 +255,10 @@ def forward_macs(spec: NetSpec) -> int:
     c = spec.width
     if spec.kind == "mlp":
         return h * w * c + c * spec.n_classes
+    if spec.kind in TWO_LAYER_KINDS:
+        k2, pooled = spec.kernel**2, (h // 2) * (w // 2)
+        second = k2 * c * 2 * c if spec.kind == "cnn2" else k2 * c + c * 2 * c
+        return k2 * c * h * w + second * pooled + 2 * c * pooled * spec.n_classes
     if spec.kind in ("cnn", "local"):  # the same products; the local layer's weights are untied
         return spec.kernel**2 * c * h * w + c * (h // 2) * (w // 2) * spec.n_classes
     return c * h * w + c * h * w * spec.n_classes
@@ -258,6 +289,8 @@ def _forward(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tup
         z = fc_forward_batch_unchecked(flat, params["W1"], params["b1"])
         a = relu_forward_unchecked(z)
         return fc_forward_batch_unchecked(a, params["W2"], params["b2"]), (flat, z, a)
+    if spec.kind in TWO_LAYER_KINDS:
+        return _forward_two(spec, params, x)
     pad = spec.kernel // 2 if spec.kind in ("cnn", "local") else 0
     if spec.kind == "local":
         z, conv_cache = lc_forward_unchecked(x, params["L1"], params["b1"], (1, 1), (pad, pad), (1, 1))
@@ -289,6 +322,8 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
         dW2, da, db2 = fc_backward_batch_unchecked(a, params["W2"], dscores)
         dW1, _, db1 = fc_backward_batch_unchecked(flat, params["W1"], relu_backward_unchecked(da, z))
         return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    if spec.kind in TWO_LAYER_KINDS:
+        return _backward_two(spec, params, dscores, cache)
     conv_cache, z, arg, a_shape, flat = cache
     dW2, dflat, db2 = fc_backward_batch_unchecked(flat, params["W2"], dscores)
     da = dflat.reshape(a_shape)
@@ -299,6 +334,47 @@ def _backward(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray,
         return {"L1": dL1, "b1": db1, "W2": dW2, "b2": db2}
     dK1, db1 = _first_conv_weight_grads(relu_backward_unchecked(da, z), conv_cache)
     return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def _forward_two(spec: NetSpec, params: dict[str, np.ndarray], x: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """The two-conv-layer kinds (:data:`TWO_LAYER_KINDS`): conv, ReLU, pool, second layer, ReLU, FC.
+    The cache is ``(conv caches, pre-activations, arg-max, pooled shape, flat)``."""
+    n, one, pad = x.shape[0], (1, 1), (spec.kernel // 2,) * 2
+    z1, c1 = conv_forward_unchecked(x, params["K1"], params["b1"], one, pad, one)
+    a1, arg = maxpool2_forward_unchecked(relu_forward_unchecked(z1))
+    if spec.kind == "cnn2":
+        z2, c2 = conv_forward_unchecked(a1, params["K2"], params["c2"], one, pad, one)
+        caches = (c1, c2)
+    else:  # depthwise (groups = width), then 1x1
+        width = spec.width
+        d, cd = conv_forward_unchecked(a1, params["D2"], np.zeros(width), one, pad, one, width)
+        z2, cp = conv_forward_unchecked(d, params["P2"], params["c2"], one, (0, 0), one)
+        caches = (c1, cd, cp)
+    a2 = relu_forward_unchecked(z2)
+    flat = a2.reshape(n, -1)
+    return fc_forward_batch_unchecked(flat, params["W2"], params["b2"]), (
+        caches,
+        (z1, z2),
+        arg,
+        a2.shape,
+        flat,
+    )
+
+
+def _backward_two(spec: NetSpec, params: dict[str, np.ndarray], dscores: np.ndarray, cache) -> dict:
+    """:func:`_backward` for :data:`TWO_LAYER_KINDS`."""
+    caches, (z1, z2), arg, a_shape, flat = cache
+    dW2, dflat, db2 = fc_backward_batch_unchecked(flat, params["W2"], dscores)
+    dz2 = relu_backward_unchecked(dflat.reshape(a_shape), z2)
+    grads = {"W2": dW2, "b2": db2}
+    if spec.kind == "cnn2":
+        da1, grads["K2"], grads["c2"] = conv_backward_unchecked(dz2, caches[1])
+    else:
+        dd, grads["P2"], grads["c2"] = conv_backward_unchecked(dz2, caches[2])
+        da1, grads["D2"], _ = conv_backward_unchecked(dd, caches[1])
+    dz1 = relu_backward_unchecked(maxpool2_backward_unchecked(da1, arg), z1)
+    _, grads["K1"], grads["b1"] = conv_backward_unchecked(dz1, caches[0])
+    return grads
 
 
 def _first_conv_weight_grads(dout: np.ndarray, cache) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,11 @@ The chapter "Locality or sharing?" adds two:
 * :func:`grade_exercise_local_gradient` -- a locally connected layer's weight gradient, by hand;
 * :func:`grade_exercise_which_property` -- which property (locality, sharing, both) produced each
   of four results (:data:`WHICH_PROPERTY`).
+
+The cost chapter adds two more:
+
+* :func:`grade_exercise_channels` -- a two-channel weight and input gradient, by hand;
+* :func:`grade_exercise_cost` -- a layer's multiply-adds and the shape of its im2col matrix.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .. import conv, conv1d
+from .. import conv, conv1d, conv_layer, layer_costs
 from .._checks import as_float_array, require_real, require_shape
 from ..backward_rules import dilate
 from ..checks.tolerances import ROUNDING_BOUND
@@ -458,3 +463,73 @@ def grade_exercise_which_property(answers: Mapping[str, str]) -> bool:
     wrong = [k for k in WHICH_PROPERTY if answers[k] != WHICH_PROPERTY[k]]
     detail = "every result placed" if not wrong else f"{len(wrong)} of 4 wrong: {'; '.join(wrong)}"
     return _verdict("Exercise (which property)", not wrong, WHICH_PROPERTY, detail)
+
+
+# --- the cost chapter: two channels by hand, and a layer's cost ------------------------------
+
+#: The two-channel example of the cost chapter: one 2-channel 3x3 image ``x``, 2x2 kernels ``w``
+#: for 2 -> 2 channels, and ``dy`` (two 2x2 maps). Stride 1, no padding.
+EX_CHANNELS = {
+    "x": [[[[1, 2, 0], [0, 1, 3], [2, 1, 1]], [[0, 1, 1], [2, 0, 1], [1, 3, 0]]]],
+    "w": [[[[1, 0], [2, 1]], [[0, 1], [1, 0]]], [[[1, 1], [0, 1]], [[2, 0], [0, 1]]]],
+    "dy": [[[[1, 0], [2, -1]], [[0, 1], [-1, 1]]]],
+}
+
+
+def exercise_channels_answer() -> tuple[np.ndarray, np.ndarray]:
+    """``(dw[0, 1], dx[0, 0])`` of :data:`EX_CHANNELS`, from the layer's backward pass."""
+    x, w, dy = (np.array(EX_CHANNELS[k], dtype=np.float64) for k in ("x", "w", "dy"))
+    dx, dw, _ = conv_layer.conv_backward(dy, conv_forward(x, w)[1])
+    return dw[0, 1], dx[0, 0]
+
+
+def grade_exercise_channels(dw_01, dx_0) -> bool:
+    """Check the two-channel exercise: ``dw_01`` the 2x2 weight gradient of output channel 0 and
+    input channel 1, ``dx_0`` the 3x3 input gradient of channel 0 (:data:`EX_CHANNELS`)."""
+    want_dw, want_dx = exercise_channels_answer()
+    shown = f"dw[0, 1] = {want_dw.astype(int).tolist()}, dx[0] = {want_dx.astype(int).tolist()}"
+    got_dw, got_dx = _array(dw_01), _array(dx_0)
+    if got_dw is None or got_dx is None or got_dw.shape != (2, 2) or got_dx.shape != (3, 3):
+        return _verdict("Exercise (two channels)", False, shown, "dw_01 must be 2x2 and dx_0 3x3")
+    ok_dw = bool(np.allclose(got_dw, want_dw, rtol=0, atol=1e-9))
+    ok_dx = bool(np.allclose(got_dx, want_dx, rtol=0, atol=1e-9))
+    x, w, dy = (np.array(EX_CHANNELS[k], dtype=np.float64) for k in ("x", "w", "dy"))
+    hints = []
+    if not ok_dw and np.allclose(got_dw, conv.conv_weight_grad(x[0, 0], w[0, 1], dy[0, 0])):
+        hints.append("dw[0, 1] used input channel 0: kernel w[o, c] reads input channel c")
+    if not ok_dw and np.allclose(got_dw, conv.conv_weight_grad(x[0, 1], w[0, 1], dy[0, 1])):
+        hints.append("dw[0, 1] used dy of output channel 1: kernel w[o, c] feeds output channel o")
+    if not ok_dx and np.allclose(got_dx, conv.conv_input_grad(x[0, 0], w[0, 0], dy[0, 0])):
+        hints.append("dx[0] has output channel 0 only: sum over every output channel o")
+    detail = f"dw[0, 1] {'ok' if ok_dw else 'wrong'}, dx[0] {'ok' if ok_dx else 'wrong'}"
+    if hints:
+        detail += "; " + "; ".join(hints)
+    return _verdict("Exercise (two channels)", ok_dw and ok_dx, shown, detail)
+
+
+#: The layer of the cost exercise: a batch of 32 images 64 x 56 x 56, a 3x3 conv to 128 channels,
+#: stride 2, padding 1.
+EX_COST = {"x_shape": (32, 64, 56, 56), "w_shape": (128, 64, 3, 3), "stride": 2, "padding": 1}
+
+
+def grade_exercise_cost(forward, backward, cols_shape) -> bool:
+    """Check the cost exercise (:data:`EX_COST`): the forward pass's multiply-adds, the backward
+    pass's (dx and dw together), and the shape of the im2col matrix ``(rows, columns)``."""
+    geometry = {"stride": EX_COST["stride"], "padding": EX_COST["padding"]}
+    want = layer_costs.conv_pass_macs(EX_COST["x_shape"], EX_COST["w_shape"], **geometry)
+    want_cols = layer_costs.im2col_shape(EX_COST["x_shape"], EX_COST["w_shape"][2:], **geometry)
+    shown = f"forward {want.forward:,}, backward {want.backward:,}, cols {want_cols}"
+    got_f, got_b, got_c = _scalar(forward), _scalar(backward), _array(cols_shape)
+    ok_f = got_f is not None and got_f == want.forward
+    ok_b = got_b is not None and got_b == want.backward
+    ok_c = got_c is not None and got_c.shape == (2,) and tuple(got_c.tolist()) == want_cols
+    hints = []
+    if not ok_f and got_f is not None and got_f == 4 * want.forward:
+        hints.append("the forward count is 4 times too large: stride 2 leaves 28x28 positions, not 56x56")
+    if not ok_b and got_b is not None and got_b == want.forward:
+        hints.append("the backward pass has two products: dx and dw, each one forward pass")
+    detail = ", ".join(f"{n} {'ok' if ok else 'wrong'}" for n, ok in
+                       (("forward", ok_f), ("backward", ok_b), ("cols", ok_c)))  # fmt: skip
+    if hints:
+        detail += "; " + "; ".join(hints)
+    return _verdict("Exercise (the cost of a layer)", ok_f and ok_b and ok_c, shown, detail)

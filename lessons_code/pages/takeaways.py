@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import backward_rules, conv, conv_layer, fc, geometry, matrix_view, param_counts
+from .. import backward_rules, conv, conv_layer, fc, geometry, layer_costs, matrix_view, param_counts
 from .._checks import require_seed
 from ..checks import locality_claims, training_claims
 from ..checks.stats import is_real_change, mean_interval, paired_change, ratio_interval
@@ -107,6 +107,10 @@ def compute_evidence(seed: int = 18) -> dict:
     ev["im2col_rows"], ev["im2col_patches"] = cols.shape
     ev["im2col_err"] = float(np.abs(dw_fc.reshape(w4.shape) - dw4).max())
 
+    # the cost of the passes: a 3x3, 3 -> 64 first layer on one 224x224 image
+    first = ((1, 3, 224, 224), (64, 3, 3, 3))
+    ev["cost"] = layer_costs.conv_pass_macs(*first, padding=1)
+    ev["cost_cols"] = layer_costs.im2col_shape(first[0], 3, padding=1)
     # locality or sharing: the counts, the shift table, the three students' step efficiency
     costs = locality_claims.check_costs(locality.alexnet_costs())
     ev["lc_macs"], ev["lc_sharing"] = costs["macs"], costs["sharing"]
@@ -117,7 +121,7 @@ def compute_evidence(seed: int = 18) -> dict:
 
 
 def takeaway_rows(ev: dict) -> list[Takeaway]:
-    """The seed's four takeaways, then eight more; numbers from :func:`compute_evidence`."""
+    """The seed's four takeaways, then the book's own; numbers from :func:`compute_evidence`."""
     if not isinstance(ev, dict):
         raise TypeError(f"ev must be the dict of compute_evidence(), got {type(ev).__name__}")
     n = ev["n_pixels"]
@@ -208,6 +212,14 @@ def takeaway_rows(ev: dict) -> list[Takeaway]:
             f"$\\mathrm{{d}}Y\\,\\text{{cols}}^\\top$ is the kernel gradient (largest difference "
             f"{ev['im2col_err']:.1g})",
             "eq. {eq}`eq-im2col-backward`, {ref}`im2col`",
+        ),
+        Takeaway(
+            "The backward pass costs two forward passes",
+            f"$\\mathrm{{d}}x$ and $\\mathrm{{d}}w$ are each one matrix product the size of the forward "
+            f"pass: a 3×3 layer from 3 to 64 channels on a 224×224 image does {ev['cost'].forward:,} "
+            f"multiply-adds forward and {ev['cost'].backward:,} backward, and keeps an im2col matrix of "
+            f"{ev['cost_cols'][0]} × {ev['cost_cols'][1]:,} values per image for it",
+            "eq. {eq}`eq-three-products`, {ref}`backward-memory`",
         ),
         Takeaway(
             "Locality or sharing?",

@@ -46,6 +46,9 @@ def test_every_check_passes_and_the_numbers_are_shown(site):
     table = site.soup(DOC).find_all("table")[-2]  # the checks table, before "What to remember"
     rows = table.find("tbody").find_all("tr")
     assert len(rows) == 13 and all(r.find_all("td")[-1].get_text(strip=True) == "pass" for r in rows)
+    rules = [r.find_all("td")[1].get_text(strip=True) for r in rows]
+    assert len(set(rules)) == 13  # every row names its own rule: the im2col rows show the im2col forms
+    assert "cols" in rules[6] and "col2im" in rules[7]
     match = re.search(r"and (\d\d\.\d)% \(± (\d\.\d)% ?\) after the ReLU", text)
     assert match and 74.0 < float(match.group(1)) < 79.0
     assert "76.6%" in text  # the predicted 1 - (1 - 2^-4)/4

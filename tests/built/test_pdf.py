@@ -56,7 +56,9 @@ def test_the_pdf_has_every_chapter_in_order_with_a_bookmark(printed, site):
 
 def test_solutions_are_unfolded_and_animations_are_frame_grids(printed):
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(printed[0]).pages).split())
-    assert text.count("Solution to Exercise") == 9  # the exercises page's 7, the locality chapter's 2
+    assert (
+        text.count("Solution to Exercise") == 11
+    )  # the exercises page's 7, the cost and locality chapters' 2 each
     assert "Exercise 1: PASS" in text  # the output of the first solution is printed too
     # every animation prints as a grid of its frames (player.css), each labelled with its step
     assert text.count("Step 16 of 16") == 2 and text.count("Step 9 of 9") == 1

@@ -85,6 +85,7 @@ def test_wrong_versions_are_wrong_where_they_should_be():
 def test_every_check_passes_on_the_package():
     checks = layer_rules.all_comparisons()
     assert len(checks) == 13 and all(c.passed for c in checks)
+    assert len({c.rule for c in checks}) == 13  # each row of the table states its own rule
     assert all(len(c.verdicts) == 3 for c in checks)
     table = layer_rules.comparisons_table(checks)
     assert table.count("| pass |") == 13 and "FAIL" not in table

@@ -18,6 +18,8 @@ SMALL_SPECS = [
     NetSpec("cnn", width=2, kernel=5, image_shape=(6, 4), n_classes=3),
     NetSpec("conv1x1", width=2, image_shape=(4, 4), n_classes=3),
     NetSpec("local", width=2, kernel=3, image_shape=(4, 6), n_classes=3),
+    NetSpec("cnn2", width=2, kernel=3, image_shape=(4, 4), n_classes=3),
+    NetSpec("sep2", width=2, kernel=3, image_shape=(4, 4), n_classes=3),
 ]
 
 
@@ -201,3 +203,18 @@ def test_the_local_net_with_equal_kernels_is_the_cnn():
     assert np.allclose(g_l["W2"], g_c["W2"], rtol=1e-10, atol=1e-12)
     assert models.forward_macs(local) == models.forward_macs(cnn)
     assert local.first_layer == "L1"
+
+
+def test_two_layer_kinds_by_hand():
+    """cnn2: 3x3 1 -> 8 on 8x8, pool, 3x3 8 -> 16 on 4x4, FC 256 -> 10; sep2: the second layer is a
+    depthwise 3x3 (8 kernels) and a 1x1 8 -> 16 (k²C + CC' against k²CC')."""
+    cnn2, sep2 = models.NetSpec("cnn2", 8), models.NetSpec("sep2", 8)
+    assert models.forward_macs(cnn2) == 9 * 8 * 64 + 9 * 8 * 16 * 16 + 256 * 10
+    assert models.forward_macs(sep2) == 9 * 8 * 64 + (9 * 8 + 8 * 16) * 16 + 256 * 10
+    shapes = models.param_shapes(sep2)
+    assert shapes["D2"] == (8, 1, 3, 3) and shapes["P2"] == (16, 8, 1, 1) and "K2" not in shapes
+    assert models.param_shapes(cnn2)["K2"] == (16, 8, 3, 3)
+    p = models.init_params(sep2, np.random.default_rng(0))
+    assert abs(p["D2"].std() / np.sqrt(2 / 9) - 1) < 0.3 and np.all(p["c2"] == 0)
+    with pytest.raises(ValueError, match="odd kernel"):
+        models.NetSpec("sep2", 8, kernel=2)

@@ -164,3 +164,28 @@ def test_which_property_check(capsys):
     assert "1 of 4 wrong: shuffle costs the CNN" in capsys.readouterr().out
     assert exercises.grade_exercise_which_property({**wrong, "parameters x 3,025": "neither"}) is False
     assert exercises.grade_exercise_which_property(["sharing"]) is False
+
+
+def test_channels_exercise_answer_and_hints(capsys):
+    dw_01, dx_0 = exercises.exercise_channels_answer()
+    assert dw_01.tolist() == [[4, 0], [1, 6]] and dx_0.tolist() == [[1, 1, 1], [3, 0, 2], [4, -1, 0]]
+    assert exercises.grade_exercise_channels(dw_01, dx_0) is True
+    x, w, dy = (np.array(exercises.EX_CHANNELS[k], dtype=float) for k in ("x", "w", "dy"))
+    capsys.readouterr()
+    # the wrong input channel, and dx from one output channel only
+    wrong_dw = conv.conv_weight_grad(x[0, 0], w[0, 1], dy[0, 0])
+    one_o = conv.conv_input_grad(x[0, 0], w[0, 0], dy[0, 0])
+    assert exercises.grade_exercise_channels(wrong_dw, one_o) is False
+    out = " ".join(capsys.readouterr().out.split())
+    assert "kernel w[o, c] reads input channel c" in out and "sum over every output channel o" in out
+    assert exercises.grade_exercise_channels(dw_01 + 1e-6, dx_0) is False  # a near miss is wrong
+
+
+def test_cost_exercise_counts_and_hints(capsys):
+    f = 32 * 28 * 28 * 576 * 128
+    assert exercises.grade_exercise_cost(f, 2 * f, (576, 32 * 28 * 28)) is True
+    capsys.readouterr()
+    assert exercises.grade_exercise_cost(4 * f, f, (576, 32 * 28 * 28)) is False
+    out = " ".join(capsys.readouterr().out.split())
+    assert "28x28 positions" in out and "dx and dw" in out
+    assert exercises.grade_exercise_cost(f, 2 * f, (576, 32 * 28 * 28 + 1)) is False

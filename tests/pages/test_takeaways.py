@@ -57,6 +57,8 @@ def test_rows_cover_the_seed_points_and_more_each_with_a_link(evidence):
     assert "4×4 → 8×8" in by_point["The input gradient is a transposed convolution"].meaning
     assert "transposed-conv" in by_point["The input gradient is a transposed convolution"].evidence
     assert "eq-im2col-backward" in by_point["A convolution is an FC layer on patches (im2col)"].evidence
+    cost = by_point["The backward pass costs two forward passes"]
+    assert "86,704,128" in cost.meaning and "173,408,256" in cost.meaning and "27 × 50,176" in cost.meaning
     table = takeaways.takeaways_table(rows)
     assert len(table.splitlines()) == 2 + len(rows)
 
