@@ -110,6 +110,7 @@ def _factors(gain, channels=32, size=10):
     return [costs.layer_factors(layer_costs.activation_scales(8, channels, size, gain, s)) for s in range(5)]
 
 
+@pytest.mark.slow  # trains or renders for about a second: make test, not make unit
 def test_he_keeps_scale_passes_on_he_and_fails_on_gain_one():
     pad = (28 / 30) ** 2
     iv = costs.check_he_keeps_scale(_factors(2.0), pad)

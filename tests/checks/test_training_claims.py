@@ -224,6 +224,7 @@ def _paired_runs(kind, perms, epochs, seeds=range(5)):
     return out
 
 
+@pytest.mark.slow  # trains or renders for about a second: make test, not make unit
 def test_permutation_claims_fail_on_a_permutation_that_keeps_neighbours():
     # The competing hypothesis for the CNN, produced by the chapter's CNN (2 epochs for speed):
     # a permutation that keeps neighbours neighbours (a mirror image) costs it nothing, and the
@@ -240,6 +241,7 @@ def test_permutation_claims_fail_on_a_permutation_that_keeps_neighbours():
     assert out["CNN"].high < 0
 
 
+@pytest.mark.slow  # trains or renders for about a second: make test, not make unit
 def test_permutation_claims_fail_on_the_false_positive_of_one_fixed_permutation():
     # The chapter's MLP, 5 seeds, every seed's permuted run with the SAME permutation (the design
     # of earlier builds): its paired change is +0.5 ± 0.4 points, a false positive of a 5-seed

@@ -130,6 +130,7 @@ def _cli(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow  # trains or renders for about a second: make test, not make unit
 def test_cli_writes_readable_gifs(tmp_path, capsys):
     out = tmp_path / "gifs"
     code, stdout, stderr = _cli(capsys, "--out", str(out), "coverage", "--dpi", "20")

@@ -15,6 +15,7 @@ K = np.array([[2.0, -1.0, -1.0], [1.0, 2.0, -1.0], [-1.0, -2.0, 2.0]])
 DY = np.array([[2.0, 1.0, -1.0], [-2.0, 1.0, 1.0], [1.0, -1.0, 2.0]])
 
 
+@pytest.mark.slow  # trains or renders for about a second: make test, not make unit
 def test_animation_shows_the_frame_data_and_fits_the_budget():
     anim = layer_figures.anim_strided_backward((8, 8), K, DY, dpi=40)
     frames = anim.stride_frames
