@@ -45,7 +45,7 @@ import numpy as np
 
 from ._checks import array_shape, as_float_array, as_pair, require_shape, require_size
 from .conv_layer import col2im_unchecked, im2col_unchecked, output_size, pad_unchecked
-from .matrix_view import conv_geometry
+from .matrix_view import conv_geometry, window_index_unchecked
 
 
 class LocalCache(NamedTuple):
@@ -275,18 +275,10 @@ def local_matrix_index(w_shape, input_shape, *, stride=1, padding=0, dilation=1)
     """
     g = _matrix_geometry(w_shape, input_shape, stride, padding, dilation)
     _require_matrix_size(g)
-    (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
-    o, c, p, q, i, j = np.indices((g.c_out, g.c_in, kh, kw, oh, ow), sparse=True)
-    r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
-    s = j * g.stride[1] + q * g.dilation[1] - g.padding[1]
-    shape = (g.c_out, g.c_in, kh, kw, oh, ow)
-    inside = np.broadcast_to((r >= 0) & (r < h) & (s >= 0) & (s < w), shape)
-    row = np.broadcast_to((o * oh + i) * ow + j, shape)[inside]
-    col = np.broadcast_to((c * h + r) * w + s, shape)[inside]
-    weight = np.broadcast_to(((((i * ow + j) * g.c_out + o) * g.c_in + c) * kh + p) * kw + q, shape)[inside]
-    index = np.full((g.rows, g.cols), -1, dtype=np.intp)
-    index[row, col] = weight
-    return index
+    (kh, kw), ow = g.kernel, g.output[1]
+    return window_index_unchecked(
+        g, lambda o, c, p, q, i, j: ((((i * ow + j) * g.c_out + o) * g.c_in + c) * kh + p) * kw + q
+    )
 
 
 def local_matrix(w, input_shape, *, stride=1, padding=0, dilation=1) -> np.ndarray:

@@ -133,6 +133,17 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
     """
     g = conv_geometry(kernel_shape, input_shape, stride=stride, padding=padding, dilation=dilation)
     _require_matrix_size(g, 8.5)
+    (kh, kw) = g.kernel
+    return window_index_unchecked(g, lambda o, c, p, q, i, j: ((o * g.c_in + c) * kh + p) * kw + q)
+
+
+def window_index_unchecked(g: ConvGeometry, weight) -> np.ndarray:
+    """The ``(rows, cols)`` index of any layer whose output units read the windows of ``g``: the cell
+    of output ``(o, i, j)`` and the input value its tap ``(p, q)`` of channel ``c`` reads holds
+    ``weight(o, c, p, q, i, j)`` (called once with sparse index arrays), every other cell ``-1``.
+    The core of :func:`conv_matrix_index` (the tap's kernel index: tied across positions) and of
+    :func:`lessons_code.locally_connected.local_matrix_index` (one weight per position and tap);
+    ``g`` comes from :func:`conv_geometry` and the caller guards the size."""
     (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.output
     o, c, p, q, i, j = np.indices((g.c_out, g.c_in, kh, kw, oh, ow), sparse=True)
     r = i * g.stride[0] + p * g.dilation[0] - g.padding[0]
@@ -141,9 +152,8 @@ def conv_matrix_index(kernel_shape, input_shape, *, stride=1, padding=0, dilatio
     inside = np.broadcast_to((r >= 0) & (r < h) & (s >= 0) & (s < w), shape)
     row = np.broadcast_to((o * oh + i) * ow + j, shape)[inside]
     col = np.broadcast_to((c * h + r) * w + s, shape)[inside]
-    weight = np.broadcast_to(((o * g.c_in + c) * kh + p) * kw + q, shape)[inside]
     index = np.full((g.rows, g.cols), -1, dtype=np.intp)
-    index[row, col] = weight
+    index[row, col] = np.broadcast_to(weight(o, c, p, q, i, j), shape)[inside]
     return index
 
 

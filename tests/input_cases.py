@@ -1159,6 +1159,11 @@ _ACC = {**_ACC, "CNN": _ACC["MLP"] - 0.003, "1×1-conv MLP": _ACC["MLP"] - 0.002
 _NORMS = np.outer(np.ones(5), np.geomspace(1.0, 0.01, 100))
 
 CORES_DRAWING_CLAIMS = [
+    _core("matrix_view.window_index_unchecked",
+          lambda: matrix_view.window_index_unchecked(
+              matrix_view.conv_geometry((2, 3), (6, 5), stride=2, padding=1),
+              lambda o, c, p, q, i, j: p * 3 + q),
+          lambda: matrix_view.conv_matrix_index((2, 3), (6, 5), stride=2, padding=1), np.array_equal),
     _core("fc.fc_forward_batch_unchecked", lambda: fc.fc_forward_batch_unchecked(XB, W2, B1),
           lambda: fc.fc_forward_batch(XB, W2, B1)),
     _core("fc.fc_backward_batch_unchecked", lambda: fc.fc_backward_batch_unchecked(XB, W2, DYB),
