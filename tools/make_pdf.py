@@ -5,7 +5,8 @@ to A4 with the theme's print stylesheet, and joined in TOC order with pypdf, one
 chapter. (Jupyter Book's LaTeX route needs ``bbm.sty``, Debian's 509 MB ``texlive-fonts-extra``,
 and drops the solutions' figures.) The solutions print unfolded; each animation player prints as a
 grid of its frames by its own print stylesheet (``lessons_code/pictures/static/player.css``).
-Same bytes on a rebuild: fixed document information, a document id derived from the content.
+Fixed document information and a document id derived from the content: a rebuild on a quiet machine
+gives the same bytes (under load Chromium may set a run of text a fraction of a point off).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def print_pages(html: Path, docs: list[str]) -> list[tuple[str, bytes, int]]:
 
 
 def join(pages: list[tuple[str, bytes, int]], title: str) -> bytes:
-    """One PDF with a bookmark per page, fixed metadata and a content-derived id (stable bytes)."""
+    """One PDF with a bookmark per page, fixed metadata and a content-derived id."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 

@@ -2,7 +2,8 @@
 
 ``make pdf`` is ``make book`` followed by ``tools/make_pdf.py``; this test runs the second half on
 the session's strict build (the first half is the ``site`` fixture itself), twice, to check the
-chapters, the unfolded solutions, the animation frame grids, the bookmarks and stable bytes.
+chapters, the unfolded solutions, the animation frame grids, the bookmarks and the same content
+on a rebuild.
 About a minute; it runs in ``make test`` (marker ``book``), not in ``make unit``.
 """
 
@@ -66,7 +67,29 @@ def test_solutions_are_unfolded_and_animations_are_frame_grids(printed):
     assert "(1)" in text or "(2.1)" in text  # equation numbers come through
 
 
-def test_same_bytes_on_a_rebuild(printed):
-    first, second = (p.read_bytes() for p in printed)
-    assert first == second
-    assert first.startswith(b"%PDF") and b"/CreationDate" not in first
+def _page_text_and_images(path):
+    """Per page: the extracted text and the digests of its images (what a reader sees)."""
+    import hashlib
+
+    pages = []
+    for page in pypdf.PdfReader(path).pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        images = sorted(hashlib.sha256(x.get_object()._data).hexdigest() for x in xobjects.values())
+        pages.append((page.extract_text(), images))
+    return pages
+
+
+def test_same_content_on_a_rebuild(printed):
+    """Fixed metadata, a content-derived id, and the same text and images on every page.
+
+    Not the same bytes: on a loaded machine Chromium may set one run of text a fraction of a point
+    off (CI printed one code span of the experiments chapter 0.14 pt higher in one of two runs; one
+    print in seven did so here under load), which changes a content stream and every offset after it.
+    """
+    first = printed[0].read_bytes()
+    assert first.startswith(b"%PDF") and b"/CreationDate" not in first and b"/ModDate" not in first
+    assert pypdf.PdfReader(printed[0]).metadata.producer == "tools/make_pdf.py (Chromium, pypdf)"
+    a, b = (_page_text_and_images(p) for p in printed)
+    assert len(a) == len(b)
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    assert not differ, f"pages {differ} differ in text or images between two prints"
