@@ -47,7 +47,7 @@ from lessons_code import (
 )
 from lessons_code.checks import claims, costs, gradients, layer_rules, locality_claims, stats
 from lessons_code.checks import verdict as checks_verdict
-from lessons_code.experiments import digits, gradient_study, linear_students, locality, nets, runs
+from lessons_code.experiments import digits, gradient_study, linear_students, locality, nets, runs, separable
 from lessons_code.pages import exercises, explorer, takeaways
 from lessons_code.pictures import (
     animations,
@@ -1499,6 +1499,17 @@ COSTS = [
     Case("costs.SeparableCounts", "record",
          lambda: costs.check_separable_counts((4, 1, 3, 3), (8, 4, 1, 1), (8, 4, 3, 3)), "value", "",
          lambda got: isinstance(got, costs.SeparableCounts) and got.ratio == (36 + 32) / 288),
+    _record(separable.SeparableStudy, lambda: separable.separable_study(seeds=(0, 1), epochs=1)),
+    Case("separable.separable_study", "range", lambda: separable.separable_study(seeds=(0, 0)), "ValueError", "seeds"),
+    Case("separable.separable_study", "type", lambda: separable.separable_study(seeds=(0, 1.0)), "TypeError", "seed"),
+    Case("separable.separable_study", "type", lambda: separable.separable_study(epochs=1.5), "TypeError", "epochs"),
+    Case("separable.separable_study", "range", lambda: separable.separable_study(epochs=0), "ValueError", "epochs"),
+    Case("separable.separable_table", "type", lambda: separable.separable_table({}), "TypeError", "study"),
+    Case("costs.check_separable_digits", "type", lambda: costs.check_separable_digits({}), "TypeError", "study.accuracy"),
+    Case("costs.check_separable_digits", "shape",
+         lambda: costs.check_separable_digits(separable.SeparableStudy(
+             (0, 1), 1, {"a": np.ones((2, 2)), "b": np.ones(2)}, {"a": 2, "b": 1}, {"a": 2, "b": 1})),
+         "ValueError", "study.accuracy[full]"),
     Case("cost_figures.plot_matrix_blocks", "type", lambda: cost_figures.plot_matrix_blocks(None), "TypeError", "matrices"),
     Case("cost_figures.plot_matrix_blocks", "shape", lambda: cost_figures.plot_matrix_blocks({"a": np.ones(3)}),
          "ValueError", "matrices"),

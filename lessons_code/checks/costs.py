@@ -29,7 +29,7 @@ from ..layer_costs import PassCosts, conv_pass_macs, im2col_shape
 from ..matrix_view import conv_matrix_counts
 from ..param_counts import conv_param_count
 from .layer_rules import RuleReport
-from .stats import Interval, ratio_interval
+from .stats import Interval, is_real_change, paired_change, ratio_interval
 from .tolerances import EXACT_BOUND, REL_ERROR_BOUND
 from .verdict import Verdict, require
 
@@ -402,3 +402,33 @@ def check_separable_counts(depthwise_shape, pointwise_shape, full_shape) -> Sepa
             "separable: k²C + CC' against k²CC', same output",
             f"{counts} for outputs {sep.shape} and {full.shape}")  # fmt: skip
     return counts
+
+
+#: The largest accuracy loss (a fraction) the separable layer's interval may allow for the page's
+#: "costs nothing we can measure": a change whose interval reaches below -2 points is too wide to
+#: call "no cost", even when it is not real by the rule.
+SEPARABLE_LOSS_BOUND = 0.02
+
+
+def check_separable_digits(study) -> Interval:
+    """Claims of the digits comparison (``study.accuracy``: ``{net: (n_seeds,)}``, full second layer
+    first, same seeds in the same order; ``study.n_params``: the nets' weights): the separable net
+    has fewer weights, and its paired change in test accuracy against the full net is not real by
+    the book's rule (:func:`~lessons_code.checks.stats.is_real_change`) and its 95 % interval rules
+    out a loss of more than :data:`SEPARABLE_LOSS_BOUND`. Returns the interval (over seeds)."""
+    for field in ("accuracy", "n_params"):
+        value = getattr(study, field, None)
+        if not isinstance(value, dict) or len(value) != 2:
+            raise TypeError(f"study.{field} must be a dict of the two nets (full, separable), got {value!r}")
+    (full, acc_full), (sep, acc_sep) = study.accuracy.items()
+    acc_full = as_float_array("study.accuracy[full]", acc_full, 1)
+    acc_sep = as_float_array("study.accuracy[separable]", acc_sep, 1)
+    require(study.n_params[sep] < study.n_params[full], "the separable layer has fewer weights",
+            f"{study.n_params[sep]:,} against {study.n_params[full]:,}")  # fmt: skip
+    change = paired_change(acc_sep, acc_full)
+    require(
+        not is_real_change(change) and change.low > -SEPARABLE_LOSS_BOUND,
+        f"{sep} costs no accuracy the rule can see, and at most {SEPARABLE_LOSS_BOUND:.0%}",
+        change.range_text(".3f"),
+    )
+    return change

@@ -6,7 +6,7 @@ import pytest
 from lessons_code import conv, layer_costs
 from lessons_code.checks import costs
 from lessons_code.checks.verdict import ClaimError
-from lessons_code.experiments import nets
+from lessons_code.experiments import nets, separable
 from lessons_code.pages.exercises import EX_CHANNELS
 
 
@@ -235,3 +235,54 @@ def test_separable_counts_pass_and_fail_on_a_block_that_changes_the_output():
     assert got.ratio == pytest.approx(1 / 128 + 1 / 9)
     with pytest.raises(ClaimError, match="same output"):  # a pointwise layer to 64 channels
         costs.check_separable_counts((128, 1, 3, 3), (64, 128, 1, 1), (128, 128, 3, 3))
+
+
+def _sep_study(full, sep, n_params=(3818, 2866)):
+    names = list(separable.SEPARABLE_SPECS)
+    return separable.SeparableStudy(
+        (0, 1, 2, 3, 4),
+        6,
+        dict(zip(names, (np.array(full), np.array(sep)), strict=True)),
+        dict(zip(names, n_params, strict=True)),
+        dict(zip(names, (25_600, 10_368), strict=True)),
+    )
+
+
+# the page's outcome (5 seeds, 6 epochs): separable minus full +0.09 points [-0.63, +0.81]
+FULL = [0.9467, 0.9644, 0.9711, 0.9667, 0.9733]
+SEP = [0.9533, 0.9667, 0.9733, 0.9689, 0.9644]
+
+
+def test_separable_digits_passes_on_the_page_outcome():
+    change = costs.check_separable_digits(_sep_study(FULL, SEP))
+    assert change.n == 5 and -0.007 < change.low < change.mean < change.high < 0.009
+
+
+def test_separable_digits_fails_when_the_separable_layer_loses_on_every_seed():
+    # a real loss: 1 to 2 points lower on every seed (an outcome training could give)
+    worse = [a - d for a, d in zip(FULL, (0.010, 0.015, 0.012, 0.020, 0.011), strict=True)]
+    with pytest.raises(ClaimError, match="costs no accuracy"):
+        costs.check_separable_digits(_sep_study(FULL, worse))
+
+
+def test_separable_digits_fails_when_the_interval_allows_a_large_loss():
+    # not real by the rule (it swings both ways), but the interval reaches far below -2 points
+    noisy = [a + d for a, d in zip(FULL, (-0.05, 0.04, -0.06, 0.03, -0.02), strict=True)]
+    with pytest.raises(ClaimError, match="at most 2%"):
+        costs.check_separable_digits(_sep_study(FULL, noisy))
+
+
+def test_separable_digits_near_misses_of_the_loss_bound():
+    # the same spread shifted so that the interval's low end sits just inside / outside -2 points
+    spread = np.array([-0.015, 0.015, -0.010, 0.010, 0.0])  # wide enough to include 0 throughout
+    base = costs.check_separable_digits(_sep_study(FULL, list(np.array(FULL) + spread)))
+    inside = -0.0199 - base.low
+    outside = -0.0201 - base.low
+    assert costs.check_separable_digits(_sep_study(FULL, list(np.array(FULL) + spread + inside))).low > -0.02
+    with pytest.raises(ClaimError):
+        costs.check_separable_digits(_sep_study(FULL, list(np.array(FULL) + spread + outside)))
+
+
+def test_separable_digits_fails_when_the_separable_net_is_not_smaller():
+    with pytest.raises(ClaimError, match="fewer weights"):
+        costs.check_separable_digits(_sep_study(FULL, SEP, n_params=(2866, 3818)))
