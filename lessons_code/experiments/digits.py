@@ -142,12 +142,16 @@ def permute_pixels(images, perm) -> np.ndarray:
 def shift_images(images, rows: int = 0, cols: int = 1) -> np.ndarray:
     """Shift every image down by ``rows`` and right by ``cols`` pixels (negative: up/left), zero fill.
 
-    images: ``(N, C, H, W)``. Returns the shifted batch, same shape
-    (each channel through :func:`lessons_code.geometry.shift_image`).
+    images: ``(N, C, H, W)``. Returns the shifted batch, same shape: every channel as
+    :func:`lessons_code.geometry.shift_image` shifts it (the same slices, on the whole batch).
     """
     images = as_float_array("images", images, 4)
-    out = np.empty_like(images)
-    for n in range(images.shape[0]):
-        for c in range(images.shape[1]):
-            out[n, c] = shift_image(images[n, c], rows, cols)
+    # the shift validated as shift_image validates it (on the first channel), then the same slices
+    # applied to the whole batch at once
+    shift_image(images[0, 0], rows, cols)
+    h, w = images.shape[2:]
+    out = np.zeros_like(images)
+    src_r, dst_r = slice(max(-rows, 0), h - max(rows, 0)), slice(max(rows, 0), h - max(-rows, 0))
+    src_c, dst_c = slice(max(-cols, 0), w - max(cols, 0)), slice(max(cols, 0), w - max(-cols, 0))
+    out[:, :, dst_r, dst_c] = images[:, :, src_r, src_c]
     return out

@@ -24,6 +24,14 @@ def test_t_quantile_matches_the_closed_forms_in_the_tails(p):
     )
 
 
+def test_t_quantile_is_scipy_stats_t_ppf_to_the_bit():
+    from scipy.stats import t
+
+    for df in (1, 2, 3, 4, 9, 29, 199):
+        for p in (0.001, 0.025, 0.1, 0.5, 0.9, 0.975, 0.995):
+            assert stats.t_quantile(p, df) == float(t.ppf(p, df)), (p, df)
+
+
 def test_t_quantile_names_bad_inputs():
     for p in (0, 1, -0.1, 1.5):
         with pytest.raises(ValueError, match="strictly between 0 and 1"):

@@ -63,3 +63,17 @@ def test_permutation_is_consistent_and_shift_matches_geometry(digits):
         data.permute_pixels(x, np.zeros(64, dtype=int))
     xs = data.shift_images(x, 1, -1)
     assert np.array_equal(xs[2, 0], shift_image(x[2, 0], 1, -1))
+
+
+def test_shift_images_shifts_every_channel_of_every_image_as_shift_image_does():
+    batch = np.random.default_rng(3).standard_normal((4, 3, 5, 6))
+    for rows in range(-4, 5):
+        for cols in range(-5, 6):
+            got = data.shift_images(batch, rows, cols)
+            want = [[shift_image(ch, rows, cols) for ch in img] for img in batch]
+            assert np.array_equal(got, np.array(want)), (rows, cols)
+    for rows, cols in ((5, 0), (0, -6)):
+        with pytest.raises(ValueError, match="rows" if rows else "cols"):
+            data.shift_images(batch, rows, cols)
+    with pytest.raises(ValueError, match="empty"):
+        data.shift_images(batch[:0], 1, 1)
