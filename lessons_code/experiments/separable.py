@@ -21,9 +21,9 @@ from . import nets
 from .digits import load_digits_split
 from .nets import NetSpec
 
-#: The two nets, full second layer first.
+#: The two nets, the ordinary (full) second layer first.
 SEPARABLE_SPECS: dict[str, NetSpec] = {
-    "full 3×3, 8 → 16": NetSpec("cnn2", width=8, kernel=3),
+    "ordinary 3×3, 8 → 16": NetSpec("cnn2", width=8, kernel=3),
     "depthwise 3×3 + 1×1, 8 → 16": NetSpec("sep2", width=8, kernel=3),
 }
 

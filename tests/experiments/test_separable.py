@@ -37,7 +37,7 @@ def test_a_tiny_study_pairs_the_seeds_and_counts_the_nets():
     )
     table = separable.separable_table(study)
     assert table.splitlines()[0] == "| second layer | weights | multiply-adds | accuracy % |"
-    assert "| full 3×3, 8 → 16 | 3,818 | 25,600 |" in table
+    assert "| ordinary 3×3, 8 → 16 | 3,818 | 25,600 |" in table
 
 
 def test_bad_settings_are_refused():
