@@ -134,3 +134,47 @@ def test_pages_sphinx_writes_have_a_description(site, doc):
     """Search, index and 404 have no front matter: _config.yml's html_context names them (fcconv_descriptions)."""
     description = site.soup(doc).find("meta", attrs={"name": "description"})
     assert description and 20 <= len(description["content"]) <= 160, doc
+
+
+#: Every heading of the article and the text of its last paragraph of plain prose, in Chromium's accessibility tree
+#: at load (what a screen reader reads). A section Chromium skips (``content-visibility: auto``,
+#: tried for the long pages' blocking time on 2026-12-06) leaves the tree until it is laid out.
+AX_HEADINGS_JS = """() => {
+  const art = document.querySelector('article.bd-article');
+  // textContent, not innerText: a section that is not laid out has no rendered text
+  const text = el => el.textContent.replace(/#\\s*$/, '').replace(/\\s+/g, ' ').trim();
+  const heads = [...art.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter(h => !h.closest('details:not([open])')).map(text);
+  // prose without a formula or an image: its text is the same in the tree
+  const paras = [...art.querySelectorAll('p')].filter(p => !p.closest('details:not([open]), figure, table')
+    && !p.querySelector('.katex, img') && text(p).length >= 30);
+  // its longest run of text outside inline elements: one text node of the tree
+  const runs = [...paras[paras.length - 1].childNodes].filter(n => n.nodeType === 3)
+    .map(n => n.textContent.replace(/\\s+/g, ' ').trim()).sort((a, b) => b.length - a.length);
+  return {heads, last: runs[0]};
+}"""
+
+
+@pytest.mark.parametrize("path", [f"{doc}.html" for doc in toc_files()])
+def test_screen_readers_get_every_heading_and_the_last_paragraph_at_load(chromium, gzip_site, path):
+    context, page, _ = site_audit.open_page(chromium, f"{gzip_site}/{path}")
+    try:
+        want = page.evaluate(AX_HEADINGS_JS)
+        cdp = context.new_cdp_session(page)
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        context.close()
+
+    def names(role):
+        return [
+            " ".join(n.get("name", {}).get("value", "").split())
+            for n in nodes
+            if n.get("role", {}).get("value") == role and not n.get("ignored")
+        ]
+
+    headings = names("heading")
+    missing = [h for h in want["heads"] if not any(name.startswith(h) for name in headings)]
+    assert want["heads"] and not missing, f"{path}: headings not in the accessibility tree: {missing}"
+    assert len(want["last"]) >= 10 and any(want["last"] in name for name in names("StaticText")), (
+        f"{path}: the last paragraph is not in the accessibility tree: {want['last']!r}"
+    )
