@@ -37,16 +37,27 @@ from .conv_layer import conv_backward, conv_backward_loop, conv_forward, output_
 def shift_image(img, rows: int = 0, cols: int = 0) -> np.ndarray:
     """Shift a 2-D image down by ``rows`` and right by ``cols`` (negative: up/left), filling with 0."""
     img = as_float_array("img", img, 2)
-    for name, s, n in (("rows", rows, img.shape[0]), ("cols", cols, img.shape[1])):
+    return shift_image_unchecked(img, *require_shift(rows, cols, img.shape))
+
+
+def require_shift(rows, cols, image_shape) -> tuple[int, int]:
+    """``(rows, cols)`` as ints, each shorter than the image ``(H, W)`` in its direction."""
+    for name, s, n in (("rows", rows, image_shape[0]), ("cols", cols, image_shape[1])):
         if require_int(name, s, -(n - 1)) > n - 1:
             raise ValueError(f"{name} shift must be smaller than the image size {n}, got {s}")
+    return int(rows), int(cols)
+
+
+def shift_image_unchecked(img: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """:func:`shift_image` on the last two axes of ``img`` (any batch and channel axes before them),
+    the shift already checked by :func:`require_shift`."""
+    h, w = img.shape[-2:]
     out = np.zeros_like(img)
-    h, w = img.shape
     src_r = slice(max(-rows, 0), h - max(rows, 0))
     dst_r = slice(max(rows, 0), h - max(-rows, 0))
     src_c = slice(max(-cols, 0), w - max(cols, 0))
     dst_c = slice(max(cols, 0), w - max(-cols, 0))
-    out[dst_r, dst_c] = img[src_r, src_c]
+    out[..., dst_r, dst_c] = img[..., src_r, src_c]
     return out
 
 

@@ -386,6 +386,8 @@ MANUAL = [
     # geometry
     Case("geometry.shift_image", "range", lambda: geometry.shift_image(IMG, 6, 0), "ValueError", "rows"),
     Case("geometry.shift_image", "type", lambda: geometry.shift_image(IMG, 0, 1.0), "TypeError", "cols"),
+    Case("geometry.require_shift", "range", lambda: geometry.require_shift(0, -6, (6, 6)), "ValueError", "cols"),
+    Case("geometry.require_shift", "type", lambda: geometry.require_shift("1", 0, (6, 6)), "TypeError", "rows"),
     Case("geometry.fc_receptive_field", "range", lambda: geometry.fc_receptive_field(WFC, 16, (6, 6)), "ValueError", "unit"),
     Case("geometry.fc_receptive_field", "shape", lambda: geometry.fc_receptive_field(WFC, 0, (4, 9)), "value", "",
          lambda got: got.shape == (4, 9) and got.all()),
@@ -1168,6 +1170,8 @@ CORES_DRAWING_CLAIMS = [
           lambda: fc.fc_forward_batch(XB, W2, B1)),
     _core("fc.fc_backward_batch_unchecked", lambda: fc.fc_backward_batch_unchecked(XB, W2, DYB),
           lambda: fc.fc_backward_batch(XB, W2, DYB), _equal_all),
+    _core("geometry.shift_image_unchecked", lambda: geometry.shift_image_unchecked(IMG, 1, -2),
+          lambda: geometry.shift_image(IMG, 1, -2)),
     _core("pooling.relu_forward_unchecked", lambda: pooling.relu_forward_unchecked(POOL_X),
           lambda: pooling.relu_forward(POOL_X)),
     _core("pooling.relu_backward_unchecked", lambda: pooling.relu_backward_unchecked(POOL_X, POOL_X - 0.1),

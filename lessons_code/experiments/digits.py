@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_float_array, as_index_array, require_int, require_real, require_seed
-from ..geometry import shift_image
+from ..geometry import require_shift, shift_image_unchecked
 
 
 class Digits(NamedTuple):
@@ -143,15 +143,7 @@ def shift_images(images, rows: int = 0, cols: int = 1) -> np.ndarray:
     """Shift every image down by ``rows`` and right by ``cols`` pixels (negative: up/left), zero fill.
 
     images: ``(N, C, H, W)``. Returns the shifted batch, same shape: every channel as
-    :func:`lessons_code.geometry.shift_image` shifts it (the same slices, on the whole batch).
+    :func:`lessons_code.geometry.shift_image` shifts it (its core, on the whole batch at once).
     """
     images = as_float_array("images", images, 4)
-    # the shift validated as shift_image validates it (on the first channel), then the same slices
-    # applied to the whole batch at once
-    shift_image(images[0, 0], rows, cols)
-    h, w = images.shape[2:]
-    out = np.zeros_like(images)
-    src_r, dst_r = slice(max(-rows, 0), h - max(rows, 0)), slice(max(rows, 0), h - max(-rows, 0))
-    src_c, dst_c = slice(max(-cols, 0), w - max(cols, 0)), slice(max(cols, 0), w - max(-cols, 0))
-    out[:, :, dst_r, dst_c] = images[:, :, src_r, src_c]
-    return out
+    return shift_image_unchecked(images, *require_shift(rows, cols, images.shape[2:]))
