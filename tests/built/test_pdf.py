@@ -74,7 +74,7 @@ def _page_text_and_images(path):
     pages = []
     for page in pypdf.PdfReader(path).pages:
         xobjects = page["/Resources"].get("/XObject", {})
-        images = sorted(hashlib.sha256(x.get_object()._data).hexdigest() for x in xobjects.values())
+        images = sorted(hashlib.sha256(x.get_object().get_data()).hexdigest() for x in xobjects.values())
         pages.append((page.extract_text(), images))
     return pages
 
